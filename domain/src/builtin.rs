@@ -1,0 +1,16 @@
+//! The built-in checklist templates, embedded at build time from `templates/`.
+
+use crate::template::Template;
+use crate::validate::TemplateErrors;
+
+/// File name and contents of every built-in template.
+pub const SOURCES: &[(&str, &str)] = &[("wuxiang.toml", include_str!("../../templates/wuxiang.toml"))];
+
+/// Parses and validates every built-in template. A failure here is a bug in `templates/`,
+/// caught by the domain tests before it can ship.
+pub fn templates() -> Result<Vec<Template>, (String, TemplateErrors)> {
+    SOURCES
+        .iter()
+        .map(|(name, src)| Template::from_toml(src).map_err(|e| ((*name).to_owned(), e)))
+        .collect()
+}

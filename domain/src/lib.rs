@@ -1,0 +1,27 @@
+//! Dudao's domain: checklist templates, the rule engine, visits and findings.
+//!
+//! Plain Rust with no web dependency, so that everything here is tested with `cargo test`.
+//! The app (wasm) and the server both build on it.
+
+pub mod answer;
+pub mod basis;
+pub mod builtin;
+pub mod checklist;
+pub mod condition;
+pub mod datetime;
+pub mod finding;
+pub mod rule;
+pub mod school;
+pub mod template;
+pub mod text;
+pub mod validate;
+pub mod visit;
+
+pub use answer::{AnswerValue, Compliance, TimeOfDay};
+pub use basis::Basis;
+pub use checklist::{Checklist, Missing, MissingReason, Progress};
+pub use rule::{Outcome, Verdict};
+pub use school::{GradeRange, School, Stage};
+pub use template::{AnswerKind, Item, Section, Template};
+pub use text::Text;
+pub use visit::{Answer, Visit, VisitState};

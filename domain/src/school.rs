@@ -1,0 +1,155 @@
+//! Schools and what about a school decides which items and thresholds apply to it.
+
+use serde::{Deserialize, Serialize};
+
+/// School stage (学段/办学类型). Decides default grades and which rule band applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Stage {
+    #[serde(rename = "幼儿园", alias = "kindergarten")]
+    Kindergarten,
+    #[serde(rename = "小学", alias = "primary")]
+    Primary,
+    #[serde(rename = "初中", alias = "junior")]
+    Junior,
+    #[serde(rename = "高中", alias = "senior")]
+    Senior,
+    /// 九年一贯制: grades 1–9.
+    #[serde(rename = "九年一贯制", alias = "nine_year")]
+    NineYear,
+    /// 完全中学: grades 7–12.
+    #[serde(rename = "完全中学", alias = "complete_secondary")]
+    CompleteSecondary,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 6] = [
+        Stage::Kindergarten,
+        Stage::Primary,
+        Stage::Junior,
+        Stage::Senior,
+        Stage::NineYear,
+        Stage::CompleteSecondary,
+    ];
+
+    /// The grades a school of this stage normally has. Grade 0 stands for kindergarten.
+    pub fn default_grades(self) -> GradeRange {
+        match self {
+            Stage::Kindergarten => GradeRange::new(0, 0),
+            Stage::Primary => GradeRange::new(1, 6),
+            Stage::Junior => GradeRange::new(7, 9),
+            Stage::Senior => GradeRange::new(10, 12),
+            Stage::NineYear => GradeRange::new(1, 9),
+            Stage::CompleteSecondary => GradeRange::new(7, 12),
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Stage::Kindergarten => "幼儿园",
+            Stage::Primary => "小学",
+            Stage::Junior => "初中",
+            Stage::Senior => "高中",
+            Stage::NineYear => "九年一贯制",
+            Stage::CompleteSecondary => "完全中学",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            Stage::Kindergarten => "Kindergarten",
+            Stage::Primary => "Primary",
+            Stage::Junior => "Junior high",
+            Stage::Senior => "Senior high",
+            Stage::NineYear => "9-year school",
+            Stage::CompleteSecondary => "Secondary (7–12)",
+        }
+    }
+
+    /// Parses the Chinese or English name as written in a template, a CSV or a condition.
+    pub fn parse(s: &str) -> Option<Stage> {
+        let s = s.trim();
+        Stage::ALL.into_iter().find(|st| {
+            st.zh() == s
+                || st.en().eq_ignore_ascii_case(s)
+                || serde_json::to_value(st).ok().and_then(|v| v.as_str().map(str::to_owned))
+                    == Some(s.to_owned())
+                || stage_alias(*st) == s
+        })
+    }
+}
+
+fn stage_alias(s: Stage) -> &'static str {
+    match s {
+        Stage::Kindergarten => "kindergarten",
+        Stage::Primary => "primary",
+        Stage::Junior => "junior",
+        Stage::Senior => "senior",
+        Stage::NineYear => "nine_year",
+        Stage::CompleteSecondary => "complete_secondary",
+    }
+}
+
+/// An inclusive range of grades; 0 = kindergarten, 1–6 小学, 7–9 初中, 10–12 高中.
+/// Written `[from, to]` in templates and JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "[u8; 2]", into = "[u8; 2]")]
+pub struct GradeRange {
+    pub from: u8,
+    pub to: u8,
+}
+
+impl GradeRange {
+    pub const fn new(from: u8, to: u8) -> Self {
+        GradeRange { from, to }
+    }
+
+    pub fn contains(self, grade: u8) -> bool {
+        self.from <= grade && grade <= self.to
+    }
+
+    /// The grades both ranges share, if any.
+    pub fn intersect(self, other: GradeRange) -> Option<GradeRange> {
+        let from = self.from.max(other.from);
+        let to = self.to.min(other.to);
+        (from <= to).then_some(GradeRange { from, to })
+    }
+
+    pub fn covers(self, other: GradeRange) -> bool {
+        self.from <= other.from && other.to <= self.to
+    }
+}
+
+/// A school as the supervisor and the office know it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct School {
+    pub id: String,
+    /// 学校标识码 or the county's own code.
+    pub code: String,
+    pub name: String,
+    /// 区县/乡镇.
+    pub district: String,
+    pub stage: Stage,
+    pub grades: GradeRange,
+    /// 在校生人数.
+    pub enrolment: u32,
+    /// 寄宿制.
+    pub boarding: bool,
+    #[serde(default)]
+    pub address: String,
+    /// 联系人及电话.
+    #[serde(default)]
+    pub contact: String,
+}
+
+
+impl From<[u8; 2]> for GradeRange {
+    fn from([from, to]: [u8; 2]) -> Self {
+        GradeRange { from, to }
+    }
+}
+
+impl From<GradeRange> for [u8; 2] {
+    fn from(g: GradeRange) -> Self {
+        [g.from, g.to]
+    }
+}

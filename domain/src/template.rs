@@ -1,0 +1,229 @@
+//! Checklist templates: sections of items, each with its answer kind, basis and rules.
+//!
+//! Templates are data (TOML files in `templates/`, later also published by the office).
+//! A template is identified by `id` + `version`; a visit pins the version it started with.
+
+use crate::basis::Basis;
+use crate::rule::Rule;
+use crate::school::{GradeRange, School, Stage};
+use crate::text::Text;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Template {
+    pub id: String,
+    pub version: u32,
+    /// What kind of inspection this is (五项管理, 校园安全, 挂牌督导 …).
+    pub kind: String,
+    pub title: Text,
+    #[serde(default)]
+    pub description: Text,
+    pub sections: Vec<Section>,
+    /// Thresholds the items refer to by id. Kept apart from items so an office can override
+    /// one number without touching the item text (DOMAIN.md §8.1).
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    pub code: String,
+    pub title: Text,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    /// Stable code, unique across the library (e.g. `WX-ZY-02`). Answers are keyed by it.
+    pub code: String,
+    pub prompt: Text,
+    /// What to look at and how, for a supervisor new to the item.
+    #[serde(default)]
+    pub help: Text,
+    #[serde(default)]
+    pub basis: Vec<Basis>,
+    pub answer: AnswerKind,
+    #[serde(default)]
+    pub required: bool,
+    /// A condition in the small language of [`crate::condition`], e.g. `WX-SJ-01 = 否`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_if: Option<String>,
+    #[serde(default)]
+    pub evidence: EvidenceRule,
+    #[serde(default)]
+    pub severity: Severity,
+    /// Id of a rule in the template's `rules` that computes the verdict from the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The item only concerns these grades (e.g. 三至六年级); hidden where a school has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grades: Option<GradeRange>,
+    /// The item only concerns schools of these stages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stages: Option<Vec<Stage>>,
+    /// Some(true): boarding schools only (宿舍, 晚自习); Some(false): day schools only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boarding: Option<bool>,
+}
+
+impl Item {
+    /// Whether the item concerns this school at all (stage, grades, boarding).
+    pub fn applies_to(&self, school: &School) -> bool {
+        let stage_ok = self.stages.as_ref().is_none_or(|s| s.contains(&school.stage));
+        let grades_ok = self.grades.is_none_or(|g| g.intersect(school.grades).is_some());
+        let boarding_ok = self.boarding.is_none_or(|b| b == school.boarding);
+        stage_ok && grades_ok && boarding_ok
+    }
+
+    /// The grades of this school the item is evaluated for.
+    pub fn grades_at(&self, school: &School) -> Option<GradeRange> {
+        match self.grades {
+            Some(g) => g.intersect(school.grades),
+            None => Some(school.grades),
+        }
+    }
+}
+
+/// How an item is answered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AnswerKind {
+    /// 符合 / 基本符合 / 不符合 / 不适用.
+    Compliance,
+    /// 是 / 否; `compliant` says which answer is the compliant one, if either.
+    YesNo {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        compliant: Option<YesNoCompliant>,
+    },
+    /// A measured number with its unit (分钟, 克, 小时 …), optionally bounded for input.
+    Number {
+        unit: Text,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<f64>,
+    },
+    /// A whole count (人, 次, 个).
+    Count { unit: Text },
+    /// A time of day, 24-hour.
+    Time,
+    Choice {
+        options: Vec<ChoiceOption>,
+        #[serde(default)]
+        multiple: bool,
+    },
+    Text,
+    Photo,
+}
+
+impl AnswerKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            AnswerKind::Compliance => "compliance",
+            AnswerKind::YesNo { .. } => "yes_no",
+            AnswerKind::Number { .. } => "number",
+            AnswerKind::Count { .. } => "count",
+            AnswerKind::Time => "time",
+            AnswerKind::Choice { .. } => "choice",
+            AnswerKind::Text => "text",
+            AnswerKind::Photo => "photo",
+        }
+    }
+
+    pub fn unit(&self) -> Option<&Text> {
+        match self {
+            AnswerKind::Number { unit, .. } | AnswerKind::Count { unit } => Some(unit),
+            _ => None,
+        }
+    }
+
+    /// Whether an answer of this kind can be judged 不符合 (so a photo can be required then).
+    pub fn can_fail(&self, has_rule: bool) -> bool {
+        match self {
+            AnswerKind::Compliance => true,
+            AnswerKind::YesNo { compliant } => compliant.is_some(),
+            AnswerKind::Number { .. } | AnswerKind::Count { .. } | AnswerKind::Time => has_rule,
+            AnswerKind::Choice { options, .. } => options.iter().any(|o| o.noncompliant),
+            AnswerKind::Text | AnswerKind::Photo => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum YesNoCompliant {
+    Yes,
+    No,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChoiceOption {
+    pub code: String,
+    pub label: Text,
+    /// Choosing this option means the item is not met.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub noncompliant: bool,
+}
+
+/// When photo evidence is required for an item.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceRule {
+    #[default]
+    None,
+    /// A photo is required when the item is judged 不符合.
+    PhotoWhenNoncompliant,
+    /// A photo is always required.
+    PhotoAlways,
+}
+
+/// Default severity of a finding raised from the item.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Severity {
+    #[default]
+    #[serde(rename = "一般", alias = "general")]
+    General,
+    #[serde(rename = "重大", alias = "major")]
+    Major,
+}
+
+impl Severity {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Severity::General => "一般",
+            Severity::Major => "重大",
+        }
+    }
+    pub fn en(self) -> &'static str {
+        match self {
+            Severity::General => "General",
+            Severity::Major => "Major",
+        }
+    }
+}
+
+impl Template {
+    /// Parses a template from TOML, then validates it. Errors name the item and field at fault.
+    pub fn from_toml(src: &str) -> Result<Template, crate::validate::TemplateErrors> {
+        let t: Template =
+            toml::from_str(src).map_err(|e| crate::validate::TemplateErrors::from_toml(src, e))?;
+        crate::validate::validate(&t)?;
+        Ok(t)
+    }
+
+    pub fn key(&self) -> String {
+        format!("{}@{}", self.id, self.version)
+    }
+
+    pub fn items(&self) -> impl Iterator<Item = (&Section, &Item)> {
+        self.sections.iter().flat_map(|s| s.items.iter().map(move |i| (s, i)))
+    }
+
+    pub fn item(&self, code: &str) -> Option<&Item> {
+        self.items().map(|(_, i)| i).find(|i| i.code == code)
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}

@@ -1,0 +1,162 @@
+//! A visit (督导记录): one supervisor at one school, answering pinned template versions.
+
+use crate::answer::AnswerValue;
+use crate::checklist::{Checklist, Missing};
+use crate::school::School;
+use crate::template::Template;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A template pinned by id and version: a visit never changes meaning when a template is revised.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TemplateRef {
+    pub id: String,
+    pub version: u32,
+}
+
+impl TemplateRef {
+    pub fn of(t: &Template) -> Self {
+        TemplateRef { id: t.id.clone(), version: t.version }
+    }
+    pub fn key(&self) -> String {
+        format!("{}@{}", self.id, self.version)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitState {
+    Draft,
+    Finished,
+    Signed,
+    Synced,
+}
+
+/// One item's answer. Kept even when the value is cleared, so a note is never lost.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Answer {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<AnswerValue>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    /// Ids of photos attached as evidence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<String>,
+    /// Unix milliseconds of the last change.
+    pub updated_at: i64,
+}
+
+impl Answer {
+    pub fn has_value(&self) -> bool {
+        self.value.as_ref().is_some_and(AnswerValue::is_given)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Visit {
+    /// Client-generated UUIDv7.
+    pub id: String,
+    pub school_id: String,
+    /// The school's name when the visit started, for lists that must not need a lookup.
+    pub school_name: String,
+    pub supervisor: String,
+    pub templates: Vec<TemplateRef>,
+    pub state: VisitState,
+    pub started_at: i64,
+    pub updated_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<i64>,
+    #[serde(default)]
+    pub answers: BTreeMap<String, Answer>,
+    /// The item the supervisor was last on, to resume there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VisitError {
+    #[error("the visit is {0:?} and can no longer be edited")]
+    ReadOnly(VisitState),
+    #[error("item {0} is not part of this visit's templates")]
+    UnknownItem(String),
+    #[error("the value does not fit item {0}")]
+    WrongKind(String),
+}
+
+impl Visit {
+    pub fn new(id: String, school: &School, supervisor: String, templates: &[&Template], now: i64) -> Visit {
+        Visit {
+            id,
+            school_id: school.id.clone(),
+            school_name: school.name.clone(),
+            supervisor,
+            templates: templates.iter().map(|t| TemplateRef::of(t)).collect(),
+            state: VisitState::Draft,
+            started_at: now,
+            updated_at: now,
+            finished_at: None,
+            answers: BTreeMap::new(),
+            position: None,
+        }
+    }
+
+    fn editable(&self) -> Result<(), VisitError> {
+        match self.state {
+            VisitState::Draft => Ok(()),
+            s => Err(VisitError::ReadOnly(s)),
+        }
+    }
+
+    /// Sets or clears an item's value, checking the value fits the item's answer kind.
+    pub fn set_value(
+        &mut self,
+        checklist: &Checklist,
+        code: &str,
+        value: Option<AnswerValue>,
+        now: i64,
+    ) -> Result<(), VisitError> {
+        self.editable()?;
+        let item = checklist.item(code).ok_or_else(|| VisitError::UnknownItem(code.into()))?;
+        if let Some(v) = &value {
+            if !crate::checklist::fits(&item.answer, v) {
+                return Err(VisitError::WrongKind(code.into()));
+            }
+        }
+        let a = self.answers.entry(code.to_owned()).or_default();
+        a.value = value;
+        a.updated_at = now;
+        self.position = Some(code.to_owned());
+        self.updated_at = now;
+        Ok(())
+    }
+
+    pub fn set_note(&mut self, checklist: &Checklist, code: &str, note: String, now: i64) -> Result<(), VisitError> {
+        self.editable()?;
+        checklist.item(code).ok_or_else(|| VisitError::UnknownItem(code.into()))?;
+        let a = self.answers.entry(code.to_owned()).or_default();
+        a.note = note;
+        a.updated_at = now;
+        self.position = Some(code.to_owned());
+        self.updated_at = now;
+        Ok(())
+    }
+
+    /// Finishes the visit if nothing required is missing; otherwise says what is.
+    pub fn finish(&mut self, checklist: &Checklist, now: i64) -> Result<(), FinishError> {
+        self.editable().map_err(FinishError::Visit)?;
+        let missing = checklist.missing(&self.answers);
+        if !missing.is_empty() {
+            return Err(FinishError::Missing(missing));
+        }
+        self.state = VisitState::Finished;
+        self.finished_at = Some(now);
+        self.updated_at = now;
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FinishError {
+    Visit(VisitError),
+    Missing(Vec<Missing>),
+}
