@@ -1,0 +1,45 @@
+//! The JSON API, nested under `/api`.
+//!
+//! | Route              | Handler                   | Answer                                  |
+//! |--------------------|---------------------------|-----------------------------------------|
+//! | `GET /api/health`  | [`health::get_health`]    | `{status, version, database}`; 503 JSON |
+//! |                    |                           | error if the database is unreachable    |
+//! | `GET /api/schools` | [`schools::list_schools`] | every school, by district then code     |
+//! | anything else      | [`no_route`]              | 404 `{"error":"not_found", "message"}`  |
+//!
+//! A known path with the wrong method answers 405 `{"error":"method_not_allowed"}`.
+
+pub mod health;
+pub mod schools;
+
+use axum::extract::OriginalUri;
+use axum::http::Method;
+use axum::routing::get;
+use axum::Router;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(health::get_health))
+        .route("/schools", get(schools::list_schools))
+        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(no_route)
+}
+
+/// Without it an unknown `/api/…` path would fall through to the app's `index.html` and a
+/// client would try to parse HTML as JSON.
+pub async fn no_route(method: Method, OriginalUri(uri): OriginalUri) -> AppError {
+    AppError::NoRoute {
+        method,
+        path: uri.path().to_owned(),
+    }
+}
+
+pub async fn method_not_allowed(method: Method, OriginalUri(uri): OriginalUri) -> AppError {
+    AppError::MethodNotAllowed {
+        method,
+        path: uri.path().to_owned(),
+    }
+}

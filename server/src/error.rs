@@ -1,0 +1,100 @@
+//! The one error type every handler returns. It logs what went wrong inside and answers clients
+//! with `{"error": code, "message": text}`, never with internals.
+
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+
+use crate::db::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("no API route {method} {path}")]
+    NoRoute { method: Method, path: String },
+    #[error("method {method} not allowed on {path}")]
+    MethodNotAllowed { method: Method, path: String },
+    #[error("request body larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("database unavailable")]
+    DatabaseUnavailable(#[source] StoreError),
+    #[error("storage failed")]
+    Store(#[from] StoreError),
+}
+
+/// The JSON body of every API error.
+#[derive(Debug, Serialize)]
+pub struct ErrorBody {
+    pub error: &'static str,
+    pub message: String,
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NoRoute { .. } => StatusCode::NOT_FOUND,
+            AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A stable, machine-readable code the app can switch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NoRoute { .. } => "not_found",
+            AppError::MethodNotAllowed { .. } => "method_not_allowed",
+            AppError::PayloadTooLarge { .. } => "payload_too_large",
+            AppError::DatabaseUnavailable(_) => "database_unavailable",
+            AppError::Store(_) => "internal",
+        }
+    }
+
+    /// What the client is told: specific about its own request, silent about the server's.
+    pub fn message(&self) -> String {
+        match self {
+            AppError::NoRoute { method, path } => format!("No API route {method} {path}"),
+            AppError::MethodNotAllowed { method, path } => {
+                format!("{path} does not accept {method}")
+            }
+            AppError::PayloadTooLarge { limit } => {
+                format!("The request body is larger than the {limit} bytes this server accepts")
+            }
+            AppError::DatabaseUnavailable(_) => {
+                "The database is not reachable; try again shortly".to_owned()
+            }
+            AppError::Store(_) => {
+                "The server could not complete the request; the error has been logged".to_owned()
+            }
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(code = self.code(), error = %error_chain(&self), "request failed");
+        } else {
+            tracing::debug!(code = self.code(), error = %self, "request rejected");
+        }
+        let body = ErrorBody {
+            error: self.code(),
+            message: self.message(),
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+/// `error: cause: cause…`, so one log line says why, down to the driver's message.
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

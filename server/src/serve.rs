@@ -1,0 +1,114 @@
+//! Starting the server: open the store, seed the demo county, listen, shut down cleanly.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+
+use crate::cli::{DatabaseArgs, ServeArgs};
+use crate::db::{SqliteStore, Store, StoreError};
+use crate::{app, demo, AppState};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot open the database")]
+    Store(#[from] StoreError),
+    #[error("cannot listen on {addr}")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: io::Error,
+    },
+    #[error("the server stopped")]
+    Serve(#[source] io::Error),
+}
+
+pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
+    let store = open_store(&args.db).await?;
+    if !args.no_demo {
+        seed_demo(store.as_ref()).await?;
+    }
+    let listener = TcpListener::bind(args.addr)
+        .await
+        .map_err(|source| StartError::Bind {
+            addr: args.addr,
+            source,
+        })?;
+    let local = listener.local_addr().map_err(StartError::Serve)?;
+    tracing::info!(addr = %local, dist = %args.dist.display(), "listening");
+    if !args.dist.join("index.html").is_file() {
+        tracing::warn!(dist = %args.dist.display(), "the app is not built; run scripts/run");
+    }
+    println!("Dudao is running at {}", browser_url(local));
+
+    let state = AppState::new(store.clone(), args.dist);
+    let served = axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    // Closing checkpoints the WAL, so the database is one file again after a clean stop.
+    store.close().await;
+    tracing::info!("stopped");
+    served.map_err(StartError::Serve)
+}
+
+/// `dudao-server seed-demo`.
+pub async fn seed_demo_only(args: DatabaseArgs) -> Result<(), StartError> {
+    let store = open_store(&args).await?;
+    seed_demo(store.as_ref()).await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn open_store(args: &DatabaseArgs) -> Result<Arc<dyn Store>, StoreError> {
+    let store = SqliteStore::open(&args.database).await?;
+    tracing::info!(database = %args.database.display(), "database open");
+    Ok(Arc::new(store))
+}
+
+async fn seed_demo(store: &dyn Store) -> Result<(), StoreError> {
+    match demo::seed(store).await? {
+        0 => tracing::info!("schools present; demo data not needed"),
+        n => tracing::info!(schools = n, county = demo::COUNTY, "seeded the demo county"),
+    }
+    Ok(())
+}
+
+/// The address to paste into a browser: a wildcard bind is reachable on loopback.
+fn browser_url(addr: SocketAddr) -> String {
+    let host = match addr.ip() {
+        ip if ip.is_unspecified() && ip.is_ipv4() => "127.0.0.1".to_owned(),
+        ip if ip.is_unspecified() => "[::1]".to_owned(),
+        ip if ip.is_ipv6() => format!("[{ip}]"),
+        ip => ip.to_string(),
+    };
+    format!("http://{host}:{}/", addr.port())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,142 @@
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use dudao_domain::{GradeRange, School, Stage};
+use dudao_server::db::{SqliteStore, Store};
+use dudao_server::demo;
+use serde_json::json;
+
+use crate::common::{get, send, test_app};
+
+#[tokio::test]
+async fn health_is_ok_and_names_the_database() {
+    let t = test_app().await;
+    let reply = get(&t.router, "/api/health").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.header("content-type").starts_with("application/json"));
+    assert_eq!(
+        reply.json(),
+        json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "database": "sqlite"})
+    );
+}
+
+#[tokio::test]
+async fn health_is_503_json_when_the_database_is_gone() {
+    let t = test_app().await;
+    t.state.store.close().await;
+    let reply = get(&t.router, "/api/health").await;
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+    let body = reply.json();
+    assert_eq!(body["error"], "database_unavailable");
+    let message = body["message"].as_str().expect("message");
+    assert!(
+        !message.to_lowercase().contains("pool"),
+        "leaks internals: {message}"
+    );
+}
+
+#[tokio::test]
+async fn schools_lists_the_demo_county_by_district_then_code() {
+    let t = test_app().await;
+    let reply = get(&t.router, "/api/schools").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let schools: Vec<School> = serde_json::from_slice(&reply.body).expect("schools");
+    assert_eq!(schools.len(), 10);
+
+    let mut expected = demo::schools();
+    expected.sort_by(|a, b| (&a.district, &a.code).cmp(&(&b.district, &b.code)));
+    assert_eq!(schools, expected);
+
+    let by_code = |code: &str| schools.iter().find(|s| s.code == code).expect(code);
+    let village = by_code("QH0202");
+    assert_eq!(village.stage, Stage::Primary);
+    assert_eq!(village.grades, GradeRange::new(1, 4));
+    assert_eq!(village.enrolment, 78);
+    let senior = by_code("QH0104");
+    assert_eq!(
+        (senior.stage, senior.enrolment, senior.boarding),
+        (Stage::Senior, 2518, true)
+    );
+    let nine = by_code("QH0301");
+    assert_eq!(
+        (nine.stage, nine.grades, nine.boarding),
+        (Stage::NineYear, GradeRange::new(1, 9), true)
+    );
+    let kindergarten = by_code("QH0105");
+    assert_eq!(kindergarten.grades, GradeRange::new(0, 0));
+
+    // The wire format the app reads: stages by their Chinese names.
+    let raw = reply.json();
+    let stages: Vec<&str> = raw
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|s| s["stage"].as_str().expect("stage"))
+        .collect();
+    for stage in ["幼儿园", "小学", "初中", "高中", "九年一贯制", "完全中学"] {
+        assert!(stages.contains(&stage), "no {stage} in {stages:?}");
+    }
+}
+
+#[tokio::test]
+async fn seeding_again_after_reopening_does_not_duplicate() {
+    let t = test_app().await;
+    t.state.store.close().await;
+
+    let reopened = SqliteStore::open(&t.database()).await.expect("reopen");
+    assert_eq!(demo::seed(&reopened).await.expect("seed again"), 0);
+    assert_eq!(demo::seed(&reopened).await.expect("seed a third time"), 0);
+    let schools = reopened.list_schools().await.expect("list");
+    assert_eq!(schools.len(), 10);
+}
+
+#[tokio::test]
+async fn seeding_an_empty_database_inserts_every_demo_school() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SqliteStore::open(&dir.path().join("fresh.sqlite"))
+        .await
+        .expect("open");
+    assert_eq!(demo::seed(&store).await.expect("seed"), 10);
+}
+
+#[tokio::test]
+async fn unknown_api_route_is_json_404() {
+    let t = test_app().await;
+    for uri in ["/api/xyz", "/api/schools/nope", "/api"] {
+        let reply = get(&t.router, uri).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{uri}");
+        assert_eq!(
+            reply.json(),
+            json!({"error": "not_found", "message": format!("No API route GET {uri}")}),
+            "{uri}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn wrong_method_on_an_api_route_is_json_405() {
+    let t = test_app().await;
+    let request = Request::builder()
+        .method(Method::DELETE)
+        .uri("/api/schools")
+        .body(Body::empty())
+        .expect("request");
+    let reply = send(&t.router, request).await;
+    assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(reply.json()["error"], "method_not_allowed");
+}
+
+#[tokio::test]
+async fn body_over_the_limit_is_json_413() {
+    let t = test_app().await;
+    let limit = t.state.body_limit;
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/schools")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_LENGTH, limit + 1)
+        .body(Body::from(vec![b' '; limit + 1]))
+        .expect("request");
+    let reply = send(&t.router, request).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(reply.json()["error"], "payload_too_large");
+}

@@ -1,0 +1,6 @@
+//! Server tests: the router in-process against a real SQLite file, and over real sockets.
+
+mod api;
+mod common;
+mod socket;
+mod static_files;

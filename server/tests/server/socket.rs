@@ -1,0 +1,88 @@
+use std::future::IntoFuture;
+use std::process::Stdio;
+
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::process::Command;
+
+use crate::common::test_app;
+
+/// A minimal HTTP/1.1 GET, so the test exercises the real socket path without a client crate.
+async fn http_get(addr: &str, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.expect("read");
+    let raw = String::from_utf8(raw).expect("UTF-8 response");
+    let (head, body) = raw.split_once("\r\n\r\n").expect("head and body");
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {head}"));
+    (status, body.to_owned())
+}
+
+fn assert_healthy(status: u16, body: &str) {
+    assert_eq!(status, 200, "{body}");
+    let json: serde_json::Value = serde_json::from_str(body).expect("JSON");
+    assert_eq!(json["status"], "ok");
+    assert_eq!(json["database"], "sqlite");
+}
+
+#[tokio::test]
+async fn health_over_a_real_socket() {
+    let t = test_app().await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr").to_string();
+    let server = tokio::spawn(axum::serve(listener, t.router.clone()).into_future());
+
+    let (status, body) = http_get(&addr, "/api/health").await;
+    assert_healthy(status, &body);
+    server.abort();
+}
+
+#[tokio::test]
+async fn the_binary_serves_and_announces_its_address() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dudao-server"))
+        .arg("serve")
+        .arg("--addr=127.0.0.1:0")
+        .arg(format!(
+            "--database={}",
+            dir.path().join("db/dudao.sqlite").display()
+        ))
+        .arg(format!("--dist={}", dir.path().join("dist").display()))
+        .env_remove("DUDAO_ADDR")
+        .env_remove("DUDAO_DATABASE")
+        .env_remove("DUDAO_DIST")
+        .env_remove("DUDAO_NO_DEMO")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start dudao-server");
+
+    let stdout = child.stdout.take().expect("stdout");
+    let line = BufReader::new(stdout)
+        .lines()
+        .next_line()
+        .await
+        .expect("read stdout")
+        .expect("dudao-server exited before announcing its address");
+    let url = line
+        .strip_prefix("Dudao is running at http://")
+        .and_then(|rest| rest.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("unexpected first line: {line}"));
+    assert!(url.starts_with("127.0.0.1:"), "{url}");
+
+    let (status, body) = http_get(url, "/api/health").await;
+    assert_healthy(status, &body);
+    let (status, body) = http_get(url, "/api/schools").await;
+    assert_eq!(status, 200);
+    let schools: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(schools.as_array().map(Vec::len), Some(10));
+
+    child.kill().await.expect("stop dudao-server");
+}

@@ -1,0 +1,85 @@
+use std::fs;
+
+use axum::http::StatusCode;
+
+use crate::common::{get, test_app, test_app_with_dist, TestApp};
+
+const INDEX: &str = "<!doctype html><title>督导</title><body>app shell</body>";
+const WASM_NAME: &str = "dudao-3f8a9c2e1b7d6a54_bg.wasm";
+const WASM: &[u8] = b"\0asm\x01\0\0\0";
+const SW: &str = "self.addEventListener('fetch', () => {});";
+
+async fn app_with_built_dist() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dist = dir.path().join("dist");
+    fs::create_dir_all(&dist).expect("dist");
+    fs::write(dist.join("index.html"), INDEX).expect("index");
+    fs::write(dist.join(WASM_NAME), WASM).expect("wasm");
+    fs::write(dist.join("sw.js"), SW).expect("sw");
+    test_app_with_dist(dir, dist).await
+}
+
+#[tokio::test]
+async fn root_serves_index_html_revalidated_on_every_load() {
+    let t = app_with_built_dist().await;
+    let reply = get(&t.router, "/").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.text(), INDEX);
+    assert!(reply.header("content-type").starts_with("text/html"));
+    assert_eq!(reply.header("cache-control"), "no-cache");
+}
+
+#[tokio::test]
+async fn deep_link_serves_index_html() {
+    let t = app_with_built_dist().await;
+    let reply = get(&t.router, "/visits/01890000-0000-7000-8000-000000000001").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.text(), INDEX);
+    assert_eq!(reply.header("cache-control"), "no-cache");
+}
+
+#[tokio::test]
+async fn hashed_asset_is_served_with_its_content_and_cached_long() {
+    let t = app_with_built_dist().await;
+    let reply = get(&t.router, &format!("/{WASM_NAME}")).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.body, WASM);
+    assert_eq!(reply.header("content-type"), "application/wasm");
+    assert_eq!(
+        reply.header("cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+}
+
+#[tokio::test]
+async fn service_worker_is_never_cached_without_revalidation() {
+    let t = app_with_built_dist().await;
+    let reply = get(&t.router, "/sw.js").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.text(), SW);
+    assert_eq!(reply.header("cache-control"), "no-cache");
+}
+
+#[tokio::test]
+async fn missing_file_is_404_not_the_app_shell() {
+    let t = app_with_built_dist().await;
+    let reply = get(&t.router, "/dudao-0000000000000000.js").await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert_ne!(reply.text(), INDEX);
+}
+
+#[tokio::test]
+async fn missing_dist_says_the_app_is_not_built() {
+    // test_app() points at a dist directory that does not exist.
+    let t = test_app().await;
+    for uri in ["/", "/visits/abc"] {
+        let reply = get(&t.router, uri).await;
+        assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE, "{uri}");
+        assert!(reply.header("content-type").starts_with("text/plain"));
+        let text = reply.text();
+        assert!(text.contains("not built"), "{text}");
+        assert!(text.contains("scripts/run"), "{text}");
+    }
+    // The API does not depend on the app being built.
+    assert_eq!(get(&t.router, "/api/health").await.status, StatusCode::OK);
+}

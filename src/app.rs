@@ -1,0 +1,36 @@
+//! The router and the app-wide contexts.
+
+use crate::components::{bottom_bar::BottomBar, header::Header, message_line::MessageLine};
+use crate::i18n::{provide_i18n, use_i18n};
+use crate::pages::{
+    findings::FindingsPage, schools::SchoolsPage, summary::SummaryPage, sync::SyncPage, visit::VisitPage,
+    visits::VisitsPage,
+};
+use crate::state::AppState;
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_i18n();
+    AppState::provide();
+    let i18n = use_i18n();
+    view! {
+        <Router>
+            <Header/>
+            <main class="main">
+                <Routes fallback=move || view! { <p class="empty">{move || i18n.t().visit_not_found}</p> }>
+                    <Route path=path!("/") view=SchoolsPage/>
+                    <Route path=path!("/visits") view=VisitsPage/>
+                    <Route path=path!("/visits/:id") view=VisitPage/>
+                    <Route path=path!("/visits/:id/summary") view=SummaryPage/>
+                    <Route path=path!("/findings") view=FindingsPage/>
+                    <Route path=path!("/sync") view=SyncPage/>
+                </Routes>
+            </main>
+            <MessageLine/>
+            <BottomBar/>
+        </Router>
+    }
+}

@@ -1,0 +1,3 @@
+pub mod bottom_bar;
+pub mod header;
+pub mod message_line;

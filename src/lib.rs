@@ -1,0 +1,12 @@
+//! Dudao's field app: Leptos CSR, offline-first. `app` holds the router and contexts; pages and
+//! components stay thin and call into `dudao_domain`; `storage` is IndexedDB.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+pub mod session;
+pub mod state;
+pub mod storage;
+pub mod templates;

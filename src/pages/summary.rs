@@ -1,0 +1,88 @@
+//! The result of a visit: counts by verdict and the findings proposed from 不符合 answers.
+
+use crate::i18n::use_i18n;
+use crate::pages::fmt_datetime;
+use crate::pages::visits::state_label;
+use crate::session::{with_checklist, Session};
+use dudao_domain::finding::ProposedFinding;
+use dudao_domain::Compliance;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn SummaryPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let session = LocalResource::new(move || Session::load(params.read().get("id").unwrap_or_default()));
+    view! {
+        <section class="page summary">
+            <Suspense fallback=move || view! { <p class="empty">{move || i18n.t().loading}</p> }>
+                {move || session.get().map(|r| match r {
+                    Ok(Some(s)) => view! { <Summary session=s/> }.into_any(),
+                    Ok(None) => view! { <p class="empty">{move || i18n.t().visit_not_found}</p> }.into_any(),
+                    Err(e) => view! { <p class="empty error">{move || e.user_message(i18n.t())}</p> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn Summary(session: Session) -> impl IntoView {
+    let i18n = use_i18n();
+    let v = session.visit.clone();
+    let (tally, findings) = with_checklist(&session.templates, &v, |cl| (cl.tally(&v.answers), cl.proposed_findings(&v.answers)));
+    let titles: Vec<_> = session.templates.iter().map(|t| t.title.clone()).collect();
+    let n = findings.len();
+    let state = v.state;
+    let started = v.started_at;
+    let finished = v.finished_at;
+    view! {
+        <h1>{move || i18n.t().summary_title}</h1>
+        <dl class="facts">
+            <dt>{move || i18n.t().school}</dt><dd data-testid="summary-school">{v.school.name.clone()}</dd>
+            <dt>{move || i18n.t().supervisor}</dt><dd>{v.supervisor.clone()}</dd>
+            <dt>{move || i18n.t().started}</dt><dd>{move || fmt_datetime(started, i18n.en())}</dd>
+            {finished.map(|f| view! { <dt>{move || i18n.t().finished_at}</dt><dd>{move || fmt_datetime(f, i18n.en())}</dd> })}
+            <dt>{move || i18n.t().choose_templates.split('（').next().unwrap_or_default().to_owned()}</dt>
+            <dd>{move || titles.iter().map(|t| t.get(i18n.en()).to_owned()).collect::<Vec<_>>().join("、")}</dd>
+            <dt>" "</dt><dd><span class=format!("badge state-{state:?}").to_lowercase()>{move || state_label(state, i18n.t())}</span></dd>
+        </dl>
+        <ul class="tally" data-testid="tally">
+            {Compliance::ALL.into_iter().enumerate().map(|(i, c)| view! {
+                <li class=format!("c-{c:?}").to_lowercase()>
+                    <strong>{tally[i]}</strong>
+                    <span>{move || if i18n.en() { c.en() } else { c.zh() }}</span>
+                </li>
+            }).collect_view()}
+        </ul>
+        <h2 data-testid="findings-count">{move || (i18n.t().findings_count)(n)}</h2>
+        {if findings.is_empty() {
+            view! { <p class="empty">{move || i18n.t().no_findings}</p> }.into_any()
+        } else {
+            view! { <ol class="findings">{findings.into_iter().map(|f| view! { <FindingItem finding=f/> }).collect_view()}</ol> }.into_any()
+        }}
+        <A href="/visits" attr:class="btn wide">{move || i18n.t().back_to_visits}</A>
+    }
+}
+
+#[component]
+pub fn FindingItem(finding: ProposedFinding) -> impl IntoView {
+    let i18n = use_i18n();
+    let f = finding;
+    let sev = f.severity;
+    let citations: Vec<String> = f.basis.iter().map(|b| b.citation()).collect();
+    view! {
+        <li class="finding" data-testid="finding">
+            <p class="finding-desc">{move || f.description.get(i18n.en()).to_owned()}</p>
+            <p class="meta">
+                <span class="badge" class:major=sev == dudao_domain::template::Severity::Major>
+                    {move || format!("{}：{}", i18n.t().severity, if i18n.en() { sev.en() } else { sev.zh() })}
+                </span>
+                " " {f.section.zh.clone()}
+            </p>
+            <p class="meta basis-line">{move || format!("{}：{}", i18n.t().basis, citations.join("；"))}</p>
+        </li>
+    }
+}

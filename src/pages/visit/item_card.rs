@@ -1,0 +1,109 @@
+//! One item as a card: prompt in large type, basis one tap away, the answer control, the
+//! computed verdict as soon as a value is entered, and a note.
+
+use super::answer_input::AnswerInput;
+use super::Edit;
+use crate::i18n::use_i18n;
+use dudao_domain::rule::Outcome;
+use dudao_domain::{Checklist, Item, Template, Text, Visit};
+use leptos::prelude::*;
+use std::sync::Arc;
+
+fn find<'a>(templates: &'a [Template], code: &str) -> Option<(&'a Template, &'a Item)> {
+    templates.iter().find_map(|t| t.item(code).map(|i| (t, i)))
+}
+
+#[component]
+pub fn ItemCard(
+    code: String,
+    templates: Arc<Vec<Template>>,
+    visit: RwSignal<Visit>,
+    apply: Callback<Edit>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let Some((template, item)) = find(&templates, &code) else {
+        return ().into_any();
+    };
+    let item = item.clone();
+    let school = visit.with_untracked(|v| v.school.clone());
+    let requirement: Option<Text> = item
+        .rule
+        .as_deref()
+        .and_then(|r| template.rule(r))
+        .and_then(|r| r.requirement_for(item.grades_at(&school)?, item.answer.unit()));
+
+    let ts = templates.clone();
+    let c = code.clone();
+    let verdict = Memo::new(move |_| {
+        visit.with(|v| {
+            let refs: Vec<&Template> = ts.iter().collect();
+            Checklist::new(&refs, &v.school).verdict(&c, &v.answers)
+        })
+    });
+    let c = code.clone();
+    let note = Memo::new(move |_| visit.with(|v| v.answers.get(&c).map(|a| a.note.clone()).unwrap_or_default()));
+    let show_note = RwSignal::new(!note.get_untracked().is_empty());
+    let shows_verdict = item.rule.is_some() || matches!(item.answer, dudao_domain::AnswerKind::YesNo { compliant: Some(_) });
+
+    let prompt = item.prompt.clone();
+    let help = item.help.clone();
+    let citations: Vec<String> = item.basis.iter().map(|b| b.citation()).collect();
+    let required = item.required;
+    let c_note = code.clone();
+    view! {
+        <li class="item" id=format!("item-{code}") data-testid="item" data-code=code.clone()
+            data-outcome=move || verdict.get().map(|v| format!("{:?}", v.outcome).to_lowercase()).unwrap_or_default()>
+            <p class="prompt">
+                {move || prompt.get(i18n.en()).to_owned()}
+                {required.then(|| view! { <span class="tag">{move || i18n.t().required}</span> })}
+            </p>
+            {requirement.clone().map(|r| view! {
+                <p class="requirement">{move || format!("{}：{}", i18n.t().requirement, r.get(i18n.en()))}</p>
+            })}
+            <AnswerInput item=item.clone() visit apply/>
+            {shows_verdict.then(|| view! {
+                <Show when=move || verdict.with(Option::is_some)>
+                    {move || verdict.get().map(|v| {
+                        let bad = v.outcome == Outcome::NonCompliant;
+                        let label = if i18n.en() { v.outcome.en() } else { v.outcome.zh() };
+                        let req = v.requirement.as_ref().map(|r| r.get(i18n.en()).to_owned());
+                        view! {
+                            <p class="verdict" class:bad=bad data-testid="verdict" role="status">
+                                <strong>{if bad { "✗ " } else { "✓ " }}{label}</strong>
+                                {req.map(|r| format!("（{r}）"))}
+                            </p>
+                        }
+                    })}
+                </Show>
+            })}
+            <details class="basis">
+                <summary>{move || i18n.t().basis}</summary>
+                {(!help.is_blank()).then(|| { let help = help.clone(); view! { <p>{move || help.get(i18n.en()).to_owned()}</p> } })}
+                <ul>{citations.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
+            </details>
+            <Show
+                when=move || show_note.get()
+                fallback=move || view! {
+                    <button class="link" data-testid="add-note" on:click=move |_| show_note.set(true)>
+                        {move || format!("＋ {}", i18n.t().add_note)}
+                    </button>
+                }
+            >
+                {
+                    let c_note = c_note.clone();
+                    view! {
+                        <label class="note">
+                            <span>{move || i18n.t().note}</span>
+                            <textarea data-testid="note" rows="2"
+                                placeholder=move || i18n.t().note_placeholder
+                                prop:value=note.get_untracked()
+                                on:input=move |ev| apply.run(Edit::Note(c_note.clone(), event_target_value(&ev)))>
+                            </textarea>
+                        </label>
+                    }
+                }
+            </Show>
+        </li>
+    }
+    .into_any()
+}

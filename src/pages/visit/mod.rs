@@ -1,0 +1,43 @@
+//! The visit screen: sections, progress, item cards, "next unanswered" and finishing.
+
+mod answer_input;
+mod editor;
+mod item_card;
+mod missing_panel;
+
+use crate::i18n::use_i18n;
+use crate::session::Session;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+/// A change the supervisor makes to one item.
+#[derive(Debug, Clone)]
+pub enum Edit {
+    Value(String, Option<dudao_domain::AnswerValue>),
+    Note(String, String),
+}
+
+#[component]
+pub fn VisitPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let session = LocalResource::new(move || Session::load(id()));
+    let navigate = use_navigate();
+    view! {
+        <Suspense fallback=move || view! { <p class="empty">{move || i18n.t().loading}</p> }>
+            {move || session.get().map(|r| match r {
+                Ok(Some(s)) if s.visit.state == dudao_domain::VisitState::Draft => {
+                    view! { <editor::VisitEditor session=s/> }.into_any()
+                }
+                Ok(Some(s)) => {
+                    // A finished visit is read-only: show its result instead.
+                    navigate(&format!("/visits/{}/summary", s.visit.id), Default::default());
+                    ().into_any()
+                }
+                Ok(None) => view! { <p class="empty">{move || i18n.t().visit_not_found}</p> }.into_any(),
+                Err(e) => view! { <p class="empty error">{move || e.user_message(i18n.t())}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,38 @@
+//! A visit opened for work: the visit plus the exact template versions it pinned.
+
+use crate::storage::{repo, StorageError};
+use dudao_domain::{Checklist, Template, Visit};
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct Session {
+    pub visit: Visit,
+    pub templates: Arc<Vec<Template>>,
+}
+
+impl Session {
+    /// Loads a visit and its pinned templates; `None` when the visit does not exist.
+    pub async fn load(id: String) -> Result<Option<Session>, StorageError> {
+        let Some(visit) = repo::load_visit(&id).await? else {
+            return Ok(None);
+        };
+        let mut templates = Vec::new();
+        for r in &visit.templates {
+            let t = match repo::load_template(&r.key()).await? {
+                Some(t) => t,
+                None => crate::templates::builtin()
+                    .ok()
+                    .and_then(|b| b.iter().find(|t| t.id == r.id && t.version == r.version).cloned())
+                    .ok_or_else(|| StorageError::Data(format!("template {} is missing", r.key())))?,
+            };
+            templates.push(t);
+        }
+        Ok(Some(Session { visit, templates: Arc::new(templates) }))
+    }
+}
+
+/// Runs `f` with the checklist of these templates at the visit's school.
+pub fn with_checklist<R>(templates: &[Template], visit: &Visit, f: impl FnOnce(&Checklist) -> R) -> R {
+    let refs: Vec<&Template> = templates.iter().collect();
+    f(&Checklist::new(&refs, &visit.school))
+}

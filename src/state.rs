@@ -1,0 +1,86 @@
+//! App-wide state as a service exposing signals: the school list, connectivity, the number of
+//! unsynced changes and the message line.
+
+use crate::storage::repo;
+use dudao_domain::School;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub schools: RwSignal<Vec<School>>,
+    /// True once the stored list has been read (it may be empty).
+    pub schools_loaded: RwSignal<bool>,
+    pub online: RwSignal<bool>,
+    /// Changes in the outbox, not yet pushed to the office.
+    pub pending: RwSignal<u32>,
+    /// An error or notice the user must see; stays until dismissed.
+    pub message: RwSignal<Option<String>>,
+}
+
+pub fn use_app() -> AppState {
+    expect_context::<AppState>()
+}
+
+fn navigator_online() -> bool {
+    web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true)
+}
+
+impl AppState {
+    pub fn provide() -> AppState {
+        let s = AppState {
+            schools: RwSignal::new(Vec::new()),
+            schools_loaded: RwSignal::new(false),
+            online: RwSignal::new(navigator_online()),
+            pending: RwSignal::new(0),
+            message: RwSignal::new(None),
+        };
+        provide_context(s);
+        let online = s.online;
+        window_event_listener(leptos::ev::online, move |_| online.set(true));
+        window_event_listener(leptos::ev::offline, move |_| online.set(false));
+        s.load_schools();
+        s.refresh_pending();
+        s
+    }
+
+    /// Shows the stored list at once, then replaces it with the server's when reachable.
+    pub fn load_schools(self) {
+        spawn_local(async move {
+            match repo::list_schools().await {
+                Ok(list) => self.schools.set(list),
+                Err(e) => leptos::logging::error!("reading stored schools failed: {e}"),
+            }
+            self.schools_loaded.set(true);
+            self.fetch_schools().await;
+        });
+    }
+
+    pub async fn fetch_schools(self) -> bool {
+        match crate::api::get_json::<Vec<School>>("/api/schools").await {
+            Ok(list) => {
+                if let Err(e) = repo::save_schools(&list).await {
+                    leptos::logging::error!("storing schools failed: {e}");
+                }
+                self.schools.set(list);
+                true
+            }
+            Err(e) => {
+                leptos::logging::log!("school list not refreshed (offline?): {e}");
+                false
+            }
+        }
+    }
+
+    pub fn refresh_pending(self) {
+        spawn_local(async move {
+            if let Ok(n) = repo::outbox_count().await {
+                self.pending.set(n);
+            }
+        });
+    }
+
+    pub fn say(self, msg: impl Into<String>) {
+        self.message.set(Some(msg.into()));
+    }
+}

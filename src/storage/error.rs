@@ -1,0 +1,45 @@
+//! Storage errors, classified so the UI can say what happened and what to do.
+
+use wasm_bindgen::{JsCast, JsValue};
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StorageError {
+    /// The browser refused the write for lack of space.
+    #[error("storage quota exceeded")]
+    QuotaExceeded,
+    /// Another tab holds an older schema open.
+    #[error("database upgrade blocked by another tab")]
+    Blocked,
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
+    /// A stored record does not decode, or a value does not encode.
+    #[error("bad data: {0}")]
+    Data(String),
+    #[error("storage failure: {0}")]
+    Failed(String),
+}
+
+impl StorageError {
+    pub fn from_js(v: JsValue) -> Self {
+        if let Some(e) = v.dyn_ref::<web_sys::DomException>() {
+            return match e.name().as_str() {
+                "QuotaExceededError" => StorageError::QuotaExceeded,
+                "VersionError" | "InvalidStateError" if e.message().contains("block") => StorageError::Blocked,
+                name => StorageError::Failed(format!("{name}: {}", e.message())),
+            };
+        }
+        if let Some(e) = v.dyn_ref::<js_sys::Error>() {
+            return StorageError::Failed(String::from(e.message()));
+        }
+        StorageError::Failed(v.as_string().unwrap_or_else(|| format!("{v:?}")))
+    }
+
+    /// The message a supervisor sees, in the current language.
+    pub fn user_message(&self, t: &crate::i18n::Strings) -> &'static str {
+        match self {
+            StorageError::QuotaExceeded => t.err_quota,
+            StorageError::Blocked => t.err_blocked,
+            _ => t.err_storage,
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Storage on the phone: IndexedDB for records (visits, schools, pinned templates, the sync
+//! outbox) and small preferences in localStorage.
+
+pub mod error;
+pub mod idb;
+pub mod prefs;
+pub mod repo;
+
+pub use error::StorageError;

@@ -1,0 +1,125 @@
+//! What the app stores and how: every change to a visit is written together with its outbox
+//! entry in one IndexedDB transaction, so no edit exists without the record of it to sync.
+
+use super::idb::{Db, OUTBOX, SCHOOLS, TEMPLATES, VISITS};
+use super::StorageError;
+use dudao_domain::{School, Template, Visit};
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+
+thread_local! {
+    static DB: RefCell<Option<Db>> = const { RefCell::new(None) };
+}
+
+/// The app's database, opened once per page.
+pub async fn db() -> Result<Db, StorageError> {
+    if let Some(db) = DB.with(|d| d.borrow().clone()) {
+        return Ok(db);
+    }
+    let db = Db::open().await?;
+    DB.with(|d| *d.borrow_mut() = Some(db.clone()));
+    Ok(db)
+}
+
+/// One field changed: the unit the sync engine pushes and the server merges.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldOp {
+    /// `answers.WX-ZY-01.value`, `answers.WX-ZY-01.note`, `state`, or `*` for a new record.
+    pub field: String,
+    pub value: serde_json::Value,
+}
+
+/// A pending change waiting to be pushed. `seq` is assigned by IndexedDB and only rises.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u64>,
+    pub entity: String,
+    pub entity_id: String,
+    pub ops: Vec<FieldOp>,
+    /// Unix milliseconds when the change was made on the device.
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StoredTemplate {
+    key: String,
+    template: Template,
+}
+
+/// Saves the visit and, when `ops` is not empty, its outbox entry, atomically.
+pub async fn save_visit(visit: &Visit, ops: Vec<FieldOp>) -> Result<(), StorageError> {
+    save_visit_in(&db().await?, visit, ops).await
+}
+
+pub async fn save_visit_in(db: &Db, visit: &Visit, ops: Vec<FieldOp>) -> Result<(), StorageError> {
+    let entry = (!ops.is_empty()).then(|| OutboxEntry {
+        seq: None,
+        entity: "visit".into(),
+        entity_id: visit.id.clone(),
+        ops,
+        at: visit.updated_at,
+    });
+    db.write(&[VISITS, OUTBOX], |w| {
+        w.put(VISITS, visit)?;
+        if let Some(e) = &entry {
+            w.put(OUTBOX, e)?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+pub async fn load_visit(id: &str) -> Result<Option<Visit>, StorageError> {
+    db().await?.get(VISITS, id).await
+}
+
+/// Visits, most recently changed first.
+pub async fn list_visits() -> Result<Vec<Visit>, StorageError> {
+    let mut v: Vec<Visit> = db().await?.all(VISITS).await?;
+    v.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    Ok(v)
+}
+
+/// Replaces the cached school list in one transaction: a failed download leaves the old one.
+pub async fn save_schools(schools: &[School]) -> Result<(), StorageError> {
+    db().await?
+        .write(&[SCHOOLS], |w| {
+            w.clear(SCHOOLS)?;
+            schools.iter().try_for_each(|s| w.put(SCHOOLS, s))
+        })
+        .await
+}
+
+pub async fn list_schools() -> Result<Vec<School>, StorageError> {
+    let mut v: Vec<School> = db().await?.all(SCHOOLS).await?;
+    v.sort_by(|a, b| (&a.district, &a.code).cmp(&(&b.district, &b.code)));
+    Ok(v)
+}
+
+/// Keeps a copy of each template version a visit uses, so the visit keeps its meaning after
+/// the built-in or published template changes.
+pub async fn pin_templates_in(db: &Db, templates: &[Template]) -> Result<(), StorageError> {
+    db.write(&[TEMPLATES], |w| {
+        templates
+            .iter()
+            .try_for_each(|t| w.put(TEMPLATES, &StoredTemplate { key: t.key(), template: t.clone() }))
+    })
+    .await
+}
+
+pub async fn pin_templates(templates: &[Template]) -> Result<(), StorageError> {
+    pin_templates_in(&db().await?, templates).await
+}
+
+pub async fn load_template(key: &str) -> Result<Option<Template>, StorageError> {
+    Ok(db().await?.get::<StoredTemplate>(TEMPLATES, key).await?.map(|s| s.template))
+}
+
+pub async fn outbox_in(db: &Db) -> Result<Vec<OutboxEntry>, StorageError> {
+    db.all(OUTBOX).await
+}
+
+pub async fn outbox_count() -> Result<u32, StorageError> {
+    db().await?.count(OUTBOX).await
+}
