@@ -3,8 +3,8 @@
 use crate::components::{bottom_bar::BottomBar, header::Header, message_line::MessageLine};
 use crate::i18n::{provide_i18n, use_i18n};
 use crate::pages::{
-    findings::FindingsPage, schools::SchoolsPage, summary::SummaryPage, sync::SyncPage, visit::VisitPage,
-    visits::VisitsPage,
+    findings::FindingsPage, schools::SchoolsPage, summary::SummaryPage, sync::SyncPage,
+    visit::VisitPage, visits::VisitsPage,
 };
 use crate::state::AppState;
 use leptos::prelude::*;

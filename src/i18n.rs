@@ -33,7 +33,11 @@ impl I18n {
     }
 
     pub fn toggle(&self) {
-        let next = if self.lang.get_untracked() == Lang::Zh { Lang::En } else { Lang::Zh };
+        let next = if self.lang.get_untracked() == Lang::Zh {
+            Lang::En
+        } else {
+            Lang::Zh
+        };
         let _ = LocalStorage::set(LANG_KEY, if next == Lang::En { "en" } else { "zh" });
         self.lang.set(next);
         set_document_lang(next);
@@ -41,7 +45,10 @@ impl I18n {
 }
 
 fn set_document_lang(lang: Lang) {
-    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
         let _ = el.set_attribute("lang", if lang == Lang::En { "en" } else { "zh-CN" });
     }
 }
@@ -52,7 +59,9 @@ pub fn provide_i18n() {
         _ => Lang::Zh,
     };
     set_document_lang(lang);
-    provide_context(I18n { lang: RwSignal::new(lang) });
+    provide_context(I18n {
+        lang: RwSignal::new(lang),
+    });
 }
 
 pub fn use_i18n() -> I18n {

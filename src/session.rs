@@ -22,17 +22,30 @@ impl Session {
                 Some(t) => t,
                 None => crate::templates::builtin()
                     .ok()
-                    .and_then(|b| b.iter().find(|t| t.id == r.id && t.version == r.version).cloned())
-                    .ok_or_else(|| StorageError::Data(format!("template {} is missing", r.key())))?,
+                    .and_then(|b| {
+                        b.iter()
+                            .find(|t| t.id == r.id && t.version == r.version)
+                            .cloned()
+                    })
+                    .ok_or_else(|| {
+                        StorageError::Data(format!("template {} is missing", r.key()))
+                    })?,
             };
             templates.push(t);
         }
-        Ok(Some(Session { visit, templates: Arc::new(templates) }))
+        Ok(Some(Session {
+            visit,
+            templates: Arc::new(templates),
+        }))
     }
 }
 
 /// Runs `f` with the checklist of these templates at the visit's school.
-pub fn with_checklist<R>(templates: &[Template], visit: &Visit, f: impl FnOnce(&Checklist) -> R) -> R {
+pub fn with_checklist<R>(
+    templates: &[Template],
+    visit: &Visit,
+    f: impl FnOnce(&Checklist) -> R,
+) -> R {
     let refs: Vec<&Template> = templates.iter().collect();
     f(&Checklist::new(&refs, &visit.school))
 }

@@ -23,7 +23,9 @@ pub fn use_app() -> AppState {
 }
 
 fn navigator_online() -> bool {
-    web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true)
+    web_sys::window()
+        .map(|w| w.navigator().on_line())
+        .unwrap_or(true)
 }
 
 impl AppState {

@@ -8,7 +8,9 @@ static BUILTIN: OnceLock<Result<Vec<Template>, String>> = OnceLock::new();
 /// Built-in templates, or the validation error (a developer bug the domain tests catch).
 pub fn builtin() -> Result<&'static [Template], &'static str> {
     BUILTIN
-        .get_or_init(|| dudao_domain::builtin::templates().map_err(|(name, e)| format!("{name}: {e}")))
+        .get_or_init(|| {
+            dudao_domain::builtin::templates().map_err(|(name, e)| format!("{name}: {e}"))
+        })
         .as_deref()
         .map_err(String::as_str)
 }

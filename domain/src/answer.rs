@@ -45,7 +45,9 @@ impl Compliance {
         Compliance::ALL.into_iter().find(|c| {
             c.zh() == s
                 || c.en().eq_ignore_ascii_case(s)
-                || serde_json::to_value(c).ok().and_then(|v| v.as_str().map(str::to_owned))
+                || serde_json::to_value(c)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
                     == Some(s.to_owned())
         })
     }
@@ -93,8 +95,9 @@ impl Serialize for TimeOfDay {
 impl<'de> Deserialize<'de> for TimeOfDay {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        TimeOfDay::parse(&s)
-            .ok_or_else(|| serde::de::Error::custom(format!("invalid time of day {s:?}, expected HH:MM")))
+        TimeOfDay::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!("invalid time of day {s:?}, expected HH:MM"))
+        })
     }
 }
 
@@ -181,7 +184,11 @@ mod tests {
         ];
         for v in values {
             let json = serde_json::to_string(&v).unwrap();
-            assert_eq!(serde_json::from_str::<AnswerValue>(&json).unwrap(), v, "{json}");
+            assert_eq!(
+                serde_json::from_str::<AnswerValue>(&json).unwrap(),
+                v,
+                "{json}"
+            );
         }
         assert_eq!(
             serde_json::to_string(&AnswerValue::Time(TimeOfDay::new(7, 5).unwrap())).unwrap(),

@@ -4,7 +4,8 @@ use crate::template::Template;
 use crate::validate::TemplateErrors;
 
 /// File name and contents of every built-in template.
-pub const SOURCES: &[(&str, &str)] = &[("wuxiang.toml", include_str!("../../templates/wuxiang.toml"))];
+pub const SOURCES: &[(&str, &str)] =
+    &[("wuxiang.toml", include_str!("../../templates/wuxiang.toml"))];
 
 /// Parses and validates every built-in template. A failure here is a bug in `templates/`,
 /// caught by the domain tests before it can ship.

@@ -79,16 +79,28 @@ impl<'a> Checklist<'a> {
         for t in templates {
             for s in &t.sections {
                 for item in s.items.iter().filter(|i| i.applies_to(school)) {
-                    entries.push(Entry { template: t, section: s, item });
+                    entries.push(Entry {
+                        template: t,
+                        section: s,
+                        item,
+                    });
                     // Templates are validated on load; a condition that still fails to parse
                     // leaves its item always shown rather than hiding a question.
-                    if let Some(c) = item.show_if.as_deref().and_then(|c| Condition::parse(c).ok()) {
+                    if let Some(c) = item
+                        .show_if
+                        .as_deref()
+                        .and_then(|c| Condition::parse(c).ok())
+                    {
                         conditions.insert(item.code.as_str(), c);
                     }
                 }
             }
         }
-        Checklist { school, entries, conditions }
+        Checklist {
+            school,
+            entries,
+            conditions,
+        }
     }
 
     pub fn entry(&self, code: &str) -> Option<&Entry<'a>> {
@@ -100,12 +112,21 @@ impl<'a> Checklist<'a> {
     }
 
     pub fn is_visible(&self, item: &Item, answers: &Answers) -> bool {
-        let env = AnswerEnv { answers, school: self.school };
-        self.conditions.get(item.code.as_str()).is_none_or(|c| c.eval(&env))
+        let env = AnswerEnv {
+            answers,
+            school: self.school,
+        };
+        self.conditions
+            .get(item.code.as_str())
+            .is_none_or(|c| c.eval(&env))
     }
 
     pub fn visible(&self, answers: &Answers) -> Vec<Entry<'a>> {
-        self.entries.iter().filter(|e| self.is_visible(e.item, answers)).copied().collect()
+        self.entries
+            .iter()
+            .filter(|e| self.is_visible(e.item, answers))
+            .copied()
+            .collect()
     }
 
     /// Sections in template order, each with its visible items; empty sections are left out.
@@ -114,7 +135,11 @@ impl<'a> Checklist<'a> {
         for e in self.visible(answers) {
             match out.last_mut() {
                 Some(v) if std::ptr::eq(v.section, e.section) => v.items.push(e.item),
-                _ => out.push(SectionView { template: e.template, section: e.section, items: vec![e.item] }),
+                _ => out.push(SectionView {
+                    template: e.template,
+                    section: e.section,
+                    items: vec![e.item],
+                }),
             }
         }
         out
@@ -123,7 +148,10 @@ impl<'a> Checklist<'a> {
     pub fn progress(&self, answers: &Answers) -> Progress {
         let visible = self.visible(answers);
         Progress {
-            answered: visible.iter().filter(|e| answered(answers, &e.item.code)).count(),
+            answered: visible
+                .iter()
+                .filter(|e| answered(answers, &e.item.code))
+                .count(),
             total: visible.len(),
         }
     }
@@ -131,7 +159,9 @@ impl<'a> Checklist<'a> {
     /// The first visible unanswered item after `from` (wrapping around), for "下一个未答".
     pub fn next_unanswered(&self, answers: &Answers, from: Option<&str>) -> Option<&'a Item> {
         let visible = self.visible(answers);
-        let start = from.and_then(|c| visible.iter().position(|e| e.item.code == c)).map_or(0, |p| p + 1);
+        let start = from
+            .and_then(|c| visible.iter().position(|e| e.item.code == c))
+            .map_or(0, |p| p + 1);
         (0..visible.len())
             .map(|i| visible[(start + i) % visible.len()].item)
             .find(|item| !answered(answers, &item.code))
@@ -157,7 +187,9 @@ impl<'a> Checklist<'a> {
                 out.push(make(MissingReason::Required));
                 continue;
             }
-            let has_photo = answers.get(&e.item.code).is_some_and(|a| !a.photos.is_empty());
+            let has_photo = answers
+                .get(&e.item.code)
+                .is_some_and(|a| !a.photos.is_empty());
             let needs_photo = match e.item.evidence {
                 EvidenceRule::None => false,
                 EvidenceRule::PhotoAlways => true,
@@ -214,7 +246,8 @@ pub fn fits(kind: &AnswerKind, v: &AnswerValue) -> bool {
             n.is_finite() && min.is_none_or(|m| *n >= m) && max.is_none_or(|m| *n <= m)
         }
         (AnswerKind::Choice { options, multiple }, AnswerValue::Choice(chosen)) => {
-            (*multiple || chosen.len() <= 1) && chosen.iter().all(|c| options.iter().any(|o| &o.code == c))
+            (*multiple || chosen.len() <= 1)
+                && chosen.iter().all(|c| options.iter().any(|o| &o.code == c))
         }
         _ => false,
     }

@@ -21,8 +21,15 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Condition {
     Answered(String),
-    Compare { subject: Subject, op: Op, value: Literal },
-    In { subject: Subject, values: Vec<Literal> },
+    Compare {
+        subject: Subject,
+        op: Op,
+        value: Literal,
+    },
+    In {
+        subject: Subject,
+        values: Vec<Literal>,
+    },
     Not(Box<Condition>),
     And(Vec<Condition>),
     Or(Vec<Condition>),
@@ -70,10 +77,18 @@ pub trait Env {
 impl Condition {
     pub fn parse(src: &str) -> Result<Condition, ConditionError> {
         let tokens = lex(src)?;
-        let mut p = Parser { tokens, pos: 0, end: src.chars().count() };
+        let mut p = Parser {
+            tokens,
+            pos: 0,
+            end: src.chars().count(),
+            depth: 0,
+        };
         let c = p.or()?;
         if let Some(t) = p.peek() {
-            return Err(p.error_at(t.pos, format!("unexpected '{}' after a complete condition", t.text)));
+            return Err(p.error_at(
+                t.pos,
+                format!("unexpected '{}' after a complete condition", t.text),
+            ));
         }
         Ok(c)
     }
@@ -101,8 +116,14 @@ impl Condition {
     fn collect_items<'a>(&'a self, out: &mut Vec<&'a str>) {
         match self {
             Condition::Answered(c) => out.push(c),
-            Condition::Compare { subject: Subject::Item(c), .. }
-            | Condition::In { subject: Subject::Item(c), .. } => out.push(c),
+            Condition::Compare {
+                subject: Subject::Item(c),
+                ..
+            }
+            | Condition::In {
+                subject: Subject::Item(c),
+                ..
+            } => out.push(c),
             Condition::Compare { .. } | Condition::In { .. } => {}
             Condition::Not(c) => c.collect_items(out),
             Condition::And(cs) | Condition::Or(cs) => cs.iter().for_each(|c| c.collect_items(out)),
@@ -112,13 +133,15 @@ impl Condition {
     /// Checks that every item exists and every value fits the item's answer kind.
     pub fn check(&self, kind_of: &dyn Fn(&str) -> Option<AnswerKind>) -> Result<(), String> {
         match self {
-            Condition::Answered(code) => {
-                kind_of(code).map(|_| ()).ok_or_else(|| format!("refers to unknown item {code}"))
+            Condition::Answered(code) => kind_of(code)
+                .map(|_| ())
+                .ok_or_else(|| format!("refers to unknown item {code}")),
+            Condition::Compare { subject, op, value } => {
+                check_literal(kind_of, subject, Some(*op), value)
             }
-            Condition::Compare { subject, op, value } => check_literal(kind_of, subject, Some(*op), value),
-            Condition::In { subject, values } => {
-                values.iter().try_for_each(|v| check_literal(kind_of, subject, None, v))
-            }
+            Condition::In { subject, values } => values
+                .iter()
+                .try_for_each(|v| check_literal(kind_of, subject, None, v)),
             Condition::Not(c) => c.check(kind_of),
             Condition::And(cs) | Condition::Or(cs) => cs.iter().try_for_each(|c| c.check(kind_of)),
         }
@@ -150,13 +173,23 @@ fn check_literal(
         Subject::Item(code) => {
             let kind = kind_of(code).ok_or_else(|| format!("refers to unknown item {code}"))?;
             match (&kind, value) {
-                (AnswerKind::Compliance, Literal::Word(w)) if !ordered && Compliance::parse(w).is_some() => Ok(()),
-                (AnswerKind::Compliance, _) => {
-                    bad(&format!("{code}, a compliance answer (符合/基本符合/不符合/不适用),"))
+                (AnswerKind::Compliance, Literal::Word(w))
+                    if !ordered && Compliance::parse(w).is_some() =>
+                {
+                    Ok(())
                 }
-                (AnswerKind::YesNo { .. }, Literal::Word(w)) if !ordered && parse_bool(w).is_some() => Ok(()),
+                (AnswerKind::Compliance, _) => bad(&format!(
+                    "{code}, a compliance answer (符合/基本符合/不符合/不适用),"
+                )),
+                (AnswerKind::YesNo { .. }, Literal::Word(w))
+                    if !ordered && parse_bool(w).is_some() =>
+                {
+                    Ok(())
+                }
                 (AnswerKind::YesNo { .. }, _) => bad(&format!("{code}, a yes/no answer (是/否),")),
-                (AnswerKind::Number { .. } | AnswerKind::Count { .. }, Literal::Number(_)) => Ok(()),
+                (AnswerKind::Number { .. } | AnswerKind::Count { .. }, Literal::Number(_)) => {
+                    Ok(())
+                }
                 (AnswerKind::Number { .. } | AnswerKind::Count { .. }, _) => {
                     bad(&format!("{code}, a number,"))
                 }
@@ -171,9 +204,9 @@ fn check_literal(
                 }
                 (AnswerKind::Choice { .. }, _) => bad(&format!("{code}, a choice,")),
                 (AnswerKind::Text, Literal::Word(_)) if !ordered => Ok(()),
-                (AnswerKind::Text | AnswerKind::Photo, _) => {
-                    bad(&format!("{code}, which can only be tested with answered(…),"))
-                }
+                (AnswerKind::Text | AnswerKind::Photo, _) => bad(&format!(
+                    "{code}, which can only be tested with answered(…),"
+                )),
             }
         }
     }
@@ -202,11 +235,13 @@ fn compare(env: &dyn Env, subject: &Subject, op: Op, lit: &Literal) -> bool {
     let school = env.school();
     match subject {
         Subject::Stage => match lit {
-            Literal::Word(w) => Stage::parse(w).is_some_and(|s| ordering(&school.stage, op, &s) && matches!(op, Op::Eq | Op::Ne)),
+            Literal::Word(w) => Stage::parse(w)
+                .is_some_and(|s| ordering(&school.stage, op, &s) && matches!(op, Op::Eq | Op::Ne)),
             _ => false,
         },
         Subject::Boarding => match lit {
-            Literal::Word(w) => parse_bool(w).is_some_and(|b| matches!(op, Op::Eq | Op::Ne) && ordering(school.boarding, op, b)),
+            Literal::Word(w) => parse_bool(w)
+                .is_some_and(|b| matches!(op, Op::Eq | Op::Ne) && ordering(school.boarding, op, b)),
             _ => false,
         },
         Subject::Enrolment => match lit {
@@ -231,7 +266,9 @@ fn compare(env: &dyn Env, subject: &Subject, op: Op, lit: &Literal) -> bool {
                 (AnswerValue::Choice(chosen), Literal::Word(w)) => {
                     equality && (chosen.contains(w) == (op == Op::Eq))
                 }
-                (AnswerValue::Text(t), Literal::Word(w)) => equality && ordering(t.trim(), op, w.as_str()),
+                (AnswerValue::Text(t), Literal::Word(w)) => {
+                    equality && ordering(t.trim(), op, w.as_str())
+                }
                 _ => false,
             }
         }
@@ -243,8 +280,12 @@ fn compare(env: &dyn Env, subject: &Subject, op: Op, lit: &Literal) -> bool {
 impl fmt::Display for Literal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Literal::Number(n) => write!(f, "{}", crate::answer::format_number(*n)),
+            // Not `format_number`: it rounds to two decimals, and 0.125 must print as 0.125.
+            Literal::Number(n) => write!(f, "{n}"),
             Literal::Time(t) => write!(f, "{t}"),
+            // A word holding a double quote is wrapped in single quotes (a word holding both
+            // kinds cannot be written in the language).
+            Literal::Word(w) if w.contains('"') && !w.contains('\'') => write!(f, "'{w}'"),
             Literal::Word(w) if needs_quotes(w) => write!(f, "\"{}\"", w.replace('"', "")),
             Literal::Word(w) => write!(f, "{w}"),
         }
@@ -253,7 +294,8 @@ impl fmt::Display for Literal {
 
 fn needs_quotes(w: &str) -> bool {
     w.is_empty()
-        || w.chars().any(|c| c.is_whitespace() || is_punct(c))
+        || w.chars()
+            .any(|c| c.is_whitespace() || is_punct(c) || "≤≥≠:：".contains(c))
         || keyword(w).is_some()
         || w.parse::<f64>().is_ok()
         || TimeOfDay::parse(w).is_some()
@@ -361,25 +403,54 @@ fn lex(src: &str) -> Result<Vec<Token>, ConditionError> {
     while i < chars.len() {
         let c = chars[i];
         let start = i;
-        let single = |tok: Tok| Token { tok, pos: start, text: c.to_string() };
+        let single = |tok: Tok| Token {
+            tok,
+            pos: start,
+            text: c.to_string(),
+        };
         match c {
             _ if c.is_whitespace() => i += 1,
-            '(' | '（' => { out.push(single(Tok::LParen)); i += 1 }
-            ')' | '）' => { out.push(single(Tok::RParen)); i += 1 }
-            '[' | '【' => { out.push(single(Tok::LBracket)); i += 1 }
-            ']' | '】' => { out.push(single(Tok::RBracket)); i += 1 }
-            ',' | '，' => { out.push(single(Tok::Comma)); i += 1 }
+            '(' | '（' => {
+                out.push(single(Tok::LParen));
+                i += 1
+            }
+            ')' | '）' => {
+                out.push(single(Tok::RParen));
+                i += 1
+            }
+            '[' | '【' => {
+                out.push(single(Tok::LBracket));
+                i += 1
+            }
+            ']' | '】' => {
+                out.push(single(Tok::RBracket));
+                i += 1
+            }
+            ',' | '，' => {
+                out.push(single(Tok::Comma));
+                i += 1
+            }
             '"' | '“' | '\'' => {
-                let close = match c { '“' => '”', other => other };
+                let close = match c {
+                    '“' => '”',
+                    other => other,
+                };
                 let mut j = i + 1;
                 while j < chars.len() && chars[j] != close && !(close == '”' && chars[j] == '"') {
                     j += 1;
                 }
                 if j >= chars.len() {
-                    return Err(ConditionError { position: start, message: "quoted value is not closed".into() });
+                    return Err(ConditionError {
+                        position: start,
+                        message: "quoted value is not closed".into(),
+                    });
                 }
                 let text: String = chars[i + 1..j].iter().collect();
-                out.push(Token { tok: Tok::Quoted(text.clone()), pos: start, text });
+                out.push(Token {
+                    tok: Tok::Quoted(text.clone()),
+                    pos: start,
+                    text,
+                });
                 i = j + 1;
             }
             '=' | '!' | '<' | '>' => {
@@ -395,19 +466,48 @@ fn lex(src: &str) -> Result<Vec<Token>, ConditionError> {
                     ('>', Some('=')) => (Tok::Op(Op::Ge), 2),
                     _ => (Tok::Op(Op::Gt), 1),
                 };
-                out.push(Token { tok, pos: start, text: chars[i..i + len].iter().collect() });
+                out.push(Token {
+                    tok,
+                    pos: start,
+                    text: chars[i..i + len].iter().collect(),
+                });
                 i += len;
             }
-            '≤' => { out.push(single(Tok::Op(Op::Le))); i += 1 }
-            '≥' => { out.push(single(Tok::Op(Op::Ge))); i += 1 }
-            '≠' => { out.push(single(Tok::Op(Op::Ne))); i += 1 }
+            '≤' => {
+                out.push(single(Tok::Op(Op::Le)));
+                i += 1
+            }
+            '≥' => {
+                out.push(single(Tok::Op(Op::Ge)));
+                i += 1
+            }
+            '≠' => {
+                out.push(single(Tok::Op(Op::Ne)));
+                i += 1
+            }
             _ => {
                 let mut j = i;
-                while j < chars.len() && !chars[j].is_whitespace() && !is_punct(chars[j]) && !"≤≥≠".contains(chars[j]) {
+                while j < chars.len()
+                    && !chars[j].is_whitespace()
+                    && !is_punct(chars[j])
+                    && !"≤≥≠".contains(chars[j])
+                {
                     j += 1;
                 }
+                if j == i {
+                    // A punctuation mark no token starts with (a stray ”): without this the
+                    // lexer would push empty words forever.
+                    return Err(ConditionError {
+                        position: start,
+                        message: format!("unexpected '{c}'"),
+                    });
+                }
                 let text: String = chars[i..j].iter().collect();
-                out.push(Token { tok: Tok::Word(text.clone()), pos: start, text });
+                out.push(Token {
+                    tok: Tok::Word(text.clone()),
+                    pos: start,
+                    text,
+                });
                 i = j;
             }
         }
@@ -421,7 +521,12 @@ struct Parser {
     tokens: Vec<Token>,
     pos: usize,
     end: usize,
+    /// Nesting of parentheses and negations, bounded so a pasted cell cannot overflow the stack.
+    depth: usize,
 }
+
+/// Far deeper than any condition a person writes.
+const MAX_DEPTH: usize = 64;
 
 impl Parser {
     fn peek(&self) -> Option<&Token> {
@@ -444,7 +549,9 @@ impl Parser {
 
     fn peek_keyword(&self) -> Option<Keyword> {
         match self.peek() {
-            Some(Token { tok: Tok::Word(w), .. }) => keyword(w),
+            Some(Token {
+                tok: Tok::Word(w), ..
+            }) => keyword(w),
             _ => None,
         }
     }
@@ -455,7 +562,11 @@ impl Parser {
             self.next();
             parts.push(self.and()?);
         }
-        Ok(if parts.len() == 1 { parts.remove(0) } else { Condition::Or(parts) })
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Condition::Or(parts)
+        })
     }
 
     fn and(&mut self) -> Result<Condition, ConditionError> {
@@ -464,10 +575,24 @@ impl Parser {
             self.next();
             parts.push(self.unary()?);
         }
-        Ok(if parts.len() == 1 { parts.remove(0) } else { Condition::And(parts) })
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Condition::And(parts)
+        })
     }
 
     fn unary(&mut self) -> Result<Condition, ConditionError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error_at(self.here(), "the condition is nested too deeply".into()));
+        }
+        self.depth += 1;
+        let c = self.unary_inner();
+        self.depth -= 1;
+        c
+    }
+
+    fn unary_inner(&mut self) -> Result<Condition, ConditionError> {
         let pos = self.here();
         match self.peek().map(|t| t.tok.clone()) {
             None => Err(self.error_at(pos, "expected a condition, found the end".into())),
@@ -495,7 +620,10 @@ impl Parser {
             Some(Tok::Word(_)) => self.comparison(),
             Some(_) => {
                 let t = self.next().expect("peeked");
-                Err(self.error_at(t.pos, format!("expected an item code or '(', found '{}'", t.text)))
+                Err(self.error_at(
+                    t.pos,
+                    format!("expected an item code or '(', found '{}'", t.text),
+                ))
             }
         }
     }
@@ -503,8 +631,12 @@ impl Parser {
     fn item_code(&mut self) -> Result<String, ConditionError> {
         let pos = self.here();
         match self.next() {
-            Some(Token { tok: Tok::Word(w), .. }) if keyword(&w).is_none() => Ok(w),
-            Some(t) => Err(self.error_at(t.pos, format!("expected an item code, found '{}'", t.text))),
+            Some(Token {
+                tok: Tok::Word(w), ..
+            }) if keyword(&w).is_none() => Ok(w),
+            Some(t) => {
+                Err(self.error_at(t.pos, format!("expected an item code, found '{}'", t.text)))
+            }
             None => Err(self.error_at(pos, "expected an item code, found the end".into())),
         }
     }
@@ -543,24 +675,45 @@ impl Parser {
             }),
             Some(_) => {
                 let t = self.next().expect("peeked");
-                Err(self.error_at(t.pos, format!("expected =, !=, <, <=, >, >= or in after {subject}, found '{}'", t.text)))
+                Err(self.error_at(
+                    t.pos,
+                    format!(
+                        "expected =, !=, <, <=, >, >= or in after {subject}, found '{}'",
+                        t.text
+                    ),
+                ))
             }
-            None => Err(self.error_at(pos, format!("expected =, !=, <, <=, >, >= or in after {subject}"))),
+            None => Err(self.error_at(
+                pos,
+                format!("expected =, !=, <, <=, >, >= or in after {subject}"),
+            )),
         }
     }
 
     fn literal(&mut self) -> Result<Literal, ConditionError> {
         let pos = self.here();
         match self.next() {
-            Some(Token { tok: Tok::Quoted(q), .. }) => Ok(Literal::Word(q)),
-            Some(Token { tok: Tok::Word(w), pos, .. }) => {
+            Some(Token {
+                tok: Tok::Quoted(q),
+                ..
+            }) => Ok(Literal::Word(q)),
+            Some(Token {
+                tok: Tok::Word(w),
+                pos,
+                ..
+            }) => {
                 if keyword(&w).is_some() {
-                    return Err(self.error_at(pos, format!("expected a value, found the keyword '{w}'")));
+                    return Err(
+                        self.error_at(pos, format!("expected a value, found the keyword '{w}'"))
+                    );
                 }
                 if let Some(t) = TimeOfDay::parse(&w) {
                     Ok(Literal::Time(t))
                 } else if w.contains(':') || w.contains('：') {
-                    Err(self.error_at(pos, format!("'{w}' is not a valid time; write HH:MM, e.g. 08:20")))
+                    Err(self.error_at(
+                        pos,
+                        format!("'{w}' is not a valid time; write HH:MM, e.g. 08:20"),
+                    ))
                 } else if let Ok(n) = w.parse::<f64>() {
                     if n.is_finite() {
                         Ok(Literal::Number(n))

@@ -28,7 +28,13 @@ pub fn civil(unix_ms: i64, offset_minutes: i32) -> Civil {
     let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
     let year = (yoe + era * 400 + if month <= 2 { 1 } else { 0 }) as i32;
-    Civil { year, month, day, hour: (rem / 3600) as u8, minute: (rem % 3600 / 60) as u8 }
+    Civil {
+        year,
+        month,
+        day,
+        hour: (rem / 3600) as u8,
+        minute: (rem % 3600 / 60) as u8,
+    }
 }
 
 /// 2026年11月22日 (zh) or 2026-11-22 (en).
@@ -44,7 +50,12 @@ pub fn format_date(unix_ms: i64, offset_minutes: i32, english: bool) -> String {
 /// 2026年11月22日 14:05 (zh) or 2026-11-22 14:05 (en).
 pub fn format_datetime(unix_ms: i64, offset_minutes: i32, english: bool) -> String {
     let c = civil(unix_ms, offset_minutes);
-    format!("{} {:02}:{:02}", format_date(unix_ms, offset_minutes, english), c.hour, c.minute)
+    format!(
+        "{} {:02}:{:02}",
+        format_date(unix_ms, offset_minutes, english),
+        c.hour,
+        c.minute
+    )
 }
 
 /// 14:05.
@@ -61,7 +72,10 @@ mod tests {
     fn formats_beijing_time_in_chinese() {
         // 2026-11-22T06:05:00Z is 14:05 in Beijing.
         let ms = 1_795_327_500_000;
-        assert_eq!(format_datetime(ms, CHINA_OFFSET_MINUTES, false), "2026年11月22日 14:05");
+        assert_eq!(
+            format_datetime(ms, CHINA_OFFSET_MINUTES, false),
+            "2026年11月22日 14:05"
+        );
         assert_eq!(format_date(ms, CHINA_OFFSET_MINUTES, true), "2026-11-22");
     }
 
@@ -69,7 +83,25 @@ mod tests {
     fn crosses_midnight_and_leap_days() {
         // 2024-02-28T16:30Z is 2024-02-29 00:30 in Beijing.
         let ms = 1_709_137_800_000;
-        assert_eq!(civil(ms, CHINA_OFFSET_MINUTES), Civil { year: 2024, month: 2, day: 29, hour: 0, minute: 30 });
-        assert_eq!(civil(0, 0), Civil { year: 1970, month: 1, day: 1, hour: 0, minute: 0 });
+        assert_eq!(
+            civil(ms, CHINA_OFFSET_MINUTES),
+            Civil {
+                year: 2024,
+                month: 2,
+                day: 29,
+                hour: 0,
+                minute: 30
+            }
+        );
+        assert_eq!(
+            civil(0, 0),
+            Civil {
+                year: 1970,
+                month: 1,
+                day: 1,
+                hour: 0,
+                minute: 0
+            }
+        );
     }
 }

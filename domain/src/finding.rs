@@ -32,9 +32,25 @@ impl ProposedFinding {
             .unwrap_or_default();
         let value = answer.value.as_ref();
         let (mut zh, mut en) = match (&item.answer, value, &verdict.requirement) {
-            (AnswerKind::Number { .. } | AnswerKind::Count { .. } | AnswerKind::Time, Some(v), Some(req)) => (
-                format!("{}：实测 {}{}，不符合“{}”的要求。", prompt.zh, v.display(false), unit_zh, req.zh),
-                format!("{}: observed {}{}, which does not meet \"{}\".", prompt.get(true), v.display(true), unit_en, req.get(true)),
+            (
+                AnswerKind::Number { .. } | AnswerKind::Count { .. } | AnswerKind::Time,
+                Some(v),
+                Some(req),
+            ) => (
+                format!(
+                    "{}：实测 {}{}，不符合“{}”的要求。",
+                    prompt.zh,
+                    v.display(false),
+                    unit_zh,
+                    req.zh
+                ),
+                format!(
+                    "{}: observed {}{}, which does not meet \"{}\".",
+                    prompt.get(true),
+                    v.display(true),
+                    unit_en,
+                    req.get(true)
+                ),
             ),
             (AnswerKind::Compliance, _, _) | (_, None, _) => (
                 format!("{}：不符合。", prompt.zh),
@@ -51,12 +67,20 @@ impl ProposedFinding {
                 };
                 (
                     format!("{}：{}，不符合要求。", prompt.zh, labels(false)),
-                    format!("{}: {}, which does not meet the requirement.", prompt.get(true), labels(true)),
+                    format!(
+                        "{}: {}, which does not meet the requirement.",
+                        prompt.get(true),
+                        labels(true)
+                    ),
                 )
             }
             (_, Some(v), _) => (
                 format!("{}：{}，不符合要求。", prompt.zh, v.display(false)),
-                format!("{}: {}, which does not meet the requirement.", prompt.get(true), v.display(true)),
+                format!(
+                    "{}: {}, which does not meet the requirement.",
+                    prompt.get(true),
+                    v.display(true)
+                ),
             ),
         };
         if !answer.note.trim().is_empty() {

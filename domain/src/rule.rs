@@ -68,7 +68,9 @@ impl Band {
     /// The requirement as written beside the field: "三至六年级 ≤ 60 分钟", "小学 不早于 08:20".
     pub fn requirement(&self, unit: Option<&Text>) -> Text {
         let u_zh = unit.map(|u| format!(" {}", u.zh)).unwrap_or_default();
-        let u_en = unit.map(|u| format!(" {}", u.get(true))).unwrap_or_default();
+        let u_en = unit
+            .map(|u| format!(" {}", u.get(true)))
+            .unwrap_or_default();
         let mut zh = Vec::new();
         let mut en = Vec::new();
         match (self.min, self.max) {
@@ -77,8 +79,16 @@ impl Band {
                 en.push(format!("must be 0{u_en}"));
             }
             (Some(min), Some(max)) => {
-                zh.push(format!("{}–{}{u_zh}", format_number(min), format_number(max)));
-                en.push(format!("{}–{}{u_en}", format_number(min), format_number(max)));
+                zh.push(format!(
+                    "{}–{}{u_zh}",
+                    format_number(min),
+                    format_number(max)
+                ));
+                en.push(format!(
+                    "{}–{}{u_en}",
+                    format_number(min),
+                    format_number(max)
+                ));
             }
             (None, Some(max)) => {
                 zh.push(format!("≤ {}{u_zh}", format_number(max)));
@@ -108,12 +118,19 @@ impl Band {
 impl Rule {
     /// The bands that concern these grades.
     pub fn bands_for(&self, grades: GradeRange) -> impl Iterator<Item = &Band> {
-        self.bands.iter().filter(move |b| b.grades.intersect(grades).is_some())
+        self.bands
+            .iter()
+            .filter(move |b| b.grades.intersect(grades).is_some())
     }
 
     /// Judges a value for the given grades. `None` when no band covers them or the value is
     /// of a kind this rule cannot judge.
-    pub fn evaluate(&self, value: &AnswerValue, grades: GradeRange, unit: Option<&Text>) -> Option<Verdict> {
+    pub fn evaluate(
+        &self,
+        value: &AnswerValue,
+        grades: GradeRange,
+        unit: Option<&Text>,
+    ) -> Option<Verdict> {
         let mut judged = Vec::new();
         for band in self.bands_for(grades) {
             judged.push((band, band.accepts(value)?));
@@ -121,7 +138,11 @@ impl Rule {
         if judged.is_empty() {
             return None;
         }
-        let failed: Vec<&Band> = judged.iter().filter(|(_, ok)| !ok).map(|(b, _)| *b).collect();
+        let failed: Vec<&Band> = judged
+            .iter()
+            .filter(|(_, ok)| !ok)
+            .map(|(b, _)| *b)
+            .collect();
         let shown: Vec<&Band> = if failed.is_empty() {
             judged.iter().map(|(b, _)| *b).collect()
         } else {
@@ -129,10 +150,20 @@ impl Rule {
         };
         let reqs: Vec<Text> = shown.iter().map(|b| b.requirement(unit)).collect();
         Some(Verdict {
-            outcome: if failed.is_empty() { Outcome::Compliant } else { Outcome::NonCompliant },
+            outcome: if failed.is_empty() {
+                Outcome::Compliant
+            } else {
+                Outcome::NonCompliant
+            },
             requirement: Some(Text::new(
-                reqs.iter().map(|t| t.zh.as_str()).collect::<Vec<_>>().join("；"),
-                reqs.iter().map(|t| t.en.as_str()).collect::<Vec<_>>().join("; "),
+                reqs.iter()
+                    .map(|t| t.zh.as_str())
+                    .collect::<Vec<_>>()
+                    .join("；"),
+                reqs.iter()
+                    .map(|t| t.en.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
             )),
             basis: self.basis.clone(),
             rule_id: Some(self.id.clone()),
@@ -195,7 +226,12 @@ pub struct Verdict {
 impl Verdict {
     /// The verdict for an item's answer at a school, or `None` when the answer is informational
     /// (a text, a number without a rule) or the item's rule has no band for this school.
-    pub fn for_item(template: &Template, item: &Item, value: &AnswerValue, school: &School) -> Option<Verdict> {
+    pub fn for_item(
+        template: &Template,
+        item: &Item,
+        value: &AnswerValue,
+        school: &School,
+    ) -> Option<Verdict> {
         let plain = |outcome| Verdict {
             outcome,
             requirement: None,
@@ -204,9 +240,18 @@ impl Verdict {
         };
         match (&item.answer, value) {
             (AnswerKind::Compliance, AnswerValue::Compliance(c)) => Some(plain((*c).into())),
-            (AnswerKind::YesNo { compliant: Some(want) }, AnswerValue::YesNo(b)) => {
+            (
+                AnswerKind::YesNo {
+                    compliant: Some(want),
+                },
+                AnswerValue::YesNo(b),
+            ) => {
                 let ok = *b == (*want == YesNoCompliant::Yes);
-                Some(plain(if ok { Outcome::Compliant } else { Outcome::NonCompliant }))
+                Some(plain(if ok {
+                    Outcome::Compliant
+                } else {
+                    Outcome::NonCompliant
+                }))
             }
             (AnswerKind::Choice { options, .. }, AnswerValue::Choice(chosen))
                 if options.iter().any(|o| o.noncompliant) =>
@@ -214,7 +259,11 @@ impl Verdict {
                 let bad = chosen
                     .iter()
                     .any(|c| options.iter().any(|o| &o.code == c && o.noncompliant));
-                Some(plain(if bad { Outcome::NonCompliant } else { Outcome::Compliant }))
+                Some(plain(if bad {
+                    Outcome::NonCompliant
+                } else {
+                    Outcome::Compliant
+                }))
             }
             (AnswerKind::Number { .. } | AnswerKind::Count { .. } | AnswerKind::Time, _) => {
                 let rule = template.rule(item.rule.as_deref()?)?;
@@ -226,5 +275,27 @@ impl Verdict {
             }
             _ => None,
         }
+    }
+}
+
+impl Rule {
+    /// The requirement for these grades as shown beside the field before anything is entered.
+    pub fn requirement_for(&self, grades: GradeRange, unit: Option<&Text>) -> Option<Text> {
+        let reqs: Vec<Text> = self
+            .bands_for(grades)
+            .map(|b| b.requirement(unit))
+            .collect();
+        (!reqs.is_empty()).then(|| {
+            Text::new(
+                reqs.iter()
+                    .map(|t| t.zh.as_str())
+                    .collect::<Vec<_>>()
+                    .join("；"),
+                reqs.iter()
+                    .map(|t| t.en.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })
     }
 }

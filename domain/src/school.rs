@@ -71,7 +71,9 @@ impl Stage {
         Stage::ALL.into_iter().find(|st| {
             st.zh() == s
                 || st.en().eq_ignore_ascii_case(s)
-                || serde_json::to_value(st).ok().and_then(|v| v.as_str().map(str::to_owned))
+                || serde_json::to_value(st)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
                     == Some(s.to_owned())
                 || stage_alias(*st) == s
         })
@@ -140,7 +142,6 @@ pub struct School {
     #[serde(default)]
     pub contact: String,
 }
-
 
 impl From<[u8; 2]> for GradeRange {
     fn from([from, to]: [u8; 2]) -> Self {

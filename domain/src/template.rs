@@ -69,8 +69,13 @@ pub struct Item {
 impl Item {
     /// Whether the item concerns this school at all (stage, grades, boarding).
     pub fn applies_to(&self, school: &School) -> bool {
-        let stage_ok = self.stages.as_ref().is_none_or(|s| s.contains(&school.stage));
-        let grades_ok = self.grades.is_none_or(|g| g.intersect(school.grades).is_some());
+        let stage_ok = self
+            .stages
+            .as_ref()
+            .is_none_or(|s| s.contains(&school.stage));
+        let grades_ok = self
+            .grades
+            .is_none_or(|g| g.intersect(school.grades).is_some());
         let boarding_ok = self.boarding.is_none_or(|b| b == school.boarding);
         stage_ok && grades_ok && boarding_ok
     }
@@ -104,7 +109,9 @@ pub enum AnswerKind {
         max: Option<f64>,
     },
     /// A whole count (人, 次, 个).
-    Count { unit: Text },
+    Count {
+        unit: Text,
+    },
     /// A time of day, 24-hour.
     Time,
     Choice {
@@ -216,7 +223,9 @@ impl Template {
     }
 
     pub fn items(&self) -> impl Iterator<Item = (&Section, &Item)> {
-        self.sections.iter().flat_map(|s| s.items.iter().map(move |i| (s, i)))
+        self.sections
+            .iter()
+            .flat_map(|s| s.items.iter().map(move |i| (s, i)))
     }
 
     pub fn item(&self, code: &str) -> Option<&Item> {

@@ -41,7 +41,11 @@ impl fmt::Display for TemplateError {
         if self.field.is_empty() {
             write!(f, "{}: {}", self.location, self.message)
         } else {
-            write!(f, "{}, field `{}`: {}", self.location, self.field, self.message)
+            write!(
+                f,
+                "{}, field `{}`: {}",
+                self.location, self.field, self.message
+            )
         }
     }
 }
@@ -88,7 +92,11 @@ struct Report(Vec<TemplateError>);
 
 impl Report {
     fn err(&mut self, location: Location, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(TemplateError { location, field: field.into(), message: message.into() });
+        self.0.push(TemplateError {
+            location,
+            field: field.into(),
+            message: message.into(),
+        });
     }
 }
 
@@ -103,7 +111,11 @@ pub fn validate(t: &Template) -> Result<(), TemplateErrors> {
     let mut r = Report(Vec::new());
     let here = Location::Template;
     if !valid_code(&t.id) {
-        r.err(here.clone(), "id", format!("{:?} is not a valid id (letters, digits, - _ .)", t.id));
+        r.err(
+            here.clone(),
+            "id",
+            format!("{:?} is not a valid id (letters, digits, - _ .)", t.id),
+        );
     }
     if t.version == 0 {
         r.err(here.clone(), "version", "must be 1 or more");
@@ -122,7 +134,11 @@ pub fn validate(t: &Template) -> Result<(), TemplateErrors> {
     for s in &t.sections {
         let loc = Location::Section(s.code.clone());
         if !valid_code(&s.code) {
-            r.err(loc.clone(), "code", format!("{:?} is not a valid code", s.code));
+            r.err(
+                loc.clone(),
+                "code",
+                format!("{:?} is not a valid code", s.code),
+            );
         }
         if !sections.insert(s.code.as_str()) {
             r.err(loc.clone(), "code", "is used by another section");
@@ -135,7 +151,11 @@ pub fn validate(t: &Template) -> Result<(), TemplateErrors> {
         }
         for item in &s.items {
             if kinds.insert(item.code.as_str(), &item.answer).is_some() {
-                r.err(Location::Item(item.code.clone()), "code", "is used by another item");
+                r.err(
+                    Location::Item(item.code.clone()),
+                    "code",
+                    "is used by another item",
+                );
             }
         }
     }
@@ -145,42 +165,89 @@ pub fn validate(t: &Template) -> Result<(), TemplateErrors> {
     for (_, item) in t.items() {
         let loc = Location::Item(item.code.clone());
         if !valid_code(&item.code) {
-            r.err(loc.clone(), "code", format!("{:?} is not a valid code (letters, digits, - _ .)", item.code));
+            r.err(
+                loc.clone(),
+                "code",
+                format!(
+                    "{:?} is not a valid code (letters, digits, - _ .)",
+                    item.code
+                ),
+            );
         }
         if item.prompt.is_blank() {
             r.err(loc.clone(), "prompt.zh", "is empty");
         }
         if item.basis.is_empty() {
-            r.err(loc.clone(), "basis", "every item must cite its policy basis (document and year)");
+            r.err(
+                loc.clone(),
+                "basis",
+                "every item must cite its policy basis (document and year)",
+            );
         }
         for (i, b) in item.basis.iter().enumerate() {
             if b.document.trim().is_empty() {
                 r.err(loc.clone(), format!("basis[{i}].document"), "is empty");
             }
             if !(1949..=2100).contains(&b.year) {
-                r.err(loc.clone(), format!("basis[{i}].year"), format!("{} is not a plausible year", b.year));
+                r.err(
+                    loc.clone(),
+                    format!("basis[{i}].year"),
+                    format!("{} is not a plausible year", b.year),
+                );
             }
         }
         validate_answer_kind(&item.answer, &loc, &mut r);
         if let Some(g) = item.grades {
             if g.from > g.to || g.to > 12 {
-                r.err(loc.clone(), "grades", format!("[{}, {}] is not a grade range within 0–12", g.from, g.to));
+                r.err(
+                    loc.clone(),
+                    "grades",
+                    format!("[{}, {}] is not a grade range within 0–12", g.from, g.to),
+                );
             }
         }
         if item.stages.as_ref().is_some_and(Vec::is_empty) {
-            r.err(loc.clone(), "stages", "is an empty list; leave it out to mean every stage");
+            r.err(
+                loc.clone(),
+                "stages",
+                "is an empty list; leave it out to mean every stage",
+            );
         }
         if let Some(rule_id) = &item.rule {
             match t.rule(rule_id) {
-                None => r.err(loc.clone(), "rule", format!("refers to unknown rule {rule_id}")),
+                None => r.err(
+                    loc.clone(),
+                    "rule",
+                    format!("refers to unknown rule {rule_id}"),
+                ),
                 Some(rule) => {
-                    let numeric = matches!(item.answer, AnswerKind::Number { .. } | AnswerKind::Count { .. });
+                    let numeric = matches!(
+                        item.answer,
+                        AnswerKind::Number { .. } | AnswerKind::Count { .. }
+                    );
                     let time = matches!(item.answer, AnswerKind::Time);
                     if !numeric && !time {
-                        r.err(loc.clone(), "rule", format!("a rule cannot judge a {} answer", item.answer.name()));
-                    } else if rule.bands.iter().any(|b| (numeric && !b.has_number_limit()) || (time && !b.has_time_limit())) {
-                        let want = if numeric { "max/min" } else { "not_before/not_after" };
-                        r.err(loc.clone(), "rule", format!("rule {rule_id} has a band without {want}, which a {} answer needs", item.answer.name()));
+                        r.err(
+                            loc.clone(),
+                            "rule",
+                            format!("a rule cannot judge a {} answer", item.answer.name()),
+                        );
+                    } else if rule.bands.iter().any(|b| {
+                        (numeric && !b.has_number_limit()) || (time && !b.has_time_limit())
+                    }) {
+                        let want = if numeric {
+                            "max/min"
+                        } else {
+                            "not_before/not_after"
+                        };
+                        r.err(
+                            loc.clone(),
+                            "rule",
+                            format!(
+                                "rule {rule_id} has a band without {want}, which a {} answer needs",
+                                item.answer.name()
+                            ),
+                        );
                     }
                 }
             }
@@ -189,7 +256,11 @@ pub fn validate(t: &Template) -> Result<(), TemplateErrors> {
             && item.evidence == EvidenceRule::PhotoWhenNoncompliant
             && !item.answer.can_fail(item.rule.is_some())
         {
-            r.err(loc.clone(), "evidence", "photo_when_noncompliant on an item that can never be 不符合");
+            r.err(
+                loc.clone(),
+                "evidence",
+                "photo_when_noncompliant on an item that can never be 不符合",
+            );
         }
         if let Some(src) = &item.show_if {
             match Condition::parse(src) {
@@ -201,13 +272,20 @@ pub fn validate(t: &Template) -> Result<(), TemplateErrors> {
                     if c.items().contains(&item.code.as_str()) {
                         r.err(loc.clone(), "show_if", "refers to the item itself");
                     }
-                    deps.insert(item.code.as_str(), c.items().into_iter().map(str::to_owned).collect());
+                    deps.insert(
+                        item.code.as_str(),
+                        c.items().into_iter().map(str::to_owned).collect(),
+                    );
                 }
             }
         }
     }
     for code in find_cycles(&deps) {
-        r.err(Location::Item(code), "show_if", "is part of a cycle of show-if conditions");
+        r.err(
+            Location::Item(code),
+            "show_if",
+            "is part of a cycle of show-if conditions",
+        );
     }
     if r.0.is_empty() {
         Ok(())
@@ -227,7 +305,11 @@ fn validate_rules(t: &Template, r: &mut Report) {
             r.err(loc.clone(), "measure.zh", "is empty");
         }
         if rule.basis.is_empty() {
-            r.err(loc.clone(), "basis", "every threshold must cite its policy basis");
+            r.err(
+                loc.clone(),
+                "basis",
+                "every threshold must cite its policy basis",
+            );
         }
         if rule.bands.is_empty() {
             r.err(loc.clone(), "bands", "the rule has no bands");
@@ -235,30 +317,57 @@ fn validate_rules(t: &Template, r: &mut Report) {
         for (i, b) in rule.bands.iter().enumerate() {
             let f = |name: &str| format!("bands[{i}].{name}");
             if b.grades.from > b.grades.to || b.grades.to > 12 {
-                r.err(loc.clone(), f("grades"), format!("[{}, {}] is not a grade range within 0–12", b.grades.from, b.grades.to));
+                r.err(
+                    loc.clone(),
+                    f("grades"),
+                    format!(
+                        "[{}, {}] is not a grade range within 0–12",
+                        b.grades.from, b.grades.to
+                    ),
+                );
             }
             if b.label.is_blank() {
                 r.err(loc.clone(), f("label.zh"), "is empty");
             }
             if !b.has_number_limit() && !b.has_time_limit() {
-                r.err(loc.clone(), f("max"), "the band sets no limit (max, min, not_before or not_after)");
+                r.err(
+                    loc.clone(),
+                    f("max"),
+                    "the band sets no limit (max, min, not_before or not_after)",
+                );
             }
             if b.has_number_limit() && b.has_time_limit() {
-                r.err(loc.clone(), f("not_before"), "a band limits either a number or a time, not both");
+                r.err(
+                    loc.clone(),
+                    f("not_before"),
+                    "a band limits either a number or a time, not both",
+                );
             }
             if let (Some(min), Some(max)) = (b.min, b.max) {
                 if min > max {
-                    r.err(loc.clone(), f("min"), format!("min {min} is above max {max}"));
+                    r.err(
+                        loc.clone(),
+                        f("min"),
+                        format!("min {min} is above max {max}"),
+                    );
                 }
             }
             if let (Some(a), Some(z)) = (b.not_before, b.not_after) {
                 if a > z {
-                    r.err(loc.clone(), f("not_before"), format!("{a} is after not_after {z}"));
+                    r.err(
+                        loc.clone(),
+                        f("not_before"),
+                        format!("{a} is after not_after {z}"),
+                    );
                 }
             }
             for (j, other) in rule.bands.iter().enumerate().skip(i + 1) {
                 if b.grades.intersect(other.grades).is_some() {
-                    r.err(loc.clone(), f("grades"), format!("overlaps bands[{j}]; each grade belongs to one band"));
+                    r.err(
+                        loc.clone(),
+                        f("grades"),
+                        format!("overlaps bands[{j}]; each grade belongs to one band"),
+                    );
                 }
             }
         }
@@ -269,31 +378,59 @@ fn validate_answer_kind(kind: &AnswerKind, loc: &Location, r: &mut Report) {
     match kind {
         AnswerKind::Number { unit, min, max } => {
             if unit.is_blank() {
-                r.err(loc.clone(), "answer.unit", "a number needs its unit (分钟, 克, 小时 …)");
+                r.err(
+                    loc.clone(),
+                    "answer.unit",
+                    "a number needs its unit (分钟, 克, 小时 …)",
+                );
             }
             if let (Some(a), Some(b)) = (min, max) {
                 if a > b {
-                    r.err(loc.clone(), "answer.min", format!("min {a} is above max {b}"));
+                    r.err(
+                        loc.clone(),
+                        "answer.min",
+                        format!("min {a} is above max {b}"),
+                    );
                 }
             }
         }
         AnswerKind::Count { unit } if unit.is_blank() => {
-            r.err(loc.clone(), "answer.unit", "a count needs its unit (人, 次, 个 …)");
+            r.err(
+                loc.clone(),
+                "answer.unit",
+                "a count needs its unit (人, 次, 个 …)",
+            );
         }
         AnswerKind::Choice { options, .. } => {
             if options.len() < 2 {
-                r.err(loc.clone(), "answer.options", "a choice needs at least two options");
+                r.err(
+                    loc.clone(),
+                    "answer.options",
+                    "a choice needs at least two options",
+                );
             }
             let mut seen = HashSet::new();
             for (i, o) in options.iter().enumerate() {
                 if !valid_code(&o.code) {
-                    r.err(loc.clone(), format!("answer.options[{i}].code"), format!("{:?} is not a valid code", o.code));
+                    r.err(
+                        loc.clone(),
+                        format!("answer.options[{i}].code"),
+                        format!("{:?} is not a valid code", o.code),
+                    );
                 }
                 if !seen.insert(&o.code) {
-                    r.err(loc.clone(), format!("answer.options[{i}].code"), "is used by another option");
+                    r.err(
+                        loc.clone(),
+                        format!("answer.options[{i}].code"),
+                        "is used by another option",
+                    );
                 }
                 if o.label.is_blank() {
-                    r.err(loc.clone(), format!("answer.options[{i}].label.zh"), "is empty");
+                    r.err(
+                        loc.clone(),
+                        format!("answer.options[{i}].label.zh"),
+                        "is empty",
+                    );
                 }
             }
         }
@@ -337,7 +474,10 @@ fn find_cycles(deps: &HashMap<&str, Vec<String>>) -> Vec<String> {
     for k in keys {
         visit(k, deps, &mut state, &mut Vec::new(), &mut out);
     }
-    let mut v: Vec<String> = out.into_iter().filter(|c| deps.get(c.as_str()).is_some_and(|d| !d.contains(c))).collect();
+    let mut v: Vec<String> = out
+        .into_iter()
+        .filter(|c| deps.get(c.as_str()).is_some_and(|d| !d.contains(c)))
+        .collect();
     v.sort();
     v
 }

@@ -16,7 +16,10 @@ pub struct TemplateRef {
 
 impl TemplateRef {
     pub fn of(t: &Template) -> Self {
-        TemplateRef { id: t.id.clone(), version: t.version }
+        TemplateRef {
+            id: t.id.clone(),
+            version: t.version,
+        }
     }
     pub fn key(&self) -> String {
         format!("{}@{}", self.id, self.version)
@@ -57,8 +60,9 @@ pub struct Visit {
     /// Client-generated UUIDv7.
     pub id: String,
     pub school_id: String,
-    /// The school's name when the visit started, for lists that must not need a lookup.
-    pub school_name: String,
+    /// The school as it was when the visit started: its stage, grades and boarding decide which
+    /// items apply, so, like the templates, it is pinned.
+    pub school: School,
     pub supervisor: String,
     pub templates: Vec<TemplateRef>,
     pub state: VisitState,
@@ -84,11 +88,17 @@ pub enum VisitError {
 }
 
 impl Visit {
-    pub fn new(id: String, school: &School, supervisor: String, templates: &[&Template], now: i64) -> Visit {
+    pub fn new(
+        id: String,
+        school: &School,
+        supervisor: String,
+        templates: &[&Template],
+        now: i64,
+    ) -> Visit {
         Visit {
             id,
             school_id: school.id.clone(),
-            school_name: school.name.clone(),
+            school: school.clone(),
             supervisor,
             templates: templates.iter().map(|t| TemplateRef::of(t)).collect(),
             state: VisitState::Draft,
@@ -116,7 +126,9 @@ impl Visit {
         now: i64,
     ) -> Result<(), VisitError> {
         self.editable()?;
-        let item = checklist.item(code).ok_or_else(|| VisitError::UnknownItem(code.into()))?;
+        let item = checklist
+            .item(code)
+            .ok_or_else(|| VisitError::UnknownItem(code.into()))?;
         if let Some(v) = &value {
             if !crate::checklist::fits(&item.answer, v) {
                 return Err(VisitError::WrongKind(code.into()));
@@ -130,9 +142,17 @@ impl Visit {
         Ok(())
     }
 
-    pub fn set_note(&mut self, checklist: &Checklist, code: &str, note: String, now: i64) -> Result<(), VisitError> {
+    pub fn set_note(
+        &mut self,
+        checklist: &Checklist,
+        code: &str,
+        note: String,
+        now: i64,
+    ) -> Result<(), VisitError> {
         self.editable()?;
-        checklist.item(code).ok_or_else(|| VisitError::UnknownItem(code.into()))?;
+        checklist
+            .item(code)
+            .ok_or_else(|| VisitError::UnknownItem(code.into()))?;
         let a = self.answers.entry(code.to_owned()).or_default();
         a.note = note;
         a.updated_at = now;

@@ -11,7 +11,11 @@ pub fn Header() -> impl IntoView {
     let app = use_app();
     let status = move || {
         let t = i18n.t();
-        let net = if app.online.get() { t.online } else { t.offline };
+        let net = if app.online.get() {
+            t.online
+        } else {
+            t.offline
+        };
         match app.pending.get() {
             0 => format!("{net} · {}", t.all_saved),
             n => format!("{net} · {}", (t.pending)(n as usize)),

@@ -18,7 +18,9 @@ pub fn FindingsPage() -> impl IntoView {
                 continue;
             }
             if let Ok(Some(s)) = Session::load(v.id.clone()).await {
-                let f = with_checklist(&s.templates, &s.visit, |cl| cl.proposed_findings(&s.visit.answers));
+                let f = with_checklist(&s.templates, &s.visit, |cl| {
+                    cl.proposed_findings(&s.visit.answers)
+                });
                 if !f.is_empty() {
                     out.push((s.visit.school.name.clone(), s.visit.started_at, f));
                 }

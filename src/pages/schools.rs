@@ -22,7 +22,11 @@ pub fn SchoolsPage() -> impl IntoView {
         app.schools
             .get()
             .into_iter()
-            .filter(|s| q.is_empty() || s.name.to_lowercase().contains(&q) || s.code.to_lowercase().contains(&q))
+            .filter(|s| {
+                q.is_empty()
+                    || s.name.to_lowercase().contains(&q)
+                    || s.code.to_lowercase().contains(&q)
+            })
             .collect::<Vec<_>>()
     };
 
@@ -73,7 +77,12 @@ fn SchoolCard(
     let is_open = Memo::new(move |_| open.get().as_deref() == Some(id.as_str()));
     let sid = school.id.clone();
     let last_visit = move || {
-        visits.get().and_then(|vs| vs.iter().filter(|v| v.school_id == sid).map(|v| v.started_at).max())
+        visits.get().and_then(|vs| {
+            vs.iter()
+                .filter(|v| v.school_id == sid)
+                .map(|v| v.started_at)
+                .max()
+        })
     };
     let stage = school.stage;
     let enrolment = school.enrolment;
@@ -114,20 +123,28 @@ fn StartPanel(school: School, visits: LocalResource<Vec<Visit>>) -> impl IntoVie
     let i18n = use_i18n();
     let app = use_app();
     let navigate = use_navigate();
-    let builtin: Vec<Template> = crate::templates::builtin().map(|b| b.to_vec()).unwrap_or_default();
+    let builtin: Vec<Template> = crate::templates::builtin()
+        .map(|b| b.to_vec())
+        .unwrap_or_default();
     let chosen = RwSignal::new(builtin.iter().take(1).map(|t| t.key()).collect::<Vec<_>>());
     let name = RwSignal::new(prefs::supervisor());
     let sid = school.id.clone();
     let draft = move || {
-        visits.get().and_then(|vs| vs.into_iter().find(|v| v.school_id == sid && v.state == VisitState::Draft))
+        visits.get().and_then(|vs| {
+            vs.into_iter()
+                .find(|v| v.school_id == sid && v.state == VisitState::Draft)
+        })
     };
     let nav = navigate.clone();
     let start = {
         let builtin = builtin.clone();
         move |_| {
             let t = i18n.t();
-            let picked: Vec<Template> =
-                builtin.iter().filter(|tpl| chosen.with(|c| c.contains(&tpl.key()))).cloned().collect();
+            let picked: Vec<Template> = builtin
+                .iter()
+                .filter(|tpl| chosen.with(|c| c.contains(&tpl.key())))
+                .cloned()
+                .collect();
             if picked.is_empty() {
                 app.say(t.need_template);
                 return;
@@ -139,13 +156,26 @@ fn StartPanel(school: School, visits: LocalResource<Vec<Visit>>) -> impl IntoVie
             }
             prefs::set_supervisor(&who);
             let refs: Vec<&Template> = picked.iter().collect();
-            let visit = Visit::new(uuid::Uuid::now_v7().to_string(), &school, who, &refs, now_ms());
+            let visit = Visit::new(
+                uuid::Uuid::now_v7().to_string(),
+                &school,
+                who,
+                &refs,
+                now_ms(),
+            );
             let nav = nav.clone();
             spawn_local(async move {
                 let created = async {
                     repo::pin_templates(&picked).await?;
                     let all = serde_json::to_value(&visit).unwrap_or_default();
-                    repo::save_visit(&visit, vec![repo::FieldOp { field: "*".into(), value: all }]).await
+                    repo::save_visit(
+                        &visit,
+                        vec![repo::FieldOp {
+                            field: "*".into(),
+                            value: all,
+                        }],
+                    )
+                    .await
                 };
                 match created.await {
                     Ok(()) => {

@@ -14,7 +14,8 @@ use leptos_router::hooks::use_params_map;
 pub fn SummaryPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let session = LocalResource::new(move || Session::load(params.read().get("id").unwrap_or_default()));
+    let session =
+        LocalResource::new(move || Session::load(params.read().get("id").unwrap_or_default()));
     view! {
         <section class="page summary">
             <Suspense fallback=move || view! { <p class="empty">{move || i18n.t().loading}</p> }>
@@ -32,7 +33,9 @@ pub fn SummaryPage() -> impl IntoView {
 fn Summary(session: Session) -> impl IntoView {
     let i18n = use_i18n();
     let v = session.visit.clone();
-    let (tally, findings) = with_checklist(&session.templates, &v, |cl| (cl.tally(&v.answers), cl.proposed_findings(&v.answers)));
+    let (tally, findings) = with_checklist(&session.templates, &v, |cl| {
+        (cl.tally(&v.answers), cl.proposed_findings(&v.answers))
+    });
     let titles: Vec<_> = session.templates.iter().map(|t| t.title.clone()).collect();
     let n = findings.len();
     let state = v.state;

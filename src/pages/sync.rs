@@ -16,9 +16,20 @@ struct StorageInfo {
 
 async fn storage_info() -> Option<StorageInfo> {
     let sm = web_sys::window()?.navigator().storage();
-    let est: web_sys::StorageEstimate = JsFuture::from(sm.estimate().ok()?).await.ok()?.unchecked_into();
-    let persisted = JsFuture::from(sm.persisted().ok()?).await.ok()?.as_bool().unwrap_or(false);
-    Some(StorageInfo { used: est.get_usage().unwrap_or(0.0), quota: est.get_quota().unwrap_or(0.0), persisted })
+    let est: web_sys::StorageEstimate = JsFuture::from(sm.estimate().ok()?)
+        .await
+        .ok()?
+        .unchecked_into();
+    let persisted = JsFuture::from(sm.persisted().ok()?)
+        .await
+        .ok()?
+        .as_bool()
+        .unwrap_or(false);
+    Some(StorageInfo {
+        used: est.get_usage().unwrap_or(0.0),
+        quota: est.get_quota().unwrap_or(0.0),
+        persisted,
+    })
 }
 
 fn mb(bytes: f64) -> String {
@@ -31,7 +42,11 @@ pub fn SyncPage() -> impl IntoView {
     let app = use_app();
     app.refresh_pending();
     let storage = LocalResource::new(storage_info);
-    let server = LocalResource::new(|| async { crate::api::get_json::<serde_json::Value>("/api/health").await.is_ok() });
+    let server = LocalResource::new(|| async {
+        crate::api::get_json::<serde_json::Value>("/api/health")
+            .await
+            .is_ok()
+    });
     let refreshing = RwSignal::new(false);
     let refresh = move |_| {
         refreshing.set(true);

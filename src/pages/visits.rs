@@ -25,7 +25,9 @@ pub fn VisitsPage() -> impl IntoView {
         for v in repo::list_visits().await.unwrap_or_default() {
             // Progress needs the pinned templates; a visit whose templates fail to load still lists.
             let progress = match Session::load(v.id.clone()).await {
-                Ok(Some(s)) => Some(with_checklist(&s.templates, &s.visit, |c| c.progress(&s.visit.answers))),
+                Ok(Some(s)) => Some(with_checklist(&s.templates, &s.visit, |c| {
+                    c.progress(&s.visit.answers)
+                })),
                 _ => None,
             };
             out.push((v, progress.map(|p| (p.answered, p.total))));

@@ -24,7 +24,9 @@ impl StorageError {
         if let Some(e) = v.dyn_ref::<web_sys::DomException>() {
             return match e.name().as_str() {
                 "QuotaExceededError" => StorageError::QuotaExceeded,
-                "VersionError" | "InvalidStateError" if e.message().contains("block") => StorageError::Blocked,
+                "VersionError" | "InvalidStateError" if e.message().contains("block") => {
+                    StorageError::Blocked
+                }
                 name => StorageError::Failed(format!("{name}: {}", e.message())),
             };
         }

@@ -9,7 +9,10 @@ use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbObjectStore, IdbObjectStoreParameters, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode, IdbVersionChangeEvent};
+use web_sys::{
+    IdbDatabase, IdbObjectStore, IdbObjectStoreParameters, IdbOpenDbRequest, IdbRequest,
+    IdbTransaction, IdbTransactionMode, IdbVersionChangeEvent,
+};
 
 pub const DB_NAME: &str = "dudao";
 /// Raise by one for every schema change and add a step to `migrate`.
@@ -56,7 +59,12 @@ async fn request(req: &IdbRequest) -> Result<JsValue, StorageError> {
         });
         let r = req2.clone();
         let err = Closure::once_into_js(move |_: web_sys::Event| {
-            let e = r.error().ok().flatten().map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+            let e = r
+                .error()
+                .ok()
+                .flatten()
+                .map(JsValue::from)
+                .unwrap_or(JsValue::UNDEFINED);
             let _ = reject.call1(&JsValue::NULL, &e);
         });
         req2.set_onsuccess(Some(ok.unchecked_ref()));
@@ -75,7 +83,10 @@ fn completion(tx: &IdbTransaction) -> JsFuture {
         let t = tx2.clone();
         let reject2 = reject.clone();
         let aborted = Closure::once_into_js(move |_: web_sys::Event| {
-            let e = t.error().map(JsValue::from).unwrap_or_else(|| JsValue::from_str("AbortError"));
+            let e = t
+                .error()
+                .map(JsValue::from)
+                .unwrap_or_else(|| JsValue::from_str("AbortError"));
             let _ = reject2.call1(&JsValue::NULL, &e);
         });
         tx2.set_oncomplete(Some(ok.unchecked_ref()));
@@ -90,7 +101,9 @@ pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, StorageError> {
 }
 
 pub fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, StorageError> {
-    let json: String = js_sys::JSON::stringify(value).map_err(StorageError::from_js)?.into();
+    let json: String = js_sys::JSON::stringify(value)
+        .map_err(StorageError::from_js)?
+        .into();
     serde_json::from_str(&json).map_err(|e| StorageError::Data(e.to_string()))
 }
 
@@ -106,17 +119,26 @@ impl Db {
             .indexed_db()
             .map_err(StorageError::from_js)?
             .ok_or_else(|| StorageError::Unavailable("IndexedDB is not available".into()))?;
-        let open: IdbOpenDbRequest = factory.open_with_u32(name, DB_VERSION).map_err(StorageError::from_js)?;
-        let upgrade = Closure::<dyn FnMut(IdbVersionChangeEvent)>::new(move |ev: IdbVersionChangeEvent| {
-            let target: IdbOpenDbRequest = ev.target().expect("upgrade event has a target").unchecked_into();
-            let db: IdbDatabase = target.result().expect("upgrade has a database").unchecked_into();
-            if let Err(e) = migrate(&db, ev.old_version() as u32) {
-                web_sys::console::error_2(&"IndexedDB migration failed".into(), &e);
-                if let Some(tx) = target.transaction() {
-                    let _ = tx.abort();
+        let open: IdbOpenDbRequest = factory
+            .open_with_u32(name, DB_VERSION)
+            .map_err(StorageError::from_js)?;
+        let upgrade =
+            Closure::<dyn FnMut(IdbVersionChangeEvent)>::new(move |ev: IdbVersionChangeEvent| {
+                let target: IdbOpenDbRequest = ev
+                    .target()
+                    .expect("upgrade event has a target")
+                    .unchecked_into();
+                let db: IdbDatabase = target
+                    .result()
+                    .expect("upgrade has a database")
+                    .unchecked_into();
+                if let Err(e) = migrate(&db, ev.old_version() as u32) {
+                    web_sys::console::error_2(&"IndexedDB migration failed".into(), &e);
+                    if let Some(tx) = target.transaction() {
+                        let _ = tx.abort();
+                    }
                 }
-            }
-        });
+            });
         open.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
         let blocked = Closure::<dyn FnMut()>::new(|| {
             web_sys::console::warn_1(&"IndexedDB upgrade is blocked by another open tab".into());
@@ -135,17 +157,31 @@ impl Db {
         Ok(Db { db })
     }
 
-    fn tx(&self, stores: &[&str], mode: IdbTransactionMode) -> Result<IdbTransaction, StorageError> {
+    fn tx(
+        &self,
+        stores: &[&str],
+        mode: IdbTransactionMode,
+    ) -> Result<IdbTransaction, StorageError> {
         let names = Array::new();
         for s in stores {
             names.push(&JsValue::from_str(s));
         }
-        self.db.transaction_with_str_sequence_and_mode(&names, mode).map_err(StorageError::from_js)
+        self.db
+            .transaction_with_str_sequence_and_mode(&names, mode)
+            .map_err(StorageError::from_js)
     }
 
-    pub async fn get<T: DeserializeOwned>(&self, store: &str, key: &str) -> Result<Option<T>, StorageError> {
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        store: &str,
+        key: &str,
+    ) -> Result<Option<T>, StorageError> {
         let tx = self.tx(&[store], IdbTransactionMode::Readonly)?;
-        let req = tx.object_store(store).map_err(StorageError::from_js)?.get(&JsValue::from_str(key)).map_err(StorageError::from_js)?;
+        let req = tx
+            .object_store(store)
+            .map_err(StorageError::from_js)?
+            .get(&JsValue::from_str(key))
+            .map_err(StorageError::from_js)?;
         let v = request(&req).await?;
         if v.is_undefined() || v.is_null() {
             Ok(None)
@@ -156,14 +192,22 @@ impl Db {
 
     pub async fn all<T: DeserializeOwned>(&self, store: &str) -> Result<Vec<T>, StorageError> {
         let tx = self.tx(&[store], IdbTransactionMode::Readonly)?;
-        let req = tx.object_store(store).map_err(StorageError::from_js)?.get_all().map_err(StorageError::from_js)?;
+        let req = tx
+            .object_store(store)
+            .map_err(StorageError::from_js)?
+            .get_all()
+            .map_err(StorageError::from_js)?;
         let arr: Array = request(&req).await?.unchecked_into();
         arr.iter().map(|v| from_js(&v)).collect()
     }
 
     pub async fn count(&self, store: &str) -> Result<u32, StorageError> {
         let tx = self.tx(&[store], IdbTransactionMode::Readonly)?;
-        let req = tx.object_store(store).map_err(StorageError::from_js)?.count().map_err(StorageError::from_js)?;
+        let req = tx
+            .object_store(store)
+            .map_err(StorageError::from_js)?
+            .count()
+            .map_err(StorageError::from_js)?;
         Ok(request(&req).await?.as_f64().unwrap_or(0.0) as u32)
     }
 
@@ -200,14 +244,23 @@ impl Writer {
     }
 
     pub fn put<T: Serialize>(&self, store: &str, value: &T) -> Result<(), StorageError> {
-        self.store(store)?.put(&to_js(value)?).map(|_| ()).map_err(StorageError::from_js)
+        self.store(store)?
+            .put(&to_js(value)?)
+            .map(|_| ())
+            .map_err(StorageError::from_js)
     }
 
     pub fn delete(&self, store: &str, key: &str) -> Result<(), StorageError> {
-        self.store(store)?.delete(&JsValue::from_str(key)).map(|_| ()).map_err(StorageError::from_js)
+        self.store(store)?
+            .delete(&JsValue::from_str(key))
+            .map(|_| ())
+            .map_err(StorageError::from_js)
     }
 
     pub fn clear(&self, store: &str) -> Result<(), StorageError> {
-        self.store(store)?.clear().map(|_| ()).map_err(StorageError::from_js)
+        self.store(store)?
+            .clear()
+            .map(|_| ())
+            .map_err(StorageError::from_js)
     }
 }

@@ -101,9 +101,15 @@ pub async fn list_schools() -> Result<Vec<School>, StorageError> {
 /// the built-in or published template changes.
 pub async fn pin_templates_in(db: &Db, templates: &[Template]) -> Result<(), StorageError> {
     db.write(&[TEMPLATES], |w| {
-        templates
-            .iter()
-            .try_for_each(|t| w.put(TEMPLATES, &StoredTemplate { key: t.key(), template: t.clone() }))
+        templates.iter().try_for_each(|t| {
+            w.put(
+                TEMPLATES,
+                &StoredTemplate {
+                    key: t.key(),
+                    template: t.clone(),
+                },
+            )
+        })
     })
     .await
 }
@@ -113,7 +119,11 @@ pub async fn pin_templates(templates: &[Template]) -> Result<(), StorageError> {
 }
 
 pub async fn load_template(key: &str) -> Result<Option<Template>, StorageError> {
-    Ok(db().await?.get::<StoredTemplate>(TEMPLATES, key).await?.map(|s| s.template))
+    Ok(db()
+        .await?
+        .get::<StoredTemplate>(TEMPLATES, key)
+        .await?
+        .map(|s| s.template))
 }
 
 pub async fn outbox_in(db: &Db) -> Result<Vec<OutboxEntry>, StorageError> {

@@ -33,7 +33,11 @@ fn sections_of(cl: &Checklist, v: &Visit) -> Vec<SectionInfo> {
         .map(|s| SectionInfo {
             key: format!("{}/{}", s.template.id, s.section.code),
             title: s.section.title.clone(),
-            answered: s.items.iter().filter(|i| v.answers.get(&i.code).is_some_and(|a| a.has_value())).count(),
+            answered: s
+                .items
+                .iter()
+                .filter(|i| v.answers.get(&i.code).is_some_and(|a| a.has_value()))
+                .count(),
             items: s.items.iter().map(|i| i.code.clone()).collect(),
         })
         .collect()
@@ -69,7 +73,8 @@ pub fn VisitEditor(session: Session) -> impl IntoView {
     let missing = RwSignal::new(Vec::<Missing>::new());
 
     let ts = templates.clone();
-    let sections = Memo::new(move |_| visit.with(|v| with_checklist(&ts, v, |cl| sections_of(cl, v))));
+    let sections =
+        Memo::new(move |_| visit.with(|v| with_checklist(&ts, v, |cl| sections_of(cl, v))));
     let start_key = {
         let v = visit.get_untracked();
         let secs = sections.get_untracked();
@@ -85,13 +90,22 @@ pub fn VisitEditor(session: Session) -> impl IntoView {
         let key = current.get();
         sections.with(|s| s.iter().position(|x| x.key == key).unwrap_or(0))
     });
-    let current_items = move || sections.with(|s| s.get(index.get()).map(|x| x.items.clone()).unwrap_or_default());
+    let current_items = move || {
+        sections.with(|s| {
+            s.get(index.get())
+                .map(|x| x.items.clone())
+                .unwrap_or_default()
+        })
+    };
 
     let ts = templates.clone();
-    let progress = Memo::new(move |_| visit.with(|v| with_checklist(&ts, v, |cl| cl.progress(&v.answers))));
+    let progress =
+        Memo::new(move |_| visit.with(|v| with_checklist(&ts, v, |cl| cl.progress(&v.answers))));
 
     let go_to_item = move |code: String| {
-        if let Some(s) = sections.with_untracked(|s| s.iter().find(|x| x.items.contains(&code)).cloned()) {
+        if let Some(s) =
+            sections.with_untracked(|s| s.iter().find(|x| x.items.contains(&code)).cloned())
+        {
             current.set(s.key);
             scroll_to_item(&code);
         }
@@ -107,7 +121,10 @@ pub fn VisitEditor(session: Session) -> impl IntoView {
                 here.iter()
                     .find(|c| !v.answers.get(*c).is_some_and(|a| a.has_value()))
                     .cloned()
-                    .or_else(|| cl.next_unanswered(&v.answers, from.as_deref()).map(|i| i.code.clone()))
+                    .or_else(|| {
+                        cl.next_unanswered(&v.answers, from.as_deref())
+                            .map(|i| i.code.clone())
+                    })
             })
         });
         if let Some(code) = next {
@@ -126,11 +143,23 @@ pub fn VisitEditor(session: Session) -> impl IntoView {
         let (result, op) = match edit {
             Edit::Value(code, value) => {
                 let json = serde_json::to_value(&value).unwrap_or_default();
-                (next.set_value(&cl, &code, value, now), FieldOp { field: format!("answers.{code}.value"), value: json })
+                (
+                    next.set_value(&cl, &code, value, now),
+                    FieldOp {
+                        field: format!("answers.{code}.value"),
+                        value: json,
+                    },
+                )
             }
             Edit::Note(code, note) => {
                 let json = serde_json::Value::String(note.clone());
-                (next.set_note(&cl, &code, note, now), FieldOp { field: format!("answers.{code}.note"), value: json })
+                (
+                    next.set_note(&cl, &code, note, now),
+                    FieldOp {
+                        field: format!("answers.{code}.note"),
+                        value: json,
+                    },
+                )
             }
         };
         match result {
@@ -167,7 +196,10 @@ pub fn VisitEditor(session: Session) -> impl IntoView {
             Ok(()) => {
                 let navigate = navigate.clone();
                 spawn_local(async move {
-                    let op = FieldOp { field: "state".into(), value: serde_json::to_value(next.state).unwrap_or_default() };
+                    let op = FieldOp {
+                        field: "state".into(),
+                        value: serde_json::to_value(next.state).unwrap_or_default(),
+                    };
                     match repo::save_visit(&next, vec![op]).await {
                         Ok(()) => {
                             app.refresh_pending();

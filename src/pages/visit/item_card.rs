@@ -41,9 +41,23 @@ pub fn ItemCard(
         })
     });
     let c = code.clone();
-    let note = Memo::new(move |_| visit.with(|v| v.answers.get(&c).map(|a| a.note.clone()).unwrap_or_default()));
+    let note = Memo::new(move |_| {
+        visit.with(|v| {
+            v.answers
+                .get(&c)
+                .map(|a| a.note.clone())
+                .unwrap_or_default()
+        })
+    });
     let show_note = RwSignal::new(!note.get_untracked().is_empty());
-    let shows_verdict = item.rule.is_some() || matches!(item.answer, dudao_domain::AnswerKind::YesNo { compliant: Some(_) });
+    let c = code.clone();
+    let answered =
+        Memo::new(move |_| visit.with(|v| v.answers.get(&c).is_some_and(|a| a.has_value())));
+    let shows_verdict = item.rule.is_some()
+        || matches!(
+            item.answer,
+            dudao_domain::AnswerKind::YesNo { compliant: Some(_) }
+        );
 
     let prompt = item.prompt.clone();
     let help = item.help.clone();
@@ -52,6 +66,7 @@ pub fn ItemCard(
     let c_note = code.clone();
     view! {
         <li class="item" id=format!("item-{code}") data-testid="item" data-code=code.clone()
+            data-answered=move || answered.get().to_string()
             data-outcome=move || verdict.get().map(|v| format!("{:?}", v.outcome).to_lowercase()).unwrap_or_default()>
             <p class="prompt">
                 {move || prompt.get(i18n.en()).to_owned()}

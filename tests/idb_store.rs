@@ -1,0 +1,171 @@
+//! The IndexedDB store in a real browser (headless Chromium): what a supervisor relies on when
+//! the tab is killed — a change and its outbox entry are saved together or not at all.
+#![cfg(target_arch = "wasm32")]
+
+use dudao::storage::idb::{Db, OUTBOX, VISITS};
+use dudao::storage::repo::{self, FieldOp};
+use dudao::storage::StorageError;
+use dudao_domain::{AnswerValue, Checklist, GradeRange, School, Stage, Template, Visit};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn school() -> School {
+    School {
+        id: "s1".into(),
+        code: "QH0101".into(),
+        name: "清河县实验小学".into(),
+        district: "城关镇".into(),
+        stage: Stage::Primary,
+        grades: GradeRange::new(1, 6),
+        enrolment: 1800,
+        boarding: false,
+        address: String::new(),
+        contact: String::new(),
+    }
+}
+
+fn template() -> Template {
+    dudao_domain::builtin::templates()
+        .expect("built-in templates validate")
+        .remove(0)
+}
+
+/// A database of its own per test, so tests never see each other's records.
+async fn fresh_db(name: &str) -> Db {
+    let name = format!("{name}-{}", js_sys::Math::random());
+    Db::open_named(&name)
+        .await
+        .expect("IndexedDB opens in Chromium")
+}
+
+fn first_number_item(t: &Template, school: &School) -> String {
+    let refs = [t];
+    let cl = Checklist::new(&refs, school);
+    cl.visible(&Default::default())
+        .into_iter()
+        .find(|e| matches!(e.item.answer, dudao_domain::AnswerKind::Number { .. }))
+        .map(|e| e.item.code.clone())
+        .expect("the 五项管理 template has a number item for a primary school")
+}
+
+#[wasm_bindgen_test]
+async fn an_answer_is_stored_with_its_outbox_entry_and_survives_reopening() {
+    let t = template();
+    let s = school();
+    let name = format!("answer-{}", js_sys::Math::random());
+    let db = Db::open_named(&name).await.unwrap();
+    let mut v = Visit::new("v1".into(), &s, "李督学".into(), &[&t], 1);
+    let code = first_number_item(&t, &s);
+    let refs = [&t];
+    v.set_value(
+        &Checklist::new(&refs, &s),
+        &code,
+        Some(AnswerValue::Number(75.0)),
+        2,
+    )
+    .unwrap();
+    let op = FieldOp {
+        field: format!("answers.{code}.value"),
+        value: serde_json::json!({"kind": "number", "value": 75.0}),
+    };
+    repo::save_visit_in(&db, &v, vec![op.clone()])
+        .await
+        .unwrap();
+    db.close();
+
+    // A new connection, as after a reload or a killed tab.
+    let db = Db::open_named(&name).await.unwrap();
+    let back: Visit = db
+        .get(VISITS, "v1")
+        .await
+        .unwrap()
+        .expect("visit is stored");
+    assert_eq!(back, v);
+    assert_eq!(back.answers[&code].value, Some(AnswerValue::Number(75.0)));
+    let outbox = repo::outbox_in(&db).await.unwrap();
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].entity_id, "v1");
+    assert_eq!(outbox[0].ops, vec![op]);
+}
+
+#[wasm_bindgen_test]
+async fn outbox_sequence_rises_by_one_per_change() {
+    let t = template();
+    let s = school();
+    let db = fresh_db("seq").await;
+    let mut v = Visit::new("v2".into(), &s, "李督学".into(), &[&t], 1);
+    for i in 0..5 {
+        v.updated_at = 10 + i;
+        let op = FieldOp {
+            field: "answers.X.note".into(),
+            value: serde_json::json!(format!("note {i}")),
+        };
+        repo::save_visit_in(&db, &v, vec![op]).await.unwrap();
+    }
+    let seqs: Vec<u64> = repo::outbox_in(&db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.seq.unwrap())
+        .collect();
+    assert_eq!(seqs, vec![1, 2, 3, 4, 5]);
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_write_keeps_nothing_of_itself_and_leaves_earlier_records_intact() {
+    let t = template();
+    let s = school();
+    let db = fresh_db("rollback").await;
+    let v1 = Visit::new("v3".into(), &s, "李督学".into(), &[&t], 1);
+    repo::save_visit_in(
+        &db,
+        &v1,
+        vec![FieldOp {
+            field: "*".into(),
+            value: serde_json::json!({}),
+        }],
+    )
+    .await
+    .unwrap();
+
+    // The visit is written, then the outbox write fails: the transaction must roll back whole.
+    let mut v2 = v1.clone();
+    v2.supervisor = "changed".into();
+    let result = db
+        .write(&[VISITS, OUTBOX], |w| {
+            w.put(VISITS, &v2)?;
+            Err(StorageError::QuotaExceeded)
+        })
+        .await;
+    assert_eq!(result, Err(StorageError::QuotaExceeded));
+    let back: Visit = db.get(VISITS, "v3").await.unwrap().unwrap();
+    assert_eq!(
+        back.supervisor, "李督学",
+        "the earlier saved visit is untouched"
+    );
+    assert_eq!(
+        db.count(OUTBOX).await.unwrap(),
+        1,
+        "no outbox entry without its change"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn pinned_templates_and_school_lists_read_back_unchanged() {
+    let db = fresh_db("pins").await;
+    let t = template();
+    repo::pin_templates_in(&db, std::slice::from_ref(&t))
+        .await
+        .unwrap();
+    #[derive(serde::Deserialize)]
+    struct Stored {
+        template: Template,
+    }
+    let back: Stored = db
+        .get(dudao::storage::idb::TEMPLATES, &t.key())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(back.template, t);
+}
