@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A cited document: 文件名称, optional 文号 and article, and the year it was issued.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Basis {
     /// 文件名称, e.g. 《教育部办公厅关于加强中小学生手机管理工作的通知》.
     pub document: String,

@@ -28,7 +28,7 @@ impl ProposedFinding {
         let (unit_zh, unit_en) = item
             .answer
             .unit()
-            .map(|u| (u.zh.clone(), format!(" {}", u.get(true))))
+            .map(|u| (format!(" {}", u.zh), format!(" {}", u.get(true))))
             .unwrap_or_default();
         let value = answer.value.as_ref();
         let (mut zh, mut en) = match (&item.answer, value, &verdict.requirement) {

@@ -13,6 +13,7 @@ use crate::text::Text;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Rule {
     pub id: String,
     /// What is measured, e.g. 书面作业平均完成时间.
@@ -23,6 +24,7 @@ pub struct Rule {
 
 /// One threshold for one grade band. Limits are inclusive: `max = 60` means ≤ 60.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Band {
     pub grades: GradeRange,
     /// How a supervisor names the band: 三至六年级, 小学, 初中.
@@ -74,7 +76,7 @@ impl Band {
         let mut zh = Vec::new();
         let mut en = Vec::new();
         match (self.min, self.max) {
-            (_, Some(max)) if max == 0.0 => {
+            (_, Some(0.0)) => {
                 zh.push(format!("应为 0{u_zh}"));
                 en.push(format!("must be 0{u_en}"));
             }

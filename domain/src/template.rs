@@ -10,6 +10,7 @@ use crate::text::Text;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Template {
     pub id: String,
     pub version: u32,
@@ -26,6 +27,7 @@ pub struct Template {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Section {
     pub code: String,
     pub title: Text,
@@ -33,6 +35,7 @@ pub struct Section {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Item {
     /// Stable code, unique across the library (e.g. `WX-ZY-02`). Answers are keyed by it.
     pub code: String,
@@ -91,7 +94,7 @@ impl Item {
 
 /// How an item is answered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum AnswerKind {
     /// 符合 / 基本符合 / 不符合 / 不适用.
     Compliance,
@@ -164,6 +167,7 @@ pub enum YesNoCompliant {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChoiceOption {
     pub code: String,
     pub label: Text,

@@ -6,7 +6,6 @@ mod common;
 use common::{answers, checklist_template, school, school_with};
 use dudao_domain::checklist::{fits, Answers};
 use dudao_domain::template::{AnswerKind, ChoiceOption, Severity};
-use dudao_domain::visit::Answer;
 use dudao_domain::{
     AnswerValue, Checklist, Compliance, MissingReason, Outcome, Progress, School, Stage, Text,
     TimeOfDay,
@@ -46,7 +45,7 @@ fn text(s: &str) -> AnswerValue {
 
 /// Adds a note and photos to an answer already in the map (or creates one without a value).
 fn annotate(a: &mut Answers, code: &str, note: &str, photos: &[&str]) {
-    let e = a.entry(code.into()).or_insert_with(Answer::default);
+    let e = a.entry(code.into()).or_default();
     e.note = note.into();
     e.photos = photos.iter().map(|p| p.to_string()).collect();
 }
@@ -423,7 +422,7 @@ fn a_finding_describes_the_observed_value_the_requirement_and_the_note() {
     assert_eq!(f.section.zh, "基础管理");
     assert_eq!(
         f.description.zh,
-        "三至六年级书面作业平均完成时间：实测 75.5分钟，不符合“三至六年级 ≤ 60 分钟”的要求。现场记录：抽查四年级二班作业公示栏"
+        "三至六年级书面作业平均完成时间：实测 75.5 分钟，不符合“三至六年级 ≤ 60 分钟”的要求。现场记录：抽查四年级二班作业公示栏"
     );
     assert!(
         f.description.en.contains("observed 75.5 min"),

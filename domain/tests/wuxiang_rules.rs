@@ -381,16 +381,19 @@ fn every_rule_item_sits_in_exactly_one_band_and_every_band_is_used() {
     }
 }
 
+/// A band as (grades, min, max, not_before, not_after).
+type BandLimits = (
+    GradeRange,
+    Option<f64>,
+    Option<f64>,
+    Option<String>,
+    Option<String>,
+);
+
 #[test]
 fn the_threshold_values_are_the_national_ones() {
     let t = wuxiang();
-    let limits = |id: &str| -> Vec<(
-        GradeRange,
-        Option<f64>,
-        Option<f64>,
-        Option<String>,
-        Option<String>,
-    )> {
+    let limits = |id: &str| -> Vec<BandLimits> {
         t.rule(id)
             .unwrap()
             .bands
@@ -1123,7 +1126,7 @@ fn over_long_homework_becomes_a_finding_with_its_requirement() {
     let hw = &findings[1];
     assert_eq!(hw.section.zh, "作业管理");
     assert!(
-        hw.description.zh.contains("实测 75分钟"),
+        hw.description.zh.contains("实测 75 分钟"),
         "{}",
         hw.description.zh
     );

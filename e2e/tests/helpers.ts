@@ -6,7 +6,7 @@ import * as path from 'path';
 export async function shot(page: Page, info: TestInfo, name: string) {
   const dir = path.join(__dirname, '..', 'screenshots');
   fs.mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: path.join(dir, `${info.project.name}-${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(dir, `${info.project.name}-${name}.png`), fullPage: false });
 }
 
 /** The visit screen, as a page object. */

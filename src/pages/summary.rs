@@ -48,7 +48,7 @@ fn Summary(session: Session) -> impl IntoView {
             <dt>{move || i18n.t().supervisor}</dt><dd>{v.supervisor.clone()}</dd>
             <dt>{move || i18n.t().started}</dt><dd>{move || fmt_datetime(started, i18n.en())}</dd>
             {finished.map(|f| view! { <dt>{move || i18n.t().finished_at}</dt><dd>{move || fmt_datetime(f, i18n.en())}</dd> })}
-            <dt>{move || i18n.t().choose_templates.split('（').next().unwrap_or_default().to_owned()}</dt>
+            <dt>{move || i18n.t().checklists}</dt>
             <dd>{move || titles.iter().map(|t| t.get(i18n.en()).to_owned()).collect::<Vec<_>>().join("、")}</dd>
             <dt>" "</dt><dd><span class=format!("badge state-{state:?}").to_lowercase()>{move || state_label(state, i18n.t())}</span></dd>
         </dl>

@@ -191,7 +191,21 @@ pub fn VisitEditor(session: Session) -> impl IntoView {
         let refs: Vec<&Template> = ts.iter().collect();
         let cl = Checklist::new(&refs, &school);
         match next.finish(&cl, now_ms()) {
-            Err(FinishError::Missing(m)) => missing.set(m),
+            Err(FinishError::Missing(m)) => {
+                missing.set(m);
+                set_timeout(
+                    || {
+                        if let Some(el) = document()
+                            .query_selector("[data-testid=missing]")
+                            .ok()
+                            .flatten()
+                        {
+                            el.scroll_into_view();
+                        }
+                    },
+                    Duration::from_millis(30),
+                );
+            }
             Err(FinishError::Visit(_)) => app.say(i18n.t().err_read_only),
             Ok(()) => {
                 let navigate = navigate.clone();
