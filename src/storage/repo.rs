@@ -77,7 +77,7 @@ pub async fn load_visit(id: &str) -> Result<Option<Visit>, StorageError> {
 /// Visits, most recently changed first.
 pub async fn list_visits() -> Result<Vec<Visit>, StorageError> {
     let mut v: Vec<Visit> = db().await?.all(VISITS).await?;
-    v.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    v.sort_by_key(|x| std::cmp::Reverse(x.updated_at));
     Ok(v)
 }
 

@@ -248,7 +248,7 @@ pub fn VisitEditor(session: Session) -> impl IntoView {
                 <div class="progress-bar" aria-hidden="true">
                     <span style:width=move || {
                         let p = progress.get();
-                        format!("{}%", if p.total == 0 { 0 } else { p.answered * 100 / p.total })
+                        format!("{}%", (p.answered * 100).checked_div(p.total).unwrap_or(0))
                     }></span>
                 </div>
                 <div class="visit-tools">
