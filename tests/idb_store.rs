@@ -39,14 +39,18 @@ async fn fresh_db(name: &str) -> Db {
         .expect("IndexedDB opens in Chromium")
 }
 
-fn first_number_item(t: &Template, school: &School) -> String {
+/// The grades 3–6 written-homework item (minutes), the check supervisors enter most often.
+fn homework_item(t: &Template, school: &School) -> String {
     let refs = [t];
     let cl = Checklist::new(&refs, school);
     cl.visible(&Default::default())
         .into_iter()
-        .find(|e| matches!(e.item.answer, dudao_domain::AnswerKind::Number { .. }))
+        .find(|e| {
+            e.item.rule.as_deref() == Some("homework_written_minutes")
+                && e.item.grades.is_some_and(|g| g.contains(4))
+        })
         .map(|e| e.item.code.clone())
-        .expect("the 五项管理 template has a number item for a primary school")
+        .expect("the 五项管理 template asks a primary school for grade 3–6 homework minutes")
 }
 
 #[wasm_bindgen_test]
@@ -56,7 +60,7 @@ async fn an_answer_is_stored_with_its_outbox_entry_and_survives_reopening() {
     let name = format!("answer-{}", js_sys::Math::random());
     let db = Db::open_named(&name).await.unwrap();
     let mut v = Visit::new("v1".into(), &s, "李督学".into(), &[&t], 1);
-    let code = first_number_item(&t, &s);
+    let code = homework_item(&t, &s);
     let refs = [&t];
     v.set_value(
         &Checklist::new(&refs, &s),
@@ -86,7 +90,11 @@ async fn an_answer_is_stored_with_its_outbox_entry_and_survives_reopening() {
     let outbox = repo::outbox_in(&db).await.unwrap();
     assert_eq!(outbox.len(), 1);
     assert_eq!(outbox[0].entity_id, "v1");
-    assert_eq!(outbox[0].ops, vec![op]);
+    assert_eq!(outbox[0].ops.len(), 1);
+    assert_eq!(outbox[0].ops[0].field, op.field);
+    // JS numbers do not tell 75 from 75.0; what matters is that it decodes to the same answer.
+    let decoded: AnswerValue = serde_json::from_value(outbox[0].ops[0].value.clone()).unwrap();
+    assert_eq!(decoded, AnswerValue::Number(75.0));
 }
 
 #[wasm_bindgen_test]
