@@ -150,23 +150,13 @@ impl Rule {
         } else {
             failed.clone()
         };
-        let reqs: Vec<Text> = shown.iter().map(|b| b.requirement(unit)).collect();
         Some(Verdict {
             outcome: if failed.is_empty() {
                 Outcome::Compliant
             } else {
                 Outcome::NonCompliant
             },
-            requirement: Some(Text::new(
-                reqs.iter()
-                    .map(|t| t.zh.as_str())
-                    .collect::<Vec<_>>()
-                    .join("；"),
-                reqs.iter()
-                    .map(|t| t.en.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )),
+            requirement: join_requirements(shown.into_iter(), unit),
             basis: self.basis.clone(),
             rule_id: Some(self.id.clone()),
         })
@@ -283,21 +273,21 @@ impl Verdict {
 impl Rule {
     /// The requirement for these grades as shown beside the field before anything is entered.
     pub fn requirement_for(&self, grades: GradeRange, unit: Option<&Text>) -> Option<Text> {
-        let reqs: Vec<Text> = self
-            .bands_for(grades)
-            .map(|b| b.requirement(unit))
-            .collect();
-        (!reqs.is_empty()).then(|| {
-            Text::new(
-                reqs.iter()
-                    .map(|t| t.zh.as_str())
-                    .collect::<Vec<_>>()
-                    .join("；"),
-                reqs.iter()
-                    .map(|t| t.en.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })
+        join_requirements(self.bands_for(grades), unit)
     }
+}
+
+/// The requirements of several bands as one line: "小学 ≤ 60 分钟；初中 ≤ 90 分钟".
+fn join_requirements<'a>(
+    bands: impl Iterator<Item = &'a Band>,
+    unit: Option<&Text>,
+) -> Option<Text> {
+    let reqs: Vec<Text> = bands.map(|b| b.requirement(unit)).collect();
+    let join = |en: bool, sep: &str| {
+        reqs.iter()
+            .map(|t| if en { t.en.as_str() } else { t.zh.as_str() })
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    (!reqs.is_empty()).then(|| Text::new(join(false, "；"), join(true, "; ")))
 }
