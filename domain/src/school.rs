@@ -69,13 +69,8 @@ impl Stage {
     pub fn parse(s: &str) -> Option<Stage> {
         let s = s.trim();
         Stage::ALL.into_iter().find(|st| {
-            st.zh() == s
-                || st.en().eq_ignore_ascii_case(s)
-                || serde_json::to_value(st)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    == Some(s.to_owned())
-                || stage_alias(*st) == s
+            // The serde name is the Chinese one, so zh() also covers what JSON and CSV carry.
+            st.zh() == s || st.en().eq_ignore_ascii_case(s) || stage_alias(*st) == s
         })
     }
 }

@@ -252,8 +252,7 @@ pub fn validate(t: &Template) -> Result<(), TemplateErrors> {
                 }
             }
         }
-        if item.evidence != EvidenceRule::None
-            && item.evidence == EvidenceRule::PhotoWhenNoncompliant
+        if item.evidence == EvidenceRule::PhotoWhenNoncompliant
             && !item.answer.can_fail(item.rule.is_some())
         {
             r.err(
