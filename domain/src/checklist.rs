@@ -6,7 +6,7 @@ use crate::condition::{Condition, Env};
 use crate::finding::ProposedFinding;
 use crate::rule::{Outcome, Verdict};
 use crate::school::School;
-use crate::template::{AnswerKind, EvidenceRule, Item, Section, Template};
+use crate::template::{AnswerKind, EvidenceRule, Item, NotApplicable, Section, Template};
 use crate::text::Text;
 use crate::visit::Answer;
 use std::collections::{BTreeMap, HashMap};
@@ -54,6 +54,8 @@ pub struct Missing {
 pub struct Checklist<'a> {
     pub school: &'a School,
     entries: Vec<Entry<'a>>,
+    /// Items left out because they do not concern this school, with the reason.
+    not_applicable: Vec<(Entry<'a>, NotApplicable)>,
     conditions: HashMap<&'a str, Condition>,
 }
 
@@ -72,18 +74,25 @@ impl Env for AnswerEnv<'_> {
 }
 
 impl<'a> Checklist<'a> {
-    /// Items that do not apply to the school (its stage, grades, boarding) are left out entirely.
+    /// Items that do not apply to the school (its stage, grades, boarding, facilities) are left
+    /// out, and listed by [`Checklist::not_applicable`].
     pub fn new(templates: &[&'a Template], school: &'a School) -> Checklist<'a> {
         let mut entries = Vec::new();
+        let mut not_applicable = Vec::new();
         let mut conditions = HashMap::new();
         for t in templates {
             for s in &t.sections {
-                for item in s.items.iter().filter(|i| i.applies_to(school)) {
-                    entries.push(Entry {
+                for item in &s.items {
+                    let entry = Entry {
                         template: t,
                         section: s,
                         item,
-                    });
+                    };
+                    if let Some(why) = item.not_applicable(school) {
+                        not_applicable.push((entry, why));
+                        continue;
+                    }
+                    entries.push(entry);
                     // Templates are validated on load; a condition that still fails to parse
                     // leaves its item always shown rather than hiding a question.
                     if let Some(c) = item
@@ -99,8 +108,18 @@ impl<'a> Checklist<'a> {
         Checklist {
             school,
             entries,
+            not_applicable,
             conditions,
         }
+    }
+
+    /// The items of the templates that were left out for this school (不适用), and why.
+    /// Follow-up items (with `show_if`) are not listed: they never show on their own.
+    pub fn not_applicable(&self) -> impl Iterator<Item = (&Entry<'a>, NotApplicable)> {
+        self.not_applicable
+            .iter()
+            .filter(|(e, _)| e.item.show_if.is_none())
+            .map(|(e, why)| (e, *why))
     }
 
     pub fn entry(&self, code: &str) -> Option<&Entry<'a>> {

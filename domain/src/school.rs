@@ -1,6 +1,7 @@
 //! Schools and what about a school decides which items and thresholds apply to it.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// School stage (学段/办学类型). Decides default grades and which rule band applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -100,6 +101,11 @@ impl GradeRange {
         GradeRange { from, to }
     }
 
+    /// Every grade, kindergarten to 高三.
+    pub const fn all() -> Self {
+        GradeRange { from: 0, to: 12 }
+    }
+
     pub fn contains(self, grade: u8) -> bool {
         self.from <= grade && grade <= self.to
     }
@@ -136,6 +142,63 @@ pub struct School {
     /// 联系人及电话.
     #[serde(default)]
     pub contact: String,
+    /// What the office knows the school has or lacks (校车, 食堂 …). A facility not listed is
+    /// unknown, and items about it still show: an item is only left out when the school is
+    /// known to lack what it concerns.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub facilities: BTreeMap<Facility, bool>,
+}
+
+impl School {
+    /// `Some(true)` has it, `Some(false)` known to lack it, `None` unknown.
+    pub fn has(&self, f: Facility) -> Option<bool> {
+        self.facilities.get(&f).copied()
+    }
+}
+
+/// Something a school may or may not have that decides whether whole groups of items apply.
+/// Boarding (宿舍) is its own field on [`School`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Facility {
+    /// 校车: the school runs or contracts school buses.
+    #[serde(rename = "校车", alias = "school_bus")]
+    SchoolBus,
+    /// 食堂: the school runs a canteen (or a kitchen serving students).
+    #[serde(rename = "食堂", alias = "canteen")]
+    Canteen,
+    /// 危化品: the school stores hazardous lab chemicals.
+    #[serde(rename = "危化品", alias = "lab_chemicals")]
+    LabChemicals,
+    /// 周边水域: rivers, ponds or reservoirs near the school or on pupils' way to it.
+    #[serde(rename = "周边水域", alias = "water_nearby")]
+    WaterNearby,
+}
+
+impl Facility {
+    pub const ALL: [Facility; 4] = [
+        Facility::SchoolBus,
+        Facility::Canteen,
+        Facility::LabChemicals,
+        Facility::WaterNearby,
+    ];
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Facility::SchoolBus => "校车",
+            Facility::Canteen => "食堂",
+            Facility::LabChemicals => "危化品",
+            Facility::WaterNearby => "周边水域",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            Facility::SchoolBus => "school bus",
+            Facility::Canteen => "canteen",
+            Facility::LabChemicals => "lab chemicals",
+            Facility::WaterNearby => "water nearby",
+        }
+    }
 }
 
 impl From<[u8; 2]> for GradeRange {

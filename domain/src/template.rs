@@ -4,8 +4,9 @@
 //! A template is identified by `id` + `version`; a visit pins the version it started with.
 
 use crate::basis::Basis;
+use crate::local::LocalEdition;
 use crate::rule::Rule;
-use crate::school::{GradeRange, School, Stage};
+use crate::school::{Facility, GradeRange, School, Stage};
 use crate::text::Text;
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +25,9 @@ pub struct Template {
     /// one number without touching the item text (DOMAIN.md §8.1).
     #[serde(default)]
     pub rules: Vec<Rule>,
+    /// Set on an edition with a district's own thresholds (see [`crate::local`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local: Option<LocalEdition>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,20 +71,68 @@ pub struct Item {
     /// Some(true): boarding schools only (宿舍, 晚自习); Some(false): day schools only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub boarding: Option<bool>,
+    /// The item concerns these facilities (校车, 食堂 …); it is left out where the school is
+    /// known to lack one of them, and shown where that is unknown.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facilities: Vec<Facility>,
+}
+
+/// Why an item does not apply to a school, as the supervisor is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotApplicable {
+    /// The school's stage is not among the item's stages.
+    Stage,
+    /// The school has none of the item's grades.
+    Grades,
+    /// A boarding item at a day school, or the other way round.
+    Boarding,
+    /// The school is known to have no such facility.
+    Facility(Facility),
+}
+
+impl NotApplicable {
+    pub fn describe(self, en: bool) -> String {
+        match (self, en) {
+            (NotApplicable::Stage, false) => "本校学段不涉及".into(),
+            (NotApplicable::Stage, true) => "not for this school's stage".into(),
+            (NotApplicable::Grades, false) => "本校无相应年级".into(),
+            (NotApplicable::Grades, true) => "the school has none of these grades".into(),
+            (NotApplicable::Boarding, false) => "仅涉及寄宿制学校".into(),
+            (NotApplicable::Boarding, true) => "boarding schools only".into(),
+            (NotApplicable::Facility(f), false) => format!("本校无{}", f.zh()),
+            (NotApplicable::Facility(f), true) => format!("the school has no {}", f.en()),
+        }
+    }
 }
 
 impl Item {
-    /// Whether the item concerns this school at all (stage, grades, boarding).
+    /// Whether the item concerns this school at all (stage, grades, boarding, facilities).
     pub fn applies_to(&self, school: &School) -> bool {
-        let stage_ok = self
+        self.not_applicable(school).is_none()
+    }
+
+    /// Why the item does not concern this school, or `None` when it does.
+    pub fn not_applicable(&self, school: &School) -> Option<NotApplicable> {
+        if self
             .stages
             .as_ref()
-            .is_none_or(|s| s.contains(&school.stage));
-        let grades_ok = self
+            .is_some_and(|s| !s.contains(&school.stage))
+        {
+            return Some(NotApplicable::Stage);
+        }
+        if self
             .grades
-            .is_none_or(|g| g.intersect(school.grades).is_some());
-        let boarding_ok = self.boarding.is_none_or(|b| b == school.boarding);
-        stage_ok && grades_ok && boarding_ok
+            .is_some_and(|g| g.intersect(school.grades).is_none())
+        {
+            return Some(NotApplicable::Grades);
+        }
+        if self.boarding.is_some_and(|b| b != school.boarding) {
+            return Some(NotApplicable::Boarding);
+        }
+        self.facilities
+            .iter()
+            .find(|f| school.has(**f) == Some(false))
+            .map(|f| NotApplicable::Facility(*f))
     }
 
     /// The grades of this school the item is evaluated for.
@@ -222,8 +274,9 @@ impl Template {
         Ok(t)
     }
 
+    /// The key a visit pins: `wuxiang@1`, or `wuxiang@1+清河县.2` for a local edition.
     pub fn key(&self) -> String {
-        format!("{}@{}", self.id, self.version)
+        crate::visit::TemplateRef::of(self).key()
     }
 
     pub fn items(&self) -> impl Iterator<Item = (&Section, &Item)> {

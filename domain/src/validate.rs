@@ -73,12 +73,7 @@ impl TemplateErrors {
     pub fn from_toml(src: &str, err: toml::de::Error) -> Self {
         let (line, col) = err
             .span()
-            .map(|span| {
-                let before = &src[..span.start.min(src.len())];
-                let line = before.matches('\n').count() + 1;
-                let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                (line, col)
-            })
+            .map(|span| line_col(src, span.start))
             .unwrap_or((1, 1));
         TemplateErrors(vec![TemplateError {
             location: Location::Line(line, col),
@@ -86,6 +81,18 @@ impl TemplateErrors {
             message: err.message().trim().to_owned(),
         }])
     }
+}
+
+/// 1-based line and column (in characters) of a byte offset in `src`.
+pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
+    let mut at = offset.min(src.len());
+    while !src.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &src[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
 }
 
 struct Report(Vec<TemplateError>);
@@ -360,12 +367,44 @@ fn validate_rules(t: &Template, r: &mut Report) {
                     );
                 }
             }
+            if let Some(e) = b.enrolment {
+                if let (Some(from), Some(to)) = (e.from, e.to) {
+                    if from > to {
+                        r.err(
+                            loc.clone(),
+                            f("enrolment"),
+                            format!("from {from} is above to {to}"),
+                        );
+                    }
+                }
+            }
+            if let Some(step) = b.step {
+                if b.min.is_none() {
+                    r.err(
+                        loc.clone(),
+                        f("step"),
+                        "a step raises min, so the band needs a min",
+                    );
+                }
+                if step.per == 0 {
+                    r.err(loc.clone(), f("step.per"), "must be at least 1");
+                }
+                if !(step.add > 0.0) {
+                    r.err(loc.clone(), f("step.add"), "must be above 0");
+                }
+            }
             for (j, other) in rule.bands.iter().enumerate().skip(i + 1) {
-                if b.grades.intersect(other.grades).is_some() {
+                let enrolment_overlaps = match (b.enrolment, other.enrolment) {
+                    (Some(x), Some(y)) => x.overlaps(y),
+                    _ => true,
+                };
+                if b.grades.intersect(other.grades).is_some() && enrolment_overlaps {
                     r.err(
                         loc.clone(),
                         f("grades"),
-                        format!("overlaps bands[{j}]; each grade belongs to one band"),
+                        format!(
+                            "overlaps bands[{j}]; each grade (and enrolment) belongs to one band"
+                        ),
                     );
                 }
             }

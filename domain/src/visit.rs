@@ -12,6 +12,9 @@ use std::collections::BTreeMap;
 pub struct TemplateRef {
     pub id: String,
     pub version: u32,
+    /// The local edition's tag (`清河县.2`) when the district adjusted thresholds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local: Option<String>,
 }
 
 impl TemplateRef {
@@ -19,10 +22,16 @@ impl TemplateRef {
         TemplateRef {
             id: t.id.clone(),
             version: t.version,
+            local: t.local.as_ref().map(|l| l.tag()),
         }
     }
+
+    /// `wuxiang@1`, or `wuxiang@1+清河县.2` for a local edition.
     pub fn key(&self) -> String {
-        format!("{}@{}", self.id, self.version)
+        match &self.local {
+            Some(tag) => format!("{}@{}+{}", self.id, self.version, tag),
+            None => format!("{}@{}", self.id, self.version),
+        }
     }
 }
 

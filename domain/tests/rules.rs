@@ -27,9 +27,11 @@ fn basis(document: &str, year: u16) -> Basis {
 fn band(grades: [u8; 2], zh: &str, en: &str) -> Band {
     Band {
         grades: GradeRange::new(grades[0], grades[1]),
+        enrolment: None,
         label: Text::new(zh, en),
         max: None,
         min: None,
+        step: None,
         not_before: None,
         not_after: None,
     }
@@ -74,15 +76,25 @@ fn n(v: f64) -> AnswerValue {
 }
 
 fn outcome(r: &Rule, v: AnswerValue, grades: [u8; 2]) -> Option<Outcome> {
-    r.evaluate(&v, GradeRange::new(grades[0], grades[1]), Some(&minutes()))
-        .map(|v| v.outcome)
+    r.evaluate(
+        &v,
+        GradeRange::new(grades[0], grades[1]),
+        800,
+        Some(&minutes()),
+    )
+    .map(|v| v.outcome)
 }
 
 fn requirement(r: &Rule, v: AnswerValue, grades: [u8; 2]) -> String {
-    r.evaluate(&v, GradeRange::new(grades[0], grades[1]), Some(&minutes()))
-        .and_then(|v| v.requirement)
-        .map(|t| t.zh)
-        .unwrap_or_default()
+    r.evaluate(
+        &v,
+        GradeRange::new(grades[0], grades[1]),
+        800,
+        Some(&minutes()),
+    )
+    .and_then(|v| v.requirement)
+    .map(|t| t.zh)
+    .unwrap_or_default()
 }
 
 const OK: Option<Outcome> = Some(Outcome::Compliant);
@@ -133,7 +145,7 @@ fn min_and_max_make_a_range() {
     }]);
     let hours = Text::new("小时", "h");
     let judge = |v: f64| {
-        r.evaluate(&n(v), GradeRange::new(7, 9), Some(&hours))
+        r.evaluate(&n(v), GradeRange::new(7, 9), 800, Some(&hours))
             .unwrap()
             .outcome
     };
@@ -143,7 +155,7 @@ fn min_and_max_make_a_range() {
     assert_eq!(judge(8.9), Outcome::NonCompliant);
     assert_eq!(judge(10.1), Outcome::NonCompliant);
     let v = r
-        .evaluate(&n(8.0), GradeRange::new(7, 9), Some(&hours))
+        .evaluate(&n(8.0), GradeRange::new(7, 9), 800, Some(&hours))
         .unwrap();
     assert_eq!(
         v.requirement.unwrap(),
@@ -264,7 +276,7 @@ fn a_school_spanning_bands_is_held_to_the_strictest_violated_one() {
     let r = homework();
     // Grades 5–8 touch 三至六年级 (≤ 60) and 初中 (≤ 90): 75 breaks only the first.
     let v = r
-        .evaluate(&n(75.0), GradeRange::new(5, 8), Some(&minutes()))
+        .evaluate(&n(75.0), GradeRange::new(5, 8), 800, Some(&minutes()))
         .unwrap();
     assert_eq!(v.outcome, Outcome::NonCompliant);
     assert_eq!(
@@ -273,7 +285,7 @@ fn a_school_spanning_bands_is_held_to_the_strictest_violated_one() {
     );
     // Within both, the requirement lists both bands.
     let v = r
-        .evaluate(&n(60.0), GradeRange::new(5, 8), Some(&minutes()))
+        .evaluate(&n(60.0), GradeRange::new(5, 8), 800, Some(&minutes()))
         .unwrap();
     assert_eq!(v.outcome, Outcome::Compliant);
     assert_eq!(
@@ -282,7 +294,7 @@ fn a_school_spanning_bands_is_held_to_the_strictest_violated_one() {
     );
     // 九年一贯制 answering one number for grades 1–9: 95 breaks all three bands.
     let v = r
-        .evaluate(&n(95.0), GradeRange::new(1, 9), Some(&minutes()))
+        .evaluate(&n(95.0), GradeRange::new(1, 9), 800, Some(&minutes()))
         .unwrap();
     assert_eq!(v.outcome, Outcome::NonCompliant);
     assert_eq!(
@@ -296,15 +308,15 @@ fn a_school_with_no_matching_band_gets_no_verdict() {
     let r = homework();
     assert_eq!(outcome(&r, n(200.0), [10, 12]), None);
     assert_eq!(outcome(&r, n(0.0), [0, 0]), None);
-    assert_eq!(r.bands_for(GradeRange::new(10, 12)).count(), 0);
-    assert_eq!(r.bands_for(GradeRange::new(6, 7)).count(), 2);
+    assert_eq!(r.bands_for(GradeRange::new(10, 12), 800).count(), 0);
+    assert_eq!(r.bands_for(GradeRange::new(6, 7), 800).count(), 2);
 }
 
 #[test]
 fn the_verdict_carries_the_rule_and_its_basis() {
     let r = homework();
     let v = r
-        .evaluate(&n(75.0), GradeRange::new(3, 6), Some(&minutes()))
+        .evaluate(&n(75.0), GradeRange::new(3, 6), 800, Some(&minutes()))
         .unwrap();
     assert_eq!(v.rule_id.as_deref(), Some("r"));
     assert_eq!(v.basis, r.basis);
@@ -315,14 +327,16 @@ fn the_verdict_carries_the_rule_and_its_basis() {
 fn requirement_text_reads_as_written_beside_the_field() {
     let r = homework();
     let v = r
-        .evaluate(&n(75.0), GradeRange::new(3, 6), Some(&minutes()))
+        .evaluate(&n(75.0), GradeRange::new(3, 6), 800, Some(&minutes()))
         .unwrap();
     assert_eq!(
         v.requirement.unwrap(),
         Text::new("三至六年级 ≤ 60 分钟", "Grades 3–6 ≤ 60 min")
     );
     // Without a unit, nothing dangles.
-    let v = r.evaluate(&n(75.0), GradeRange::new(3, 6), None).unwrap();
+    let v = r
+        .evaluate(&n(75.0), GradeRange::new(3, 6), 800, None)
+        .unwrap();
     assert_eq!(v.requirement.unwrap().zh, "三至六年级 ≤ 60");
     // English falls back to the Chinese label when no translation is given.
     let bare = rule(vec![Band {
@@ -330,7 +344,12 @@ fn requirement_text_reads_as_written_beside_the_field() {
         ..band([1, 6], "小学", "")
     }]);
     let v = bare
-        .evaluate(&n(3.0), GradeRange::new(1, 6), Some(&Text::new("小时", "")))
+        .evaluate(
+            &n(3.0),
+            GradeRange::new(1, 6),
+            800,
+            Some(&Text::new("小时", "")),
+        )
         .unwrap();
     assert_eq!(
         v.requirement.unwrap(),
@@ -607,7 +626,7 @@ mod props {
             prop_assume!(min.is_some() || max.is_some());
             let r = rule(vec![Band { min, max, ..band([1, 12], "全校", "") }]);
             let within = min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m);
-            let got = r.evaluate(&n(v), GradeRange::new(1, 6), None).unwrap().outcome;
+            let got = r.evaluate(&n(v), GradeRange::new(1, 6), 800, None).unwrap().outcome;
             prop_assert_eq!(got == Outcome::Compliant, within);
         }
 
@@ -620,7 +639,7 @@ mod props {
             prop_assume!(before.is_some() || after.is_some());
             let r = rule(vec![Band { not_before: before, not_after: after, ..band([1, 12], "全校", "") }]);
             let within = before.is_none_or(|b| v >= b) && after.is_none_or(|a| v <= a);
-            let got = r.evaluate(&AnswerValue::Time(v), GradeRange::new(1, 6), None).unwrap().outcome;
+            let got = r.evaluate(&AnswerValue::Time(v), GradeRange::new(1, 6), 800, None).unwrap().outcome;
             prop_assert_eq!(got == Outcome::Compliant, within);
         }
 
@@ -634,8 +653,8 @@ mod props {
         ) {
             let grades = GradeRange::new(from, (from + len).min(12));
             let r = homework();
-            let touched: Vec<&Band> = r.bands_for(grades).collect();
-            let got = r.evaluate(&n(f64::from(v)), grades, Some(&minutes()));
+            let touched: Vec<&Band> = r.bands_for(grades, 800).collect();
+            let got = r.evaluate(&n(f64::from(v)), grades, 800, Some(&minutes()));
             if touched.is_empty() {
                 prop_assert_eq!(got, None);
                 return Ok(());

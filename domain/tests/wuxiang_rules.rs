@@ -35,6 +35,7 @@ fn school(stage: Stage) -> School {
         boarding: false,
         address: String::new(),
         contact: String::new(),
+        facilities: Default::default(),
     }
 }
 
@@ -326,7 +327,7 @@ fn answer_kinds_fit_what_is_asked() {
 fn band_at<'a>(t: &'a Template, item: &Item, s: &School) -> &'a Band {
     let rule = t.rule(item.rule.as_deref().unwrap()).unwrap();
     let grades = item.grades_at(s).unwrap();
-    let bands: Vec<&Band> = rule.bands_for(grades).collect();
+    let bands: Vec<&Band> = rule.bands_for(grades, 800).collect();
     assert_eq!(
         bands.len(),
         1,
@@ -613,7 +614,7 @@ fn a_mixed_band_would_be_held_to_the_strictest_limit_which_is_why_items_are_spli
     let unit = t.item("WX-ZY-04").unwrap().answer.unit().cloned();
     // Grades 3–9 judged as one: 75 minutes passes 初中 but fails 三至六年级.
     let v = rule
-        .evaluate(&num(75.0), GradeRange::new(3, 9), unit.as_ref())
+        .evaluate(&num(75.0), GradeRange::new(3, 9), 800, unit.as_ref())
         .unwrap();
     assert_eq!(v.outcome, Outcome::NonCompliant);
     assert_eq!(requirement_zh(&v), "三至六年级 ≤ 60 分钟");
@@ -628,7 +629,7 @@ fn a_mixed_band_would_be_held_to_the_strictest_limit_which_is_why_items_are_spli
     );
     // No band covers senior high: nothing to judge.
     assert!(rule
-        .evaluate(&num(75.0), GradeRange::new(10, 12), unit.as_ref())
+        .evaluate(&num(75.0), GradeRange::new(10, 12), 800, unit.as_ref())
         .is_none());
 }
 

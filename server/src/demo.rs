@@ -162,6 +162,7 @@ pub fn schools() -> Vec<School> {
             boarding: d.boarding,
             address: d.address.to_owned(),
             contact: d.contact.to_owned(),
+            facilities: Default::default(),
         })
         .collect()
 }

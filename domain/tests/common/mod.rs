@@ -19,6 +19,7 @@ pub fn school(stage: Stage) -> School {
         boarding: false,
         address: String::new(),
         contact: String::new(),
+        facilities: Default::default(),
     }
 }
 

@@ -93,6 +93,7 @@ impl TryFrom<SchoolRow> for School {
             boarding: row.boarding,
             address: row.address,
             contact: row.contact,
+            facilities: Default::default(),
         })
     }
 }

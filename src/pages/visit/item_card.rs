@@ -30,7 +30,13 @@ pub fn ItemCard(
         .rule
         .as_deref()
         .and_then(|r| template.rule(r))
-        .and_then(|r| r.requirement_for(item.grades_at(&school)?, item.answer.unit()));
+        .and_then(|r| {
+            r.requirement_for(
+                item.grades_at(&school)?,
+                school.enrolment,
+                item.answer.unit(),
+            )
+        });
 
     let ts = templates.clone();
     let c = code.clone();
