@@ -125,6 +125,7 @@ impl fmt::Display for LocalError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.change {
             Some(i) => write!(f, "changes[{i}], field `{}`: {}", self.field, self.message),
+            None if self.field.is_empty() => f.write_str(&self.message),
             None => write!(f, "field `{}`: {}", self.field, self.message),
         }
     }
@@ -159,8 +160,8 @@ impl LocalThresholds {
                 .unwrap_or_else(|| "file".into());
             LocalErrors(vec![LocalError {
                 change: None,
-                field: at,
-                message: e.message().to_owned(),
+                field: String::new(),
+                message: format!("{at}: {}", e.message().trim()),
             }])
         })
     }
