@@ -2,7 +2,7 @@
 //! unsynced changes and the message line.
 
 use crate::storage::repo;
-use dudao_domain::School;
+use dudao_domain::{School, Template};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -11,6 +11,9 @@ pub struct AppState {
     pub schools: RwSignal<Vec<School>>,
     /// True once the stored list has been read (it may be empty).
     pub schools_loaded: RwSignal<bool>,
+    /// The checklist templates to offer: the office's library when it was ever downloaded,
+    /// otherwise the built-in one.
+    pub library: RwSignal<Vec<Template>>,
     pub online: RwSignal<bool>,
     /// Changes in the outbox, not yet pushed to the office.
     pub pending: RwSignal<u32>,
@@ -33,6 +36,7 @@ impl AppState {
         let s = AppState {
             schools: RwSignal::new(Vec::new()),
             schools_loaded: RwSignal::new(false),
+            library: RwSignal::new(crate::templates::builtin().map(<[Template]>::to_vec).unwrap_or_default()),
             online: RwSignal::new(navigator_online()),
             pending: RwSignal::new(0),
             message: RwSignal::new(None),
@@ -42,6 +46,7 @@ impl AppState {
         window_event_listener(leptos::ev::online, move |_| online.set(true));
         window_event_listener(leptos::ev::offline, move |_| online.set(false));
         s.load_schools();
+        s.load_library();
         s.refresh_pending();
         s
     }
@@ -69,6 +74,39 @@ impl AppState {
             }
             Err(e) => {
                 leptos::logging::log!("school list not refreshed (offline?): {e}");
+                false
+            }
+        }
+    }
+
+    /// Shows the stored library at once, then the office's current one when reachable.
+    pub fn load_library(self) {
+        spawn_local(async move {
+            match repo::load_library().await {
+                Ok(Some(lib)) if !lib.is_empty() => self.library.set(lib),
+                Ok(_) => {}
+                Err(e) => leptos::logging::error!("reading the stored library failed: {e}"),
+            }
+            self.fetch_library().await;
+        });
+    }
+
+    pub async fn fetch_library(self) -> bool {
+        #[derive(serde::Deserialize)]
+        struct Library {
+            templates: Vec<Template>,
+        }
+        match crate::api::get_json::<Library>("/api/templates").await {
+            Ok(lib) if !lib.templates.is_empty() => {
+                if let Err(e) = repo::save_library(&lib.templates).await {
+                    leptos::logging::error!("storing the template library failed: {e}");
+                }
+                self.library.set(lib.templates);
+                true
+            }
+            Ok(_) => false,
+            Err(e) => {
+                leptos::logging::log!("template library not refreshed (offline?): {e}");
                 false
             }
         }

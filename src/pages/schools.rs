@@ -4,7 +4,7 @@ use crate::i18n::use_i18n;
 use crate::pages::{fmt_date, now_ms};
 use crate::state::use_app;
 use crate::storage::{prefs, repo};
-use dudao_domain::{School, Template, Visit, VisitState};
+use dudao_domain::{Checklist, School, Template, Visit, VisitState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -123,10 +123,21 @@ fn StartPanel(school: School, visits: LocalResource<Vec<Visit>>) -> impl IntoVie
     let i18n = use_i18n();
     let app = use_app();
     let navigate = use_navigate();
-    let builtin: Vec<Template> = crate::templates::builtin()
-        .map(|b| b.to_vec())
-        .unwrap_or_default();
-    let chosen = RwSignal::new(builtin.iter().take(1).map(|t| t.key()).collect::<Vec<_>>());
+    // Offer last visit's choice again; the first time, the first template (the monthly round).
+    let initial = {
+        let lib = app.library.get_untracked();
+        let ids: Vec<String> = prefs::last_templates()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|id| lib.iter().any(|t| &t.id == id))
+            .collect();
+        if ids.is_empty() {
+            lib.first().map(|t| vec![t.id.clone()]).unwrap_or_default()
+        } else {
+            ids
+        }
+    };
+    let chosen = RwSignal::new(initial);
     let name = RwSignal::new(prefs::supervisor());
     let sid = school.id.clone();
     let draft = move || {
@@ -137,13 +148,14 @@ fn StartPanel(school: School, visits: LocalResource<Vec<Visit>>) -> impl IntoVie
     };
     let nav = navigate.clone();
     let start = {
-        let builtin = builtin.clone();
+        let school = school.clone();
         move |_| {
             let t = i18n.t();
-            let picked: Vec<Template> = builtin
-                .iter()
-                .filter(|tpl| chosen.with(|c| c.contains(&tpl.key())))
-                .cloned()
+            let picked: Vec<Template> = app
+                .library
+                .get_untracked()
+                .into_iter()
+                .filter(|tpl| chosen.with(|c| c.contains(&tpl.id)))
                 .collect();
             if picked.is_empty() {
                 app.say(t.need_template);
@@ -155,6 +167,7 @@ fn StartPanel(school: School, visits: LocalResource<Vec<Visit>>) -> impl IntoVie
                 return;
             }
             prefs::set_supervisor(&who);
+            prefs::set_last_templates(&chosen.get_untracked());
             let refs: Vec<&Template> = picked.iter().collect();
             let visit = Visit::new(
                 uuid::Uuid::now_v7().to_string(),
@@ -200,22 +213,9 @@ fn StartPanel(school: School, visits: LocalResource<Vec<Visit>>) -> impl IntoVie
             })}
             <fieldset>
                 <legend>{move || i18n.t().choose_templates}</legend>
-                {builtin.iter().map(|tpl| {
-                    let key = tpl.key();
-                    let key2 = key.clone();
-                    let title = tpl.title.clone();
-                    view! {
-                        <label class="check">
-                            <input type="checkbox"
-                                prop:checked=move || chosen.with(|c| c.contains(&key))
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    chosen.update(|c| { c.retain(|k| k != &key2); if on { c.push(key2.clone()); } });
-                                }/>
-                            <span>{move || title.get(i18n.en()).to_owned()}</span>
-                        </label>
-                    }
-                }).collect_view()}
+                <For each=move || app.library.get() key=Template::key let:tpl>
+                    <TemplateOption tpl school=school.clone() chosen/>
+                </For>
             </fieldset>
             <label class="field">
                 <span>{move || i18n.t().supervisor_name}</span>
@@ -227,5 +227,38 @@ fn StartPanel(school: School, visits: LocalResource<Vec<Visit>>) -> impl IntoVie
                 {move || i18n.t().start_visit}
             </button>
         </div>
+    }
+}
+
+/// One template to tick: its title, how many of its items apply here, and whether the district
+/// adjusted its thresholds.
+#[component]
+fn TemplateOption(tpl: Template, school: School, chosen: RwSignal<Vec<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = tpl.id.clone();
+    let id2 = id.clone();
+    let here = Checklist::new(&[&tpl], &school)
+        .visible(&Default::default())
+        .len();
+    let district = tpl.local.as_ref().map(|l| l.district.clone());
+    let title = tpl.title.clone();
+    view! {
+        <label class="check template-option" data-testid="template-option" data-template=tpl.id.clone()>
+            <input type="checkbox"
+                prop:checked=move || chosen.with(|c| c.contains(&id))
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    chosen.update(|c| { c.retain(|k| k != &id2); if on { c.push(id2.clone()); } });
+                }/>
+            <span class="option-text">
+                <span>{move || title.get(i18n.en()).to_owned()}</span>
+                <span class="meta">
+                    {move || (i18n.t().items_here)(here)}
+                    {district.clone().map(|d| view! {
+                        " · " <span class="badge local">{move || (i18n.t().local_thresholds)(&d)}</span>
+                    })}
+                </span>
+            </span>
+        </label>
     }
 }

@@ -11,3 +11,14 @@ pub fn supervisor() -> String {
 pub fn set_supervisor(name: &str) {
     let _ = LocalStorage::set(SUPERVISOR, name);
 }
+
+const TEMPLATES: &str = "dudao.templates";
+
+/// Template ids chosen for the last visit, offered again for the next one.
+pub fn last_templates() -> Option<Vec<String>> {
+    LocalStorage::get(TEMPLATES).ok()
+}
+
+pub fn set_last_templates(ids: &[String]) {
+    let _ = LocalStorage::set(TEMPLATES, ids);
+}

@@ -1,7 +1,7 @@
 //! What the app stores and how: every change to a visit is written together with its outbox
 //! entry in one IndexedDB transaction, so no edit exists without the record of it to sync.
 
-use super::idb::{Db, OUTBOX, SCHOOLS, TEMPLATES, VISITS};
+use super::idb::{Db, META, OUTBOX, SCHOOLS, TEMPLATES, VISITS};
 use super::StorageError;
 use dudao_domain::{School, Template, Visit};
 use serde::{Deserialize, Serialize};
@@ -116,6 +116,56 @@ pub async fn pin_templates_in(db: &Db, templates: &[Template]) -> Result<(), Sto
 
 pub async fn pin_templates(templates: &[Template]) -> Result<(), StorageError> {
     pin_templates_in(&db().await?, templates).await
+}
+
+/// The office's current template library (keys in the order to offer them), under `meta`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StoredLibrary {
+    key: String,
+    templates: Vec<String>,
+}
+
+const LIBRARY: &str = "library";
+
+/// Replaces the cached library in one transaction: the templates themselves are kept (visits
+/// may pin them), only the list of what to offer changes.
+pub async fn save_library(templates: &[Template]) -> Result<(), StorageError> {
+    db().await?
+        .write(&[TEMPLATES, META], |w| {
+            for t in templates {
+                w.put(
+                    TEMPLATES,
+                    &StoredTemplate {
+                        key: t.key(),
+                        template: t.clone(),
+                    },
+                )?;
+            }
+            w.put(
+                META,
+                &StoredLibrary {
+                    key: LIBRARY.into(),
+                    templates: templates.iter().map(Template::key).collect(),
+                },
+            )
+        })
+        .await
+}
+
+/// The cached library, or `None` when the office's library was never downloaded.
+pub async fn load_library() -> Result<Option<Vec<Template>>, StorageError> {
+    let db = db().await?;
+    let Some(lib) = db.get::<StoredLibrary>(META, LIBRARY).await? else {
+        return Ok(None);
+    };
+    let mut out = Vec::new();
+    for key in &lib.templates {
+        match db.get::<StoredTemplate>(TEMPLATES, key).await? {
+            Some(t) => out.push(t.template),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(out))
 }
 
 pub async fn load_template(key: &str) -> Result<Option<Template>, StorageError> {

@@ -3,6 +3,7 @@
 
 use super::item_card::ItemCard;
 use super::missing_panel::MissingPanel;
+use super::not_applicable::NotApplicableList;
 use super::Edit;
 use crate::i18n::use_i18n;
 use crate::pages::now_ms;
@@ -227,6 +228,8 @@ pub fn VisitEditor(session: Session) -> impl IntoView {
     };
 
     let school_name = visit.with_untracked(|v| v.school.name.clone());
+    let school = visit.with_untracked(|v| v.school.clone());
+    let na_templates = templates.clone();
     let is_last = move || index.get() + 1 >= sections.with(Vec::len);
     let step = move |delta: isize| {
         let i = index.get_untracked() as isize + delta;
@@ -290,6 +293,10 @@ pub fn VisitEditor(session: Session) -> impl IntoView {
                     <ItemCard code templates=templates.clone() visit apply/>
                 </For>
             </ol>
+
+            <Show when=is_last>
+                <NotApplicableList templates=na_templates.clone() school=school.clone()/>
+            </Show>
 
             <MissingPanel missing on_jump=Callback::new(move |code: String| { missing.set(Vec::new()); go_to_item(code) })/>
 

@@ -67,7 +67,20 @@ pub fn ItemCard(
 
     let prompt = item.prompt.clone();
     let help = item.help.clone();
-    let citations: Vec<String> = item.basis.iter().map(|b| b.citation()).collect();
+    // The rule's basis first (a district's local document leads), then the item's own.
+    let rule_basis = item
+        .rule
+        .as_deref()
+        .and_then(|r| template.rule(r))
+        .map(|r| r.basis.clone())
+        .unwrap_or_default();
+    let mut bases: Vec<dudao_domain::Basis> = Vec::new();
+    for b in rule_basis.into_iter().chain(item.basis.iter().cloned()) {
+        if !bases.iter().any(|x| x.document == b.document && x.number == b.number) {
+            bases.push(b);
+        }
+    }
+    let citations: Vec<(bool, String)> = bases.iter().map(|b| (b.local, b.citation())).collect();
     let required = item.required;
     let c_note = code.clone();
     view! {
@@ -100,7 +113,12 @@ pub fn ItemCard(
             <details class="basis">
                 <summary>{move || i18n.t().basis}</summary>
                 {(!help.is_blank()).then(|| { let help = help.clone(); view! { <p>{move || help.get(i18n.en()).to_owned()}</p> } })}
-                <ul>{citations.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
+                <ul>{citations.into_iter().map(|(local, c)| view! {
+                    <li>
+                        {local.then(|| view! { <span class="badge local">{move || i18n.t().local_basis}</span>" " })}
+                        {c.trim_start_matches("〔地方〕").to_owned()}
+                    </li>
+                }).collect_view()}</ul>
             </details>
             <Show
                 when=move || show_note.get()

@@ -4,6 +4,7 @@ mod answer_input;
 mod editor;
 mod item_card;
 mod missing_panel;
+mod not_applicable;
 
 use crate::i18n::use_i18n;
 use crate::session::Session;
