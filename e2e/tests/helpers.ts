@@ -9,6 +9,16 @@ export async function shot(page: Page, info: TestInfo, name: string) {
   await page.screenshot({ path: path.join(dir, `${info.project.name}-${name}.png`), fullPage: false });
 }
 
+/** Ticks exactly these templates (by id) in the open start panel. */
+export async function pickTemplates(page: Page, ids: string[]) {
+  const options = page.getByTestId('template-option');
+  await expect(options.first()).toBeVisible();
+  for (const option of await options.all()) {
+    const id = await option.getAttribute('data-template');
+    await option.locator('input[type=checkbox]').setChecked(ids.includes(id ?? ''));
+  }
+}
+
 /** The visit screen, as a page object. */
 export class VisitScreen {
   constructor(readonly page: Page) {}

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { shot, VisitScreen } from './helpers';
+import { pickTemplates, shot, VisitScreen } from './helpers';
 
 // A supervisor walks the 五项管理 check at a primary school on a phone: answers are computed
 // against the national thresholds as they are typed, survive a reload and a closed tab, and
@@ -13,6 +13,7 @@ test('walk a 五项管理 visit, reload and reopen mid-way, finish with findings
   await page.getByTestId('school-search').fill('实验');
   await expect(page.getByTestId('school-card')).toHaveCount(1);
   await page.getByTestId('school-card').getByText('清河县实验小学').click();
+  await pickTemplates(page, ['wuxiang']);
   await page.getByTestId('supervisor-name').fill('王建华');
   await shot(page, info, '02-start-visit');
   await page.getByTestId('start-visit').click();
