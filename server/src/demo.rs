@@ -3,12 +3,23 @@
 //! 清河县 here is fictional: its towns, schools, people and telephone numbers are made up for
 //! demonstration and testing. Ids and codes are fixed so that tests, e2e specs and a phone that
 //! synced once keep pointing at the same schools after a restart.
+//!
+//! The county also has its own thresholds for the 五项管理 template ([`THRESHOLDS`]), so the
+//! demo shows a local edition (`wuxiang@1+清河县.1`) from the first start.
 
-use dudao_domain::{GradeRange, School, Stage};
+use dudao_domain::local::LocalThresholds;
+use dudao_domain::Facility::{Canteen, LabChemicals, SchoolBus, WaterNearby};
+use dudao_domain::{Facility, GradeRange, School, Stage};
 
-use crate::db::{Store, StoreError};
+use crate::db::{Store, StoreError, ThresholdsFile};
 
 pub const COUNTY: &str = "清河县";
+
+/// The file name [`THRESHOLDS`] is stored under, as `template list` shows it.
+pub const THRESHOLDS_FILE: &str = "qinghe-thresholds.toml";
+
+/// 清河县's (fictional) thresholds for `wuxiang` version 1: 2 hours of daily activity.
+pub const THRESHOLDS: &str = include_str!("../demo/qinghe-thresholds.toml");
 
 struct Demo {
     n: u8,
@@ -21,6 +32,8 @@ struct Demo {
     boarding: bool,
     address: &'static str,
     contact: &'static str,
+    /// What the office knows; a facility left out is unknown.
+    facilities: &'static [(Facility, bool)],
 }
 
 const SCHOOLS: [Demo; 10] = [
@@ -35,6 +48,8 @@ const SCHOOLS: [Demo; 10] = [
         boarding: false,
         address: "清河县城关镇解放路18号",
         contact: "王建国 副校长 0311-85210318",
+        // A county-town primary: pupils eat lunch at school; parents bring them, no bus.
+        facilities: &[(Canteen, true), (SchoolBus, false), (WaterNearby, false)],
     },
     Demo {
         n: 2,
@@ -47,6 +62,8 @@ const SCHOOLS: [Demo; 10] = [
         boarding: false,
         address: "清河县城关镇育才街6号",
         contact: "李秀兰 教导主任 0311-85213062",
+        // No canteen: pupils live close by and go home at noon.
+        facilities: &[(Canteen, false), (SchoolBus, false)],
     },
     Demo {
         n: 3,
@@ -59,6 +76,8 @@ const SCHOOLS: [Demo; 10] = [
         boarding: false,
         address: "清河县城关镇文昌路101号",
         contact: "张伟 德育主任 0311-85216101",
+        // 初三 chemistry: a store of lab chemicals.
+        facilities: &[(Canteen, true), (SchoolBus, false), (LabChemicals, true)],
     },
     Demo {
         n: 4,
@@ -71,6 +90,13 @@ const SCHOOLS: [Demo; 10] = [
         boarding: true,
         address: "清河县城关镇建设北路88号",
         contact: "刘志强 副校长 0311-85218808",
+        // Boarding senior high by the 清河: canteen, chemistry store, the river on the way home.
+        facilities: &[
+            (Canteen, true),
+            (SchoolBus, false),
+            (LabChemicals, true),
+            (WaterNearby, true),
+        ],
     },
     Demo {
         n: 5,
@@ -83,6 +109,8 @@ const SCHOOLS: [Demo; 10] = [
         boarding: false,
         address: "清河县城关镇幸福里3号",
         contact: "陈静 园长 0311-85212203",
+        // The kindergarten kitchen counts as a canteen; whether water is near is not recorded.
+        facilities: &[(Canteen, true), (SchoolBus, false), (LabChemicals, false)],
     },
     Demo {
         n: 6,
@@ -95,6 +123,14 @@ const SCHOOLS: [Demo; 10] = [
         boarding: false,
         address: "清河县桃园镇桃园大街27号",
         contact: "赵国栋 校长 0311-85330127",
+        // A town central school: a nutrition-meal canteen and buses for the outlying villages;
+        // fish ponds along the village roads.
+        facilities: &[
+            (Canteen, true),
+            (SchoolBus, true),
+            (LabChemicals, false),
+            (WaterNearby, true),
+        ],
     },
     Demo {
         // A 村小: only grades 1–4; pupils move to the town's central school for grades 5–6.
@@ -108,6 +144,9 @@ const SCHOOLS: [Demo; 10] = [
         boarding: false,
         address: "清河县桃园镇后营村村委会东50米",
         contact: "孙玉梅 负责人 0311-85336702",
+        // No kitchen at the village school; an irrigation canal runs past the gate. Whether the
+        // town's bus stops here is not recorded.
+        facilities: &[(Canteen, false), (LabChemicals, false), (WaterNearby, true)],
     },
     Demo {
         n: 8,
@@ -120,6 +159,14 @@ const SCHOOLS: [Demo; 10] = [
         boarding: true,
         address: "清河县柳林乡柳林街56号",
         contact: "周明 副校长 0311-85450256",
+        // Rural boarding school: canteen, buses on Sunday evenings and Friday afternoons,
+        // a chemistry store for grades 7–9, the 柳林 reservoir 2 km away.
+        facilities: &[
+            (Canteen, true),
+            (SchoolBus, true),
+            (LabChemicals, true),
+            (WaterNearby, true),
+        ],
     },
     Demo {
         n: 9,
@@ -132,6 +179,13 @@ const SCHOOLS: [Demo; 10] = [
         boarding: true,
         address: "清河县石桥镇中心路1号",
         contact: "吴海涛 办公室主任 0311-85560011",
+        // Boarding 完全中学: canteen, buses, chemistry store, the river at 石桥.
+        facilities: &[
+            (Canteen, true),
+            (SchoolBus, true),
+            (LabChemicals, true),
+            (WaterNearby, true),
+        ],
     },
     Demo {
         n: 10,
@@ -144,6 +198,8 @@ const SCHOOLS: [Demo; 10] = [
         boarding: false,
         address: "清河县石桥镇南街12号",
         contact: "郑丽华 副校长 0311-85561212",
+        // No canteen; water near the school is not recorded.
+        facilities: &[(Canteen, false), (SchoolBus, false)],
     },
 ];
 
@@ -162,15 +218,49 @@ pub fn schools() -> Vec<School> {
             boarding: d.boarding,
             address: d.address.to_owned(),
             contact: d.contact.to_owned(),
-            facilities: Default::default(),
+            facilities: d.facilities.iter().copied().collect(),
         })
         .collect()
 }
 
 /// Seeds the demo schools if the store has no schools; returns how many were inserted
 /// (0 when the store already had schools, so restarting never duplicates).
+///
+/// When it does seed the schools it also stores the county's [`THRESHOLDS`]. They are stored
+/// only with the demo schools: a real county that keeps the demo switched on must not get
+/// 清河县's numbers, and an office that already stored an edition keeps it.
 pub async fn seed(store: &dyn Store) -> Result<u64, StoreError> {
-    store.seed_schools(&schools()).await
+    let inserted = store.seed_schools(&schools()).await?;
+    if inserted > 0 {
+        match store.save_local_thresholds(&thresholds_file()?).await {
+            Ok(()) => tracing::info!(
+                file = THRESHOLDS_FILE,
+                "stored the demo county's thresholds"
+            ),
+            // Another server seeding at the same moment, or an office that stored its own first.
+            Err(StoreError::ThresholdsNotNewer { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(inserted)
+}
+
+/// [`THRESHOLDS`] as the store keeps it.
+pub fn thresholds_file() -> Result<ThresholdsFile, StoreError> {
+    // Embedded and checked by the tests; a parse failure here is a bug, reported not panicked.
+    let parsed = LocalThresholds::from_toml(THRESHOLDS).map_err(|e| StoreError::InvalidRow {
+        table: "local_thresholds",
+        id: THRESHOLDS_FILE.to_owned(),
+        reason: e.to_string(),
+    })?;
+    Ok(ThresholdsFile {
+        template_id: parsed.template,
+        district: parsed.district,
+        edition: parsed.edition,
+        body: THRESHOLDS.to_owned(),
+        source: THRESHOLDS_FILE.to_owned(),
+        created_at: crate::library::now_ms(),
+    })
 }
 
 /// UUIDv7-shaped ids with a fixed, recognisable prefix, so demo rows stand out in any table.

@@ -7,6 +7,7 @@ use axum::Json;
 use serde::Serialize;
 
 use crate::db::StoreError;
+use crate::library::LibraryError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -20,6 +21,8 @@ pub enum AppError {
     DatabaseUnavailable(#[source] StoreError),
     #[error("storage failed")]
     Store(#[from] StoreError),
+    #[error("the template library cannot be built")]
+    Library(#[from] LibraryError),
 }
 
 /// The JSON body of every API error.
@@ -36,7 +39,7 @@ impl AppError {
             AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Store(_) | AppError::Library(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -47,7 +50,7 @@ impl AppError {
             AppError::MethodNotAllowed { .. } => "method_not_allowed",
             AppError::PayloadTooLarge { .. } => "payload_too_large",
             AppError::DatabaseUnavailable(_) => "database_unavailable",
-            AppError::Store(_) => "internal",
+            AppError::Store(_) | AppError::Library(_) => "internal",
         }
     }
 
@@ -64,7 +67,7 @@ impl AppError {
             AppError::DatabaseUnavailable(_) => {
                 "The database is not reachable; try again shortly".to_owned()
             }
-            AppError::Store(_) => {
+            AppError::Store(_) | AppError::Library(_) => {
                 "The server could not complete the request; the error has been logged".to_owned()
             }
         }

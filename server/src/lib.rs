@@ -18,6 +18,7 @@ pub mod cli;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod library;
 pub mod serve;
 pub mod state;
 pub mod static_files;

@@ -1,16 +1,19 @@
 //! The JSON API, nested under `/api`.
 //!
-//! | Route              | Handler                   | Answer                                  |
-//! |--------------------|---------------------------|-----------------------------------------|
-//! | `GET /api/health`  | [`health::get_health`]    | `{status, version, database}`; 503 JSON |
-//! |                    |                           | error if the database is unreachable    |
-//! | `GET /api/schools` | [`schools::list_schools`] | every school, by district then code     |
-//! | anything else      | [`no_route`]              | 404 `{"error":"not_found", "message"}`  |
+//! | Route                | Handler                         | Answer                                  |
+//! |----------------------|---------------------------------|-----------------------------------------|
+//! | `GET /api/health`    | [`health::get_health`]          | `{status, version, database}`; 503 JSON |
+//! |                      |                                 | error if the database is unreachable    |
+//! | `GET /api/schools`   | [`schools::list_schools`]       | every school, by district then code     |
+//! | `GET /api/templates` | [`templates::list_templates`]   | `{templates: [Template…]}`, the         |
+//! |                      |                                 | effective library, by id                |
+//! | anything else        | [`no_route`]                    | 404 `{"error":"not_found", "message"}`  |
 //!
 //! A known path with the wrong method answers 405 `{"error":"method_not_allowed"}`.
 
 pub mod health;
 pub mod schools;
+pub mod templates;
 
 use axum::extract::OriginalUri;
 use axum::http::Method;
@@ -24,6 +27,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/health", get(health::get_health))
         .route("/schools", get(schools::list_schools))
+        .route("/templates", get(templates::list_templates))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(no_route)
 }

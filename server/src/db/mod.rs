@@ -9,7 +9,7 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
 
-use dudao_domain::School;
+use dudao_domain::{School, Template};
 
 pub use sqlite::SqliteStore;
 
@@ -34,8 +34,50 @@ pub trait Store: Send + Sync + 'static {
     /// so two servers starting at once on one database still never duplicate a school.
     fn seed_schools<'a>(&'a self, schools: &'a [School]) -> StoreFuture<'a, u64>;
 
+    /// Stores a template the office publishes. A published `id` + `version` is never replaced:
+    /// if it exists this fails with [`StoreError::TemplateExists`], enforced by the database so
+    /// two offices publishing at once cannot both win. Whether the template is valid and newer
+    /// than the library's is the caller's check (`crate::library`).
+    fn publish_template<'a>(&'a self, template: &'a PublishedTemplate) -> StoreFuture<'a, ()>;
+
+    /// Every published template, every version, ordered by id then version.
+    fn list_published_templates(&self) -> StoreFuture<'_, Vec<PublishedTemplate>>;
+
+    /// Stores a thresholds file. Fails with [`StoreError::ThresholdsNotNewer`] when the same or
+    /// a higher edition exists for that template and district: editions only rise, so a visit
+    /// pinned to an edition keeps its numbers.
+    fn save_local_thresholds<'a>(&'a self, file: &'a ThresholdsFile) -> StoreFuture<'a, ()>;
+
+    /// The highest edition stored for each template and district, ordered by template id, then
+    /// district (by code point, as for schools).
+    fn latest_local_thresholds(&self) -> StoreFuture<'_, Vec<ThresholdsFile>>;
+
     /// Waits for open connections to finish and closes them; later calls fail.
     fn close(&self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
+}
+
+/// A template as the office published it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublishedTemplate {
+    pub template: Template,
+    /// The file it came from (`wuxiang-v2.xlsx`), without its directory.
+    pub source: String,
+    /// Unix milliseconds.
+    pub published_at: i64,
+}
+
+/// A local thresholds file as stored: its key, and the TOML exactly as the office wrote it
+/// (parsed with `dudao_domain::local::LocalThresholds::from_toml` when the library is built).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThresholdsFile {
+    pub template_id: String,
+    pub district: String,
+    pub edition: u32,
+    pub body: String,
+    /// The file name it came from (`qinghe-thresholds.toml`).
+    pub source: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
 }
 
 /// Why the store could not do what was asked. Details are for the log, never for API clients.
@@ -51,6 +93,18 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("database migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("template {id} version {version} is already published")]
+    TemplateExists { id: String, version: u32 },
+    #[error(
+        "{district} already has edition {latest} of its thresholds for template {template}; \
+         edition {edition} must be above it"
+    )]
+    ThresholdsNotNewer {
+        template: String,
+        district: String,
+        edition: u32,
+        latest: u32,
+    },
     #[error("row {id} in table {table} is invalid: {reason}")]
     InvalidRow {
         table: &'static str,

@@ -6,13 +6,15 @@ use std::path::Path;
 use std::pin::Pin;
 use std::time::Duration;
 
-use dudao_domain::{GradeRange, School, Stage};
+use std::collections::BTreeMap;
+
+use dudao_domain::{Facility, GradeRange, School, Stage, Template};
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use super::{Store, StoreError, StoreFuture};
+use super::{PublishedTemplate, Store, StoreError, StoreFuture, ThresholdsFile};
 
 static MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");
 
@@ -64,6 +66,7 @@ struct SchoolRow {
     boarding: bool,
     address: String,
     contact: String,
+    facilities: String,
 }
 
 impl TryFrom<SchoolRow> for School {
@@ -82,6 +85,8 @@ impl TryFrom<SchoolRow> for School {
         let grades = GradeRange::new(grade(row.grade_from)?, grade(row.grade_to)?);
         let enrolment = u32::try_from(row.enrolment)
             .map_err(|_| invalid(format!("enrolment {} out of range", row.enrolment)))?;
+        let facilities: BTreeMap<Facility, bool> = serde_json::from_str(&row.facilities)
+            .map_err(|e| invalid(format!("facilities {:?}: {e}", row.facilities)))?;
         Ok(School {
             id: row.id,
             code: row.code,
@@ -93,7 +98,80 @@ impl TryFrom<SchoolRow> for School {
             boarding: row.boarding,
             address: row.address,
             contact: row.contact,
-            facilities: Default::default(),
+            facilities,
+        })
+    }
+}
+
+fn facilities_json(school: &School) -> Result<String, StoreError> {
+    // A map of unit enums to booleans always encodes; the error is kept typed all the same.
+    serde_json::to_string(&school.facilities).map_err(|e| StoreError::InvalidRow {
+        table: "schools",
+        id: school.id.clone(),
+        reason: format!("cannot encode facilities: {e}"),
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct PublishedRow {
+    id: String,
+    version: i64,
+    body: String,
+    source: String,
+    published_at: i64,
+}
+
+impl TryFrom<PublishedRow> for PublishedTemplate {
+    type Error = StoreError;
+
+    fn try_from(row: PublishedRow) -> Result<Self, StoreError> {
+        let invalid = |reason: String| StoreError::InvalidRow {
+            table: "published_templates",
+            id: format!("{}@{}", row.id, row.version),
+            reason,
+        };
+        let template: Template =
+            serde_json::from_str(&row.body).map_err(|e| invalid(format!("body: {e}")))?;
+        if template.id != row.id || i64::from(template.version) != row.version {
+            return Err(invalid(format!(
+                "the body holds {}@{}",
+                template.id, template.version
+            )));
+        }
+        Ok(PublishedTemplate {
+            template,
+            source: row.source,
+            published_at: row.published_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ThresholdsRow {
+    template_id: String,
+    district: String,
+    edition: i64,
+    body: String,
+    source: String,
+    created_at: i64,
+}
+
+impl TryFrom<ThresholdsRow> for ThresholdsFile {
+    type Error = StoreError;
+
+    fn try_from(row: ThresholdsRow) -> Result<Self, StoreError> {
+        let edition = u32::try_from(row.edition).map_err(|_| StoreError::InvalidRow {
+            table: "local_thresholds",
+            id: format!("{}/{}/{}", row.template_id, row.district, row.edition),
+            reason: format!("edition {} out of range", row.edition),
+        })?;
+        Ok(ThresholdsFile {
+            template_id: row.template_id,
+            district: row.district,
+            edition,
+            body: row.body,
+            source: row.source,
+            created_at: row.created_at,
         })
     }
 }
@@ -114,7 +192,7 @@ impl Store for SqliteStore {
         Box::pin(async move {
             let rows: Vec<SchoolRow> = sqlx::query_as(
                 "SELECT id, code, name, district, stage, grade_from, grade_to, enrolment, \
-                 boarding, address, contact FROM schools ORDER BY district, code",
+                 boarding, address, contact, facilities FROM schools ORDER BY district, code",
             )
             .fetch_all(&self.pool)
             .await?;
@@ -135,8 +213,8 @@ impl Store for SqliteStore {
             for s in schools {
                 inserted += sqlx::query(
                     "INSERT INTO schools (id, code, name, district, stage, grade_from, grade_to, \
-                     enrolment, boarding, address, contact) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                     enrolment, boarding, address, contact, facilities) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 )
                 .bind(&s.id)
                 .bind(&s.code)
@@ -149,12 +227,116 @@ impl Store for SqliteStore {
                 .bind(s.boarding)
                 .bind(&s.address)
                 .bind(&s.contact)
+                .bind(facilities_json(s)?)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
             }
             tx.commit().await?;
             Ok(inserted)
+        })
+    }
+
+    fn publish_template<'a>(&'a self, published: &'a PublishedTemplate) -> StoreFuture<'a, ()> {
+        Box::pin(async move {
+            let t = &published.template;
+            let body = serde_json::to_string(t).map_err(|e| StoreError::InvalidRow {
+                table: "published_templates",
+                id: format!("{}@{}", t.id, t.version),
+                reason: format!("cannot encode the template: {e}"),
+            })?;
+            let inserted = sqlx::query(
+                "INSERT INTO published_templates (id, version, body, source, published_at) \
+                 VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(&t.id)
+            .bind(i64::from(t.version))
+            .bind(body)
+            .bind(&published.source)
+            .bind(published.published_at)
+            .execute(&self.pool)
+            .await;
+            match inserted {
+                Ok(_) => Ok(()),
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                    Err(StoreError::TemplateExists {
+                        id: t.id.clone(),
+                        version: t.version,
+                    })
+                }
+                Err(e) => Err(e.into()),
+            }
+        })
+    }
+
+    fn list_published_templates(&self) -> StoreFuture<'_, Vec<PublishedTemplate>> {
+        Box::pin(async move {
+            let rows: Vec<PublishedRow> = sqlx::query_as(
+                "SELECT id, version, body, source, published_at FROM published_templates \
+                 ORDER BY id, version",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            rows.into_iter().map(PublishedTemplate::try_from).collect()
+        })
+    }
+
+    fn save_local_thresholds<'a>(&'a self, file: &'a ThresholdsFile) -> StoreFuture<'a, ()> {
+        Box::pin(async move {
+            // One statement, so the "only a higher edition" check and the insert cannot be
+            // separated by another writer; the primary key backs it up.
+            let inserted = sqlx::query(
+                "INSERT INTO local_thresholds \
+                 (template_id, district, edition, body, source, created_at) \
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS (SELECT 1 FROM local_thresholds \
+                 WHERE template_id = ?1 AND district = ?2 AND edition >= ?3)",
+            )
+            .bind(&file.template_id)
+            .bind(&file.district)
+            .bind(i64::from(file.edition))
+            .bind(&file.body)
+            .bind(&file.source)
+            .bind(file.created_at)
+            .execute(&self.pool)
+            .await;
+            let refused = match inserted {
+                Ok(done) => done.rows_affected() == 0,
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => true,
+                Err(e) => return Err(e.into()),
+            };
+            if !refused {
+                return Ok(());
+            }
+            let latest: Option<i64> = sqlx::query_scalar(
+                "SELECT MAX(edition) FROM local_thresholds WHERE template_id = ? AND district = ?",
+            )
+            .bind(&file.template_id)
+            .bind(&file.district)
+            .fetch_one(&self.pool)
+            .await?;
+            Err(StoreError::ThresholdsNotNewer {
+                template: file.template_id.clone(),
+                district: file.district.clone(),
+                edition: file.edition,
+                latest: latest
+                    .and_then(|e| u32::try_from(e).ok())
+                    .unwrap_or(file.edition),
+            })
+        })
+    }
+
+    fn latest_local_thresholds(&self) -> StoreFuture<'_, Vec<ThresholdsFile>> {
+        Box::pin(async move {
+            let rows: Vec<ThresholdsRow> = sqlx::query_as(
+                "SELECT template_id, district, edition, body, source, created_at \
+                 FROM local_thresholds t WHERE edition = (SELECT MAX(edition) \
+                 FROM local_thresholds m \
+                 WHERE m.template_id = t.template_id AND m.district = t.district) \
+                 ORDER BY template_id, district",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            rows.into_iter().map(ThresholdsFile::try_from).collect()
         })
     }
 

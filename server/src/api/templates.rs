@@ -1,0 +1,28 @@
+//! `GET /api/templates`: the template library phones cache for offline visits.
+//!
+//! `{"templates": [Template…]}`, one per template id, by id: the newest version, as the office's
+//! local edition where its thresholds apply (with the `local` record of every change). The
+//! shape of each template is the domain's serde shape, the same the app stores in IndexedDB.
+
+use axum::extract::State;
+use axum::Json;
+use dudao_domain::Template;
+use serde::Serialize;
+
+use crate::error::AppError;
+use crate::library::Library;
+use crate::state::AppState;
+
+#[derive(Debug, Serialize)]
+pub struct TemplateLibrary {
+    pub templates: Vec<Template>,
+}
+
+pub async fn list_templates(
+    State(state): State<AppState>,
+) -> Result<Json<TemplateLibrary>, AppError> {
+    let library = Library::load(state.store.as_ref()).await?;
+    Ok(Json(TemplateLibrary {
+        templates: library.templates().cloned().collect(),
+    }))
+}
