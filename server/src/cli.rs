@@ -27,6 +27,75 @@ pub enum Command {
     Serve(ServeArgs),
     /// Put the demo county's schools into an empty database, then exit.
     SeedDemo(DatabaseArgs),
+    /// Check, convert, publish and list checklist templates and local thresholds.
+    #[command(subcommand)]
+    Template(TemplateCommand),
+}
+
+/// `dudao-server template …`. Exit status: 0 done, 1 invalid input (every problem is printed),
+/// 2 a usage error.
+#[derive(Debug, Subcommand)]
+pub enum TemplateCommand {
+    /// Check template files (.toml or .xlsx) and local thresholds files (.toml).
+    Validate(ValidateArgs),
+    /// Convert a template spreadsheet (.xlsx) to TOML.
+    Import(ImportArgs),
+    /// Write a template as a spreadsheet (.xlsx), from the library or from a TOML file.
+    Export(ExportArgs),
+    /// Publish a template (.toml or .xlsx) to the library the phones fetch.
+    Publish(FileDatabaseArgs),
+    /// Store a district's thresholds file (.toml) after checking that it applies.
+    Thresholds(FileDatabaseArgs),
+    /// List the library: id, version, local edition, items and where each comes from.
+    List(DatabaseArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    /// Template files (.toml, .xlsx) and thresholds files (.toml, with `district` and `changes`).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub library: LibraryArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// The spreadsheet, as `template export` writes it.
+    #[arg(value_name = "FILE.xlsx")]
+    pub file: PathBuf,
+    /// The TOML file to write.
+    #[arg(long, value_name = "FILE.toml")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// A template id in the library (`wuxiang`: its newest national version) or a .toml file.
+    #[arg(value_name = "ID|FILE.toml")]
+    pub template: String,
+    /// The spreadsheet to write.
+    #[arg(long, value_name = "FILE.xlsx")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub library: LibraryArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct FileDatabaseArgs {
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+}
+
+/// Which library a file is checked against: the built-in templates, plus what the office
+/// published when a database is given. The database must exist; it is never created here.
+#[derive(Debug, Clone, Args)]
+pub struct LibraryArgs {
+    /// SQLite database whose published templates and thresholds count too.
+    #[arg(long, env = "DUDAO_DATABASE", value_name = "FILE")]
+    pub database: Option<PathBuf>,
 }
 
 impl Cli {

@@ -22,6 +22,7 @@ pub mod library;
 pub mod serve;
 pub mod state;
 pub mod static_files;
+pub mod template_cmd;
 
 use axum::http::{header, StatusCode};
 use axum::middleware;

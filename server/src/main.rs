@@ -5,24 +5,39 @@ use clap::Parser;
 use dudao_server::cli::{Cli, Command};
 use dudao_server::error::error_chain;
 use dudao_server::serve::{seed_demo_only, serve};
+use dudao_server::template_cmd;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    let command = cli.command();
+    // The template commands print their own report, warnings included; logs would repeat it.
+    let default_filter = match command {
+        Command::Template(_) => "error",
+        _ => "info,tower_http=info,sqlx=warn",
+    };
     // Logs go to stderr so stdout carries only the "running at" line scripts look for.
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info,sqlx=warn")),
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter)),
         )
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
 
-    let result = match cli.command() {
+    let result = match command {
         Command::Serve(args) => serve(args).await,
         Command::SeedDemo(args) => seed_demo_only(args).await,
+        Command::Template(command) => {
+            return match template_cmd::run(command).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("dudao-server: {}", error_chain(&e));
+                    ExitCode::from(e.exit_code())
+                }
+            };
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
