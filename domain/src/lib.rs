@@ -17,6 +17,8 @@ pub mod template;
 pub mod text;
 pub mod validate;
 pub mod visit;
+#[cfg(feature = "xlsx")]
+pub mod xlsx;
 
 pub use answer::{AnswerValue, Compliance, TimeOfDay};
 pub use basis::Basis;
