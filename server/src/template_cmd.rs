@@ -489,14 +489,14 @@ async fn list(args: DatabaseArgs) -> Result<(), CmdError> {
             let t = e.effective();
             let local = t.local.as_ref().map_or("-".to_owned(), |l| l.tag());
             let mut source = e.origin.to_string();
-            if let Some(l) = &e.local {
-                let _ = write!(source, "; thresholds {}", l.file.source);
-            }
             if let Origin::Published { published_at, .. } = e.origin {
                 // China Standard Time, as the office reads it.
                 let at =
                     datetime::format_datetime(published_at, datetime::CHINA_OFFSET_MINUTES, true);
-                let _ = write!(source, " {at}");
+                let _ = write!(source, " ({at})");
+            }
+            if let Some(l) = &e.local {
+                let _ = write!(source, "; thresholds {}", l.file.source);
             }
             [
                 t.id.clone(),

@@ -1,7 +1,7 @@
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use dudao_domain::{GradeRange, School, Stage};
-use dudao_server::db::{SqliteStore, Store};
+use dudao_domain::{Facility, GradeRange, School, Stage};
+use dudao_server::db::{SqliteStore, Store, StoreError};
 use dudao_server::demo;
 use serde_json::json;
 
@@ -75,6 +75,74 @@ async fn schools_lists_the_demo_county_by_district_then_code() {
     for stage in ["幼儿园", "小学", "初中", "高中", "九年一贯制", "完全中学"] {
         assert!(stages.contains(&stage), "no {stage} in {stages:?}");
     }
+}
+
+#[tokio::test]
+async fn facilities_round_trip_through_the_store_and_the_api() {
+    let t = test_app().await;
+    let reply = get(&t.router, "/api/schools").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let raw = reply.json();
+    let by_code = |code: &str| {
+        raw.as_array()
+            .expect("array")
+            .iter()
+            .find(|s| s["code"] == code)
+            .unwrap_or_else(|| panic!("{code}"))
+            .clone()
+    };
+    // Known to have, known to lack, and unknown (left out) all survive, by their Chinese names.
+    assert_eq!(
+        by_code("QH0202")["facilities"],
+        json!({"食堂": false, "危化品": false, "周边水域": true})
+    );
+    assert_eq!(
+        by_code("QH0401")["facilities"],
+        json!({"校车": true, "食堂": true, "危化品": true, "周边水域": true})
+    );
+
+    let schools: Vec<School> = serde_json::from_slice(&reply.body).expect("schools");
+    let village = schools.iter().find(|s| s.code == "QH0202").expect("村小");
+    assert_eq!(village.has(Facility::Canteen), Some(false));
+    assert_eq!(village.has(Facility::WaterNearby), Some(true));
+    assert_eq!(village.has(Facility::SchoolBus), None);
+
+    // A school with no facilities recorded reads back with none.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SqliteStore::open(&dir.path().join("fresh.sqlite"))
+        .await
+        .expect("open");
+    let mut unknown = demo::schools().remove(0);
+    unknown.facilities.clear();
+    store.seed_schools(&[unknown.clone()]).await.expect("seed");
+    assert_eq!(store.list_schools().await.expect("list"), vec![unknown]);
+}
+
+#[tokio::test]
+async fn a_corrupt_facilities_value_is_an_invalid_row_and_a_json_500() {
+    let t = test_app().await;
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", t.database().display()))
+        .await
+        .expect("connect");
+    // Valid JSON (the column's CHECK allows it) but not a facility.
+    sqlx::query("UPDATE schools SET facilities = '{\"游泳池\": true}' WHERE code = 'QH0101'")
+        .execute(&pool)
+        .await
+        .expect("update");
+    // Not an object at all: the database refuses it.
+    let refused = sqlx::query("UPDATE schools SET facilities = '[1]' WHERE code = 'QH0102'")
+        .execute(&pool)
+        .await;
+    assert!(refused.is_err(), "{refused:?}");
+
+    let listed = t.state.store.list_schools().await;
+    assert!(
+        matches!(&listed, Err(StoreError::InvalidRow { table: "schools", reason, .. }) if reason.contains("游泳池")),
+        "{listed:?}"
+    );
+    let reply = get(&t.router, "/api/schools").await;
+    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(reply.json()["error"], "internal");
 }
 
 #[tokio::test]

@@ -1,0 +1,284 @@
+//! `dudao-server template …`, run as the built binary: output and exit status.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use dudao_server::demo;
+
+use crate::templates::{own_template_src, wuxiang};
+
+const WUXIANG: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../templates/wuxiang.toml");
+const DEMO_THRESHOLDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/qinghe-thresholds.toml");
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str]) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = Command::new(env!("CARGO_BIN_EXE_dudao-server"))
+        .args(args)
+        .env_remove("DUDAO_DATABASE")
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run dudao-server");
+    Run {
+        code: status.code(),
+        stdout: String::from_utf8(stdout).expect("UTF-8 stdout"),
+        stderr: String::from_utf8(stderr).expect("UTF-8 stderr"),
+    }
+}
+
+fn write(dir: &Path, name: &str, contents: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("write");
+    path
+}
+
+/// `52 items · 9 rules`, from the built-in template as it is today.
+fn counts() -> String {
+    let t = wuxiang();
+    format!("{} items · {} rules", t.items().count(), t.rules.len())
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 path")
+}
+
+#[test]
+fn validate_accepts_a_template_and_a_thresholds_file() {
+    let r = run(&["template", "validate", WUXIANG, DEMO_THRESHOLDS]);
+    assert_eq!(r.code, Some(0), "{}{}", r.stdout, r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", r.stdout);
+    assert_eq!(
+        lines[0],
+        format!("ok  wuxiang v1 · {}  ({WUXIANG})", counts())
+    );
+    assert!(
+        lines[1].starts_with(
+            "ok  wuxiang v1 + 清河县 edition 1 · daily_activity_minutes 中小学: ≥ 60 → ≥ 120  ("
+        ),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(r.stderr, "");
+}
+
+#[test]
+fn validate_prints_every_error_and_exits_1() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let broken = std::fs::read_to_string(WUXIANG)
+        .expect("read")
+        .replace(
+            "rule = \"daily_activity_minutes\"",
+            "rule = \"daily_minutes\"",
+        )
+        .replace(
+            "prompt.zh = \"学生在校每天体育活动时间\"",
+            "prompt.zh = \"\"",
+        );
+    let template = write(dir.path(), "broken.toml", &broken);
+    let band = demo::THRESHOLDS.replace("band = \"中小学\"", "band = \"小学\"");
+    let thresholds = write(dir.path(), "band.toml", &band);
+
+    let r = run(&[
+        "template",
+        "validate",
+        WUXIANG,
+        s(&template),
+        s(&thresholds),
+    ]);
+    assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
+    let expected = format!(
+        "invalid  {}\n\
+         \x20 item WX-TZ-07, field `prompt.zh`: is empty\n\
+         \x20 item WX-TZ-07, field `rule`: refers to unknown rule daily_minutes\n\
+         invalid  {}\n\
+         \x20 changes[0], field `band`: rule daily_activity_minutes has no band \"小学\"; its \
+         bands are 中小学\n",
+        template.display(),
+        thresholds.display()
+    );
+    assert!(r.stdout.starts_with("ok  wuxiang v1"), "{}", r.stdout);
+    assert!(r.stdout.ends_with(&expected), "{}", r.stdout);
+    assert_eq!(r.stderr, "dudao-server: 2 of 3 files are invalid\n");
+}
+
+#[test]
+fn validate_names_the_line_of_a_syntax_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = write(dir.path(), "t.toml", "id = \"x\"\nversion = one\n");
+    let r = run(&["template", "validate", s(&path)]);
+    assert_eq!(r.code, Some(1));
+    assert!(r.stdout.contains("\n  line 2, column 11: "), "{}", r.stdout);
+}
+
+#[test]
+fn validate_reports_item_codes_another_template_uses() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = own_template_src().replace("code = \"QHZX-SM-02\"", "code = \"WX-SM-02\"");
+    let path = write(dir.path(), "own.toml", &src);
+    let r = run(&["template", "validate", s(&path)]);
+    assert_eq!(r.code, Some(1), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(
+            "  item WX-SM-02, field `code`: is already used by template wuxiang version 1; item \
+             codes must be unique across templates\n"
+        ),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let json = write(dir.path(), "t.json", "{}");
+    for args in [
+        vec!["template", "validate"],
+        vec!["template", "validate", s(&json)],
+        vec!["template", "import", WUXIANG, "--out", "x.toml"],
+        vec!["template", "export", "wuxiang", "--out", "x.csv"],
+        vec!["template", "frobnicate"],
+    ] {
+        let r = run(&args);
+        assert_eq!(r.code, Some(2), "{args:?}: {}{}", r.stdout, r.stderr);
+        assert!(!r.stderr.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn a_missing_file_is_invalid_input() {
+    let r = run(&["template", "validate", "/nonexistent/t.toml"]);
+    assert_eq!(r.code, Some(1));
+    assert!(
+        r.stdout.contains("cannot read /nonexistent/t.toml"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn publish_thresholds_and_list_against_a_database() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("data/dudao.sqlite");
+    let database = format!("--database={}", db.display());
+
+    let list = run(&["template", "list", &database]);
+    assert_eq!(list.code, Some(0), "{}", list.stderr);
+    let header = list.stdout.lines().next().expect("header");
+    assert!(header.starts_with("id "), "{header}");
+    let items = wuxiang().items().count().to_string();
+    let cells = |row: &str| -> Vec<String> {
+        row.split("  ")
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty())
+            .collect()
+    };
+    let row = list
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("wuxiang "))
+        .expect("wuxiang row");
+    assert_eq!(
+        cells(row),
+        ["wuxiang", "1", "-", &items, "built-in wuxiang.toml"]
+    );
+
+    let v2 = std::fs::read_to_string(WUXIANG)
+        .expect("read")
+        .replace("version = 1", "version = 2");
+    let v2 = write(dir.path(), "wuxiang-v2.toml", &v2);
+    let published = run(&["template", "publish", s(&v2), &database]);
+    assert_eq!(published.code, Some(0), "{}", published.stderr);
+    assert!(
+        published.stdout.starts_with(&format!(
+            "published wuxiang v2 · {}  (from wuxiang-v2.toml)",
+            counts()
+        )),
+        "{}",
+        published.stdout
+    );
+    let again = run(&["template", "publish", s(&v2), &database]);
+    assert_eq!(again.code, Some(1));
+    assert!(
+        again.stderr.contains(
+            "template wuxiang version 2 is already in the library (published from \
+             wuxiang-v2.toml); raise `version`"
+        ),
+        "{}",
+        again.stderr
+    );
+
+    // The demo file is for version 1: refused, saying why.
+    let old = run(&["template", "thresholds", DEMO_THRESHOLDS, &database]);
+    assert_eq!(old.code, Some(1));
+    assert!(
+        old.stderr
+            .contains("does not apply to template wuxiang version 2:\n  field `version`"),
+        "{}",
+        old.stderr
+    );
+    let current = demo::THRESHOLDS.replace("version = 1", "version = 2");
+    let current = write(dir.path(), "qinghe.toml", &current);
+    let stored = run(&["template", "thresholds", s(&current), &database]);
+    assert_eq!(stored.code, Some(0), "{}", stored.stderr);
+    assert!(
+        stored
+            .stdout
+            .contains("phones get wuxiang@2+清河县.1 on their next sync"),
+        "{}",
+        stored.stdout
+    );
+
+    let list = run(&["template", "list", &database]);
+    assert_eq!(list.code, Some(0), "{}", list.stderr);
+    let row = list
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("wuxiang "))
+        .expect("wuxiang row");
+    let cells: Vec<&str> = row
+        .split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(cells[..4], ["wuxiang", "2", "清河县.1", &items.to_string()]);
+    assert!(
+        cells[4].starts_with("published from wuxiang-v2.toml (20")
+            && cells[4].ends_with("); thresholds qinghe.toml"),
+        "{row}"
+    );
+
+    // Validation sees the published version when given the database.
+    let r = run(&["template", "validate", s(&current), &database]);
+    assert_eq!(r.code, Some(0), "{}", r.stdout);
+    let r = run(&["template", "validate", s(&current)]);
+    assert_eq!(
+        r.code,
+        Some(1),
+        "built-in wuxiang is version 1: {}",
+        r.stdout
+    );
+}
+
+#[test]
+fn validate_never_creates_a_database() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("missing.sqlite");
+    let r = run(&[
+        "template",
+        "validate",
+        WUXIANG,
+        &format!("--database={}", db.display()),
+    ]);
+    assert_eq!(r.code, Some(1));
+    assert!(r.stderr.contains("no database at"), "{}", r.stderr);
+    assert!(!db.exists());
+}

@@ -1,0 +1,601 @@
+//! Templates as data: publishing, local thresholds, the effective library and
+//! `GET /api/templates`, against a real SQLite file.
+
+use axum::http::StatusCode;
+use dudao_domain::builtin;
+use dudao_domain::Template;
+use dudao_server::db::{PublishedTemplate, SqliteStore, Store, StoreError, ThresholdsFile};
+use dudao_server::demo;
+use dudao_server::library::{self, Library, PublishError, ThresholdsError};
+
+use crate::common::{get, test_app};
+
+/// The built-in 五项管理 template, as the server parses it.
+pub fn wuxiang() -> Template {
+    library::builtins()
+        .expect("built-ins")
+        .iter()
+        .find(|(_, t)| t.id == "wuxiang")
+        .map(|(_, t)| t.clone())
+        .expect("wuxiang is built in")
+}
+
+/// `wuxiang` at another version.
+fn wuxiang_v(version: u32) -> Template {
+    Template {
+        version,
+        ..wuxiang()
+    }
+}
+
+/// A template of the office's own, made from wuxiang's source with another id and item-code
+/// prefix (QHZX: 清河专项, used by no built-in template).
+pub fn own_template_src() -> String {
+    let (_, src) = builtin::SOURCES
+        .iter()
+        .find(|(file, _)| *file == "wuxiang.toml")
+        .expect("wuxiang.toml");
+    src.replace("id = \"wuxiang\"", "id = \"qinghe_zhuanxiang\"")
+        .replace("WX-", "QHZX-")
+}
+
+fn own_template() -> Template {
+    Template::from_toml(&own_template_src()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// 清河县's thresholds with another edition, band or version.
+fn thresholds(edition: u32, band: &str, version: u32) -> String {
+    demo::THRESHOLDS
+        .replace("edition = 1", &format!("edition = {edition}"))
+        .replace("band = \"中小学\"", &format!("band = \"{band}\""))
+        .replace("version = 1", &format!("version = {version}"))
+}
+
+async fn fresh_store() -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SqliteStore::open(&dir.path().join("fresh.sqlite"))
+        .await
+        .expect("open");
+    (dir, store)
+}
+
+fn served<'a>(templates: &'a [Template], id: &str) -> &'a Template {
+    templates
+        .iter()
+        .find(|t| t.id == id)
+        .unwrap_or_else(|| panic!("{id} is not served"))
+}
+
+fn daily_activity_min(t: &Template) -> Option<f64> {
+    t.rule("daily_activity_minutes").expect("rule").bands[0].min
+}
+
+// --- the store ------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_published_version_is_stored_once_and_read_back_whole() {
+    let (_dir, store) = fresh_store().await;
+    let published = PublishedTemplate {
+        template: wuxiang_v(2),
+        source: "wuxiang-v2.xlsx".into(),
+        published_at: 1_790_000_000_000,
+    };
+    store.publish_template(&published).await.expect("publish");
+    assert_eq!(
+        store.list_published_templates().await.expect("list"),
+        vec![published.clone()]
+    );
+
+    let again = store.publish_template(&published).await;
+    assert!(
+        matches!(&again, Err(StoreError::TemplateExists { id, version: 2 }) if id == "wuxiang"),
+        "{again:?}"
+    );
+}
+
+#[tokio::test]
+async fn only_a_higher_thresholds_edition_is_stored_per_template_and_district() {
+    let (_dir, store) = fresh_store().await;
+    let file = |district: &str, edition: u32| ThresholdsFile {
+        template_id: "wuxiang".into(),
+        district: district.into(),
+        edition,
+        body: thresholds(edition, "中小学", 1),
+        source: format!("{district}-{edition}.toml"),
+        created_at: 1_790_000_000_000 + i64::from(edition),
+    };
+    store
+        .save_local_thresholds(&file("清河县", 2))
+        .await
+        .expect("edition 2");
+    for edition in [1, 2] {
+        let refused = store.save_local_thresholds(&file("清河县", edition)).await;
+        assert!(
+            matches!(
+                refused,
+                Err(StoreError::ThresholdsNotNewer { latest: 2, .. })
+            ),
+            "edition {edition}: {refused:?}"
+        );
+    }
+    // Editions count per district.
+    store
+        .save_local_thresholds(&file("江宁区", 1))
+        .await
+        .expect("another district");
+    store
+        .save_local_thresholds(&file("清河县", 3))
+        .await
+        .expect("edition 3");
+
+    let latest = store.latest_local_thresholds().await.expect("latest");
+    let keys: Vec<(&str, u32)> = latest
+        .iter()
+        .map(|f| (f.district.as_str(), f.edition))
+        .collect();
+    assert_eq!(keys, [("江宁区", 1), ("清河县", 3)]);
+    assert_eq!(latest[1], file("清河县", 3));
+}
+
+#[tokio::test]
+async fn a_corrupt_published_row_is_an_invalid_row_error_not_a_panic() {
+    let t = test_app().await;
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", t.database().display()))
+        .await
+        .expect("connect");
+    sqlx::query(
+        "INSERT INTO published_templates (id, version, body, source, published_at) \
+         VALUES ('wuxiang', 2, '{\"id\": \"wuxiang\"}', 'broken.toml', 0)",
+    )
+    .execute(&pool)
+    .await
+    .expect("insert");
+
+    let read = t.state.store.list_published_templates().await;
+    assert!(
+        matches!(&read, Err(StoreError::InvalidRow { table: "published_templates", id, .. }) if id == "wuxiang@2"),
+        "{read:?}"
+    );
+    let reply = get(&t.router, "/api/templates").await;
+    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(reply.json()["error"], "internal");
+}
+
+// --- publishing -----------------------------------------------------------------------------
+
+#[tokio::test]
+async fn publishing_a_newer_version_serves_it_instead_of_the_built_in_one() {
+    let (_dir, store) = fresh_store().await;
+    let library = library::publish(&store, "wuxiang-v2.xlsx", wuxiang_v(2))
+        .await
+        .expect("publish");
+    let entry = library.entry("wuxiang").expect("entry");
+    assert_eq!(entry.national, wuxiang_v(2));
+    assert_eq!(entry.origin.to_string(), "published from wuxiang-v2.xlsx");
+    // Both versions stay known, so codes and versions are checked against both.
+    let versions: Vec<u32> = library
+        .versions()
+        .iter()
+        .filter(|v| v.template.id == "wuxiang")
+        .map(|v| v.template.version)
+        .collect();
+    assert_eq!(versions, [1, 2]);
+
+    let own = library::publish(&store, "qinghe.toml", own_template())
+        .await
+        .expect("own");
+    assert_eq!(
+        own.entry("qinghe_zhuanxiang")
+            .expect("own")
+            .national
+            .version,
+        1
+    );
+}
+
+#[tokio::test]
+async fn publishing_the_same_version_again_is_refused() {
+    let (_dir, store) = fresh_store().await;
+    library::publish(&store, "a.toml", wuxiang_v(2))
+        .await
+        .expect("first");
+    let again = library::publish(&store, "b.toml", wuxiang_v(2)).await;
+    match again {
+        Err(PublishError::Exists {
+            id,
+            version,
+            origin,
+        }) => {
+            assert_eq!((id.as_str(), version), ("wuxiang", 2));
+            assert_eq!(origin, "published from a.toml");
+        }
+        other => panic!("{other:?}"),
+    }
+    // The built-in version counts as taken too.
+    let builtin = library::publish(&store, "c.toml", wuxiang()).await;
+    assert!(
+        matches!(&builtin, Err(PublishError::Exists { origin, .. }) if origin == "built-in wuxiang.toml"),
+        "{builtin:?}"
+    );
+}
+
+#[tokio::test]
+async fn publishing_a_lower_version_is_refused_with_the_latest_named() {
+    let (_dir, store) = fresh_store().await;
+    library::publish(&store, "v3.toml", wuxiang_v(3))
+        .await
+        .expect("v3");
+    let lower = library::publish(&store, "v2.toml", wuxiang_v(2)).await;
+    let Err(e @ PublishError::NotNewer { latest: 3, .. }) = lower else {
+        panic!("{lower:?}");
+    };
+    assert_eq!(
+        e.to_string(),
+        "template wuxiang version 2 is not above version 3 already in the library; raise \
+         `version` to 4 or more"
+    );
+    let published = store.list_published_templates().await.expect("list");
+    assert_eq!(published.len(), 1, "nothing was written");
+}
+
+#[tokio::test]
+async fn publishing_item_codes_another_template_uses_is_refused_code_by_code() {
+    let (_dir, store) = fresh_store().await;
+    // Two items keep wuxiang's codes.
+    let src = own_template_src()
+        .replace("code = \"QHZX-SJ-01\"", "code = \"WX-SJ-01\"")
+        .replace("code = \"QHZX-TZ-07\"", "code = \"WX-TZ-07\"");
+    let template = Template::from_toml(&src).unwrap_or_else(|e| panic!("{e}"));
+    let refused = library::publish(&store, "qinghe.toml", template).await;
+    let Err(PublishError::CodeCollision(collisions)) = &refused else {
+        panic!("{refused:?}");
+    };
+    let codes: Vec<(&str, &str, u32)> = collisions
+        .iter()
+        .map(|c| (c.code.as_str(), c.template_id.as_str(), c.version))
+        .collect();
+    assert_eq!(
+        codes,
+        [("WX-SJ-01", "wuxiang", 1), ("WX-TZ-07", "wuxiang", 1)]
+    );
+    let message = refused.expect_err("refused").to_string();
+    assert!(
+        message.starts_with(
+            "item WX-SJ-01, field `code`: is already used by template wuxiang version 1"
+        ),
+        "{message}"
+    );
+    assert!(store
+        .list_published_templates()
+        .await
+        .expect("list")
+        .is_empty());
+
+    // A new version of the same template keeps its own codes, of course.
+    library::publish(&store, "v2.toml", wuxiang_v(2))
+        .await
+        .expect("v2 keeps WX- codes");
+}
+
+#[tokio::test]
+async fn publishing_an_invalid_template_lists_every_error() {
+    let (_dir, store) = fresh_store().await;
+    let mut template = wuxiang_v(2);
+    template.sections[0].items[0].prompt.zh = " ".into();
+    template.sections[4].items[6].rule = Some("daily_minutes".into());
+    let refused = library::publish(&store, "broken.toml", template).await;
+    let Err(e @ PublishError::Invalid(_)) = refused else {
+        panic!("{refused:?}");
+    };
+    assert_eq!(
+        e.to_string(),
+        "item WX-SJ-01, field `prompt.zh`: is empty\n\
+         item WX-TZ-07, field `rule`: refers to unknown rule daily_minutes"
+    );
+}
+
+#[tokio::test]
+async fn a_local_edition_cannot_be_published_as_a_template() {
+    let (_dir, store) = fresh_store().await;
+    let parsed = dudao_domain::local::LocalThresholds::from_toml(&thresholds(1, "中小学", 2))
+        .expect("parse");
+    let edition = parsed.apply(&wuxiang_v(2)).expect("apply");
+    let refused = library::publish(&store, "edition.toml", edition).await;
+    assert!(
+        matches!(&refused, Err(PublishError::LocalEdition { tag, .. }) if tag == "清河县.1"),
+        "{refused:?}"
+    );
+}
+
+// --- local thresholds -----------------------------------------------------------------------
+
+#[tokio::test]
+async fn thresholds_that_apply_are_stored_and_served_as_the_local_edition() {
+    let (_dir, store) = fresh_store().await;
+    let edition = library::store_thresholds(&store, "qinghe.toml", demo::THRESHOLDS)
+        .await
+        .expect("store");
+    assert_eq!(edition.key(), "wuxiang@1+清河县.1");
+    assert_eq!(daily_activity_min(&edition), Some(120.0));
+
+    let library = Library::load(&store).await.expect("library");
+    let entry = library.entry("wuxiang").expect("entry");
+    assert_eq!(entry.effective(), &edition);
+    assert_eq!(
+        entry.local.as_ref().expect("local").file.source,
+        "qinghe.toml"
+    );
+    assert!(library.warnings().is_empty(), "{:?}", library.warnings());
+}
+
+#[tokio::test]
+async fn thresholds_for_a_band_the_rule_lacks_are_refused_naming_its_bands() {
+    let (_dir, store) = fresh_store().await;
+    let refused = library::store_thresholds(&store, "q.toml", &thresholds(1, "小学", 1)).await;
+    let Err(e @ ThresholdsError::DoesNotApply { version: 1, .. }) = refused else {
+        panic!("{refused:?}");
+    };
+    assert_eq!(
+        e.to_string(),
+        "changes[0], field `band`: rule daily_activity_minutes has no band \"小学\"; its bands \
+         are 中小学"
+    );
+    assert!(store
+        .latest_local_thresholds()
+        .await
+        .expect("latest")
+        .is_empty());
+}
+
+#[tokio::test]
+async fn thresholds_for_an_unknown_template_name_the_library() {
+    let (_dir, store) = fresh_store().await;
+    let src = demo::THRESHOLDS.replace("template = \"wuxiang\"", "template = \"wuxing\"");
+    let refused = library::store_thresholds(&store, "q.toml", &src).await;
+    let Err(e @ ThresholdsError::UnknownTemplate { .. }) = refused else {
+        panic!("{refused:?}");
+    };
+    let message = e.to_string();
+    assert!(
+        message.starts_with("the file adjusts template wuxing, which is not in the library"),
+        "{message}"
+    );
+    assert!(message.contains("wuxiang"), "{message}");
+}
+
+#[tokio::test]
+async fn a_thresholds_edition_at_or_below_the_stored_one_is_refused() {
+    let (_dir, store) = fresh_store().await;
+    library::store_thresholds(&store, "q2.toml", &thresholds(2, "中小学", 1))
+        .await
+        .expect("edition 2");
+    for edition in [1, 2] {
+        let refused =
+            library::store_thresholds(&store, "q.toml", &thresholds(edition, "中小学", 1)).await;
+        let Err(e @ ThresholdsError::NotNewer { latest: 2, .. }) = refused else {
+            panic!("edition {edition}: {refused:?}");
+        };
+        assert_eq!(
+            e.to_string(),
+            "清河县 already has edition 2 of its thresholds for template wuxiang; set `edition` \
+             to 3 or more"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_syntax_error_in_a_thresholds_file_names_its_line() {
+    let (_dir, store) = fresh_store().await;
+    let src = demo::THRESHOLDS.replace("min = 120", "min = 一百二十");
+    let refused = library::store_thresholds(&store, "q.toml", &src).await;
+    let Err(e @ ThresholdsError::Parse(_)) = refused else {
+        panic!("{refused:?}");
+    };
+    // `min = 一百二十` is on line 21 of the demo file.
+    assert!(e.to_string().starts_with("line 21, column 7: "), "{e}");
+}
+
+#[tokio::test]
+async fn thresholds_for_an_older_version_fall_back_to_the_national_template_with_a_warning() {
+    let (_dir, store) = fresh_store().await;
+    library::store_thresholds(&store, "qinghe-thresholds.toml", demo::THRESHOLDS)
+        .await
+        .expect("thresholds for v1");
+    let library = library::publish(&store, "wuxiang-v2.toml", wuxiang_v(2))
+        .await
+        .expect("v2");
+
+    let entry = library.entry("wuxiang").expect("entry");
+    assert!(entry.local.is_none());
+    assert_eq!(entry.effective(), &wuxiang_v(2));
+    let warnings = library.warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let message = &warnings[0].message;
+    assert!(
+        message.starts_with(
+            "local thresholds qinghe-thresholds.toml (清河县 edition 1) do not apply to \
+             template wuxiang version 2, so phones get the national thresholds: field `version`: \
+             the file was written for version 1"
+        ),
+        "{message}"
+    );
+
+    // The office updates the file for version 2 and the local edition is back.
+    library::store_thresholds(&store, "q.toml", &thresholds(2, "中小学", 2))
+        .await
+        .expect("thresholds for v2");
+    let library = Library::load(&store).await.expect("library");
+    assert_eq!(
+        library.entry("wuxiang").expect("entry").effective().key(),
+        "wuxiang@2+清河县.2"
+    );
+    assert!(library.warnings().is_empty());
+}
+
+// --- GET /api/templates ---------------------------------------------------------------------
+
+#[derive(serde::Deserialize)]
+struct TemplateLibrary {
+    templates: Vec<Template>,
+}
+
+#[tokio::test]
+async fn the_api_serves_the_demo_countys_local_edition_with_its_record() {
+    let t = test_app().await;
+    let reply = get(&t.router, "/api/templates").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.header("content-type").starts_with("application/json"));
+    let TemplateLibrary { templates } = serde_json::from_slice(&reply.body).expect("library");
+
+    // Every built-in template, once, by id.
+    let ids: Vec<&str> = templates.iter().map(|t| t.id.as_str()).collect();
+    let mut expected: Vec<&str> = library::builtins()
+        .expect("built-ins")
+        .iter()
+        .map(|(_, t)| t.id.as_str())
+        .collect();
+    expected.sort_unstable();
+    assert_eq!(ids, expected);
+
+    let wuxiang_served = served(&templates, "wuxiang");
+    assert_eq!(wuxiang_served.key(), "wuxiang@1+清河县.1");
+    assert_eq!(daily_activity_min(wuxiang_served), Some(120.0));
+    assert_eq!(daily_activity_min(&wuxiang()), Some(60.0));
+
+    // The wire shape the app reads: the `local` record with before, after, basis and reason.
+    let raw = reply.json();
+    let json = raw["templates"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|t| t["id"] == "wuxiang")
+        .expect("wuxiang");
+    let local = &json["local"];
+    assert_eq!(local["district"], "清河县");
+    assert_eq!(local["edition"], 1);
+    let change = &local["changes"][0];
+    assert_eq!(change["rule"], "daily_activity_minutes");
+    assert_eq!(change["band"]["zh"], "中小学");
+    assert_eq!(change["before"]["min"], 60.0);
+    assert_eq!(change["after"]["min"], 120.0);
+    assert_eq!(change["basis"]["number"], "清教体〔2025〕7号");
+    assert_eq!(change["basis"]["year"], 2025);
+    assert_eq!(change["basis"]["local"], true);
+    assert_eq!(change["reason"], "落实每天综合体育活动不低于2小时的要求");
+    let rule = json["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|r| r["id"] == "daily_activity_minutes")
+        .expect("rule");
+    assert_eq!(rule["bands"][0]["min"], 120.0);
+    assert_eq!(
+        rule["basis"][0]["local"], true,
+        "the local basis is cited first"
+    );
+}
+
+#[tokio::test]
+async fn the_api_serves_the_newest_version_and_the_offices_own_templates() {
+    let t = test_app().await;
+    let store = t.state.store.as_ref();
+    library::publish(store, "wuxiang-v2.toml", wuxiang_v(2))
+        .await
+        .expect("v2");
+    library::publish(store, "qinghe.toml", own_template())
+        .await
+        .expect("own");
+
+    let reply = get(&t.router, "/api/templates").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let TemplateLibrary { templates } = serde_json::from_slice(&reply.body).expect("library");
+    // The demo thresholds were written for version 1: version 2 is served national.
+    assert_eq!(served(&templates, "wuxiang"), &wuxiang_v(2));
+    assert_eq!(served(&templates, "qinghe_zhuanxiang"), &own_template());
+    assert_eq!(
+        templates.iter().filter(|t| t.id == "wuxiang").count(),
+        1,
+        "one version per id"
+    );
+
+    library::store_thresholds(store, "q.toml", &thresholds(2, "中小学", 2))
+        .await
+        .expect("thresholds for v2");
+    let reply = get(&t.router, "/api/templates").await;
+    let TemplateLibrary { templates } = serde_json::from_slice(&reply.body).expect("library");
+    let wuxiang_served = served(&templates, "wuxiang");
+    assert_eq!(wuxiang_served.key(), "wuxiang@2+清河县.2");
+    assert_eq!(daily_activity_min(wuxiang_served), Some(120.0));
+}
+
+// --- demo seeding ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn seeding_the_demo_stores_its_thresholds_once() {
+    let (dir, store) = fresh_store().await;
+    assert_eq!(demo::seed(&store).await.expect("seed"), 10);
+    assert_eq!(demo::seed(&store).await.expect("seed again"), 0);
+    store.close().await;
+    let reopened = SqliteStore::open(&dir.path().join("fresh.sqlite"))
+        .await
+        .expect("reopen");
+    assert_eq!(demo::seed(&reopened).await.expect("seed a third time"), 0);
+
+    let stored = reopened.latest_local_thresholds().await.expect("latest");
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    let file = &stored[0];
+    assert_eq!(
+        (
+            file.template_id.as_str(),
+            file.district.as_str(),
+            file.edition
+        ),
+        ("wuxiang", "清河县", 1)
+    );
+    assert_eq!(file.body, demo::THRESHOLDS);
+    assert_eq!(file.source, demo::THRESHOLDS_FILE);
+}
+
+#[tokio::test]
+async fn a_county_with_its_own_schools_does_not_get_the_demo_thresholds() {
+    let (_dir, store) = fresh_store().await;
+    let mut school = demo::schools().remove(0);
+    school.id = "01890000-0000-7000-8000-999999999999".into();
+    school.code = "JN0001".into();
+    school.district = "江宁区".into();
+    assert_eq!(store.seed_schools(&[school]).await.expect("own school"), 1);
+
+    assert_eq!(demo::seed(&store).await.expect("seed"), 0);
+    assert!(store
+        .latest_local_thresholds()
+        .await
+        .expect("latest")
+        .is_empty());
+}
+
+#[tokio::test]
+async fn the_demo_thresholds_apply_to_the_built_in_template() {
+    let parsed = dudao_domain::local::LocalThresholds::from_toml(demo::THRESHOLDS)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (
+            parsed.template.as_str(),
+            parsed.version,
+            parsed.district.as_str(),
+            parsed.edition
+        ),
+        ("wuxiang", 1, demo::COUNTY, 1)
+    );
+    let edition = parsed.apply(&wuxiang()).unwrap_or_else(|e| panic!("{e}"));
+    let local = edition.local.as_ref().expect("local");
+    assert_eq!(local.changes.len(), 1);
+    let change = &local.changes[0];
+    assert_eq!(
+        change.basis.document,
+        "清河县教育局关于保障中小学生每天综合体育活动时间不低于2小时的通知"
+    );
+    assert_eq!(
+        (change.before.min, change.after.min),
+        (Some(60.0), Some(120.0))
+    );
+}
