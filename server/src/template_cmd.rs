@@ -566,13 +566,11 @@ mod xlsx {
     use dudao_domain::Template;
 
     /// Every problem, each naming its sheet, row and column.
-    pub fn import(_bytes: &[u8]) -> Result<Template, Vec<String>> {
-        Err(vec![
-            "spreadsheets are not supported by this build yet".to_owned()
-        ])
+    pub fn import(bytes: &[u8]) -> Result<Template, Vec<String>> {
+        dudao_domain::xlsx::import(bytes).map_err(|e| e.0.iter().map(ToString::to_string).collect())
     }
 
-    pub fn export(_template: &Template) -> Result<Vec<u8>, String> {
-        Err("spreadsheets are not supported by this build yet".to_owned())
+    pub fn export(template: &Template) -> Result<Vec<u8>, String> {
+        dudao_domain::xlsx::export(template).map_err(|e| e.to_string())
     }
 }

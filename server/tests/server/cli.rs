@@ -282,3 +282,135 @@ fn validate_never_creates_a_database() {
     assert!(r.stderr.contains("no database at"), "{}", r.stderr);
     assert!(!db.exists());
 }
+
+// --- Excel ----------------------------------------------------------------------------------
+
+#[test]
+fn export_then_import_gives_back_the_same_template() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let xlsx = dir.path().join("out/wuxiang.xlsx");
+    let toml = dir.path().join("wuxiang.toml");
+
+    // By id, from the library.
+    let r = run(&["template", "export", "wuxiang", "--out", s(&xlsx)]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        format!("wrote {}: wuxiang v1 · {}\n", xlsx.display(), counts())
+    );
+    let r = run(&["template", "validate", s(&xlsx)]);
+    assert_eq!(r.code, Some(0), "{}", r.stdout);
+
+    let r = run(&["template", "import", s(&xlsx), "--out", s(&toml)]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let src = std::fs::read_to_string(&toml).expect("read");
+    let back = dudao_domain::Template::from_toml(&src).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(back, wuxiang());
+
+    // From a file, the same workbook.
+    let from_file = dir.path().join("from-file.xlsx");
+    let r = run(&["template", "export", s(&toml), "--out", s(&from_file)]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let a = dudao_domain::xlsx::import(&std::fs::read(&xlsx).expect("read")).expect("import");
+    let b = dudao_domain::xlsx::import(&std::fs::read(&from_file).expect("read")).expect("import");
+    assert_eq!(a, b);
+}
+
+#[test]
+fn export_of_an_unknown_id_names_the_library() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("x.xlsx");
+    let r = run(&["template", "export", "wuxing", "--out", s(&out)]);
+    assert_eq!(r.code, Some(1));
+    assert!(
+        r.stderr
+            .contains("no template \"wuxing\" in the library and no such file; the library has "),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_workbook_with_errors_is_reported_by_sheet_row_and_column() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut template = wuxiang();
+    template.sections[0].items[0].prompt.zh = String::new();
+    let bytes = dudao_domain::xlsx::export(&template).expect("export");
+    let xlsx = write_bytes(dir.path(), "broken.xlsx", &bytes);
+    let garbage = write_bytes(dir.path(), "garbage.xlsx", b"not a workbook");
+
+    let r = run(&["template", "validate", s(&xlsx), s(&garbage)]);
+    assert_eq!(r.code, Some(1), "{}", r.stdout);
+    let mut blocks = r.stdout.split("invalid  ").skip(1);
+    let first = blocks.next().expect("broken.xlsx");
+    assert!(
+        first.starts_with(&format!("{}\n", xlsx.display())),
+        "{first}"
+    );
+    assert!(first.contains("  sheet 检查项, row 2, column "), "{first}");
+    let second = blocks.next().expect("garbage.xlsx");
+    assert!(
+        second.starts_with(&format!("{}\n  ", garbage.display())),
+        "{second}"
+    );
+
+    let toml = dir.path().join("broken.toml");
+    let r = run(&["template", "import", s(&xlsx), "--out", s(&toml)]);
+    assert_eq!(r.code, Some(1));
+    assert!(
+        r.stderr.starts_with(&format!(
+            "dudao-server: {} is not a valid template:\n  sheet 检查项, row 2",
+            xlsx.display()
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(!toml.exists(), "nothing is written");
+}
+
+#[test]
+fn publish_reads_a_workbook() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = format!("--database={}", dir.path().join("d.sqlite").display());
+    let v2 = dudao_domain::Template {
+        version: 2,
+        ..wuxiang()
+    };
+    let bytes = dudao_domain::xlsx::export(&v2).expect("export");
+    let xlsx = write_bytes(dir.path(), "wuxiang-v2.xlsx", &bytes);
+
+    let r = run(&["template", "publish", s(&xlsx), &database]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with(&format!(
+            "published wuxiang v2 · {}  (from wuxiang-v2.xlsx)",
+            counts()
+        )),
+        "{}",
+        r.stdout
+    );
+    let r = run(&["template", "list", &database]);
+    assert!(
+        r.stdout.contains("published from wuxiang-v2.xlsx"),
+        "{}",
+        r.stdout
+    );
+}
+
+fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write");
+    path
+}
+
+#[test]
+fn every_built_in_template_writes_toml_that_reads_back_equal() {
+    for (file, template) in dudao_server::library::builtins().expect("built-ins") {
+        let src =
+            dudao_server::template_cmd::to_toml(template).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let back =
+            dudao_domain::Template::from_toml(&src).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(&back, template, "{file}");
+    }
+}
