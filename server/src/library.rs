@@ -291,6 +291,9 @@ impl Library {
         // The same id@version twice can only be a built-in template and a published one: the
         // office published a version before an upgrade shipped its own. Phones may hold visits
         // pinned to the published one, so it keeps the key.
+        if v.template == current.national {
+            return;
+        }
         let (published, builtin) = match (&current.origin, &v.origin) {
             (Origin::BuiltIn { .. }, Origin::Published { .. }) => {
                 (v.origin.clone(), &current.origin)

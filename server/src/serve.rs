@@ -8,6 +8,8 @@ use tokio::net::TcpListener;
 
 use crate::cli::{DatabaseArgs, ServeArgs};
 use crate::db::{SqliteStore, Store, StoreError};
+use crate::error::error_chain;
+use crate::library::Library;
 use crate::{app, demo, AppState};
 
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +31,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
     if !args.no_demo {
         seed_demo(store.as_ref()).await?;
     }
+    check_library(store.as_ref()).await;
     let listener = TcpListener::bind(args.addr)
         .await
         .map_err(|source| StartError::Bind {
@@ -72,6 +75,23 @@ async fn seed_demo(store: &dyn Store) -> Result<(), StoreError> {
         n => tracing::info!(schools = n, county = demo::COUNTY, "seeded the demo county"),
     }
     Ok(())
+}
+
+/// Builds the template library once at start, so the office sees in the log at once when its
+/// thresholds no longer apply (each is logged as a warning while building). The server still
+/// starts: schools and the app do not depend on the library.
+async fn check_library(store: &dyn Store) {
+    match Library::load(store).await {
+        Ok(library) => tracing::info!(
+            templates = library.entries().count(),
+            warnings = library.warnings().len(),
+            "template library ready"
+        ),
+        Err(e) => tracing::error!(
+            error = %error_chain(&e),
+            "the template library cannot be built; GET /api/templates will fail"
+        ),
+    }
 }
 
 /// The address to paste into a browser: a wildcard bind is reachable on loopback.

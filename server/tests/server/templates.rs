@@ -307,6 +307,40 @@ async fn a_local_edition_cannot_be_published_as_a_template() {
     );
 }
 
+#[tokio::test]
+async fn a_published_version_keeps_its_key_when_a_built_in_one_arrives_with_the_same_version() {
+    // The office published its own wuxiang@1 before the server shipped one (simulated: the
+    // store would refuse it today, so the library is built from rows directly).
+    let mut own = wuxiang();
+    own.title.zh = "清河县五项管理督查".into();
+    let published = PublishedTemplate {
+        template: own.clone(),
+        source: "own.toml".into(),
+        published_at: 0,
+    };
+    let library = Library::build(vec![published], Vec::new()).expect("library");
+    assert_eq!(library.entry("wuxiang").expect("entry").national, own);
+    let warnings = library.warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].message.starts_with(
+            "built-in wuxiang.toml has version 1 of template wuxiang, which the office already \
+             published (published from own.toml)"
+        ),
+        "{}",
+        warnings[0].message
+    );
+
+    // The same template published as it ships is no conflict.
+    let same = PublishedTemplate {
+        template: wuxiang(),
+        source: "same.toml".into(),
+        published_at: 0,
+    };
+    let library = Library::build(vec![same], Vec::new()).expect("library");
+    assert!(library.warnings().is_empty());
+}
+
 // --- local thresholds -----------------------------------------------------------------------
 
 #[tokio::test]
