@@ -4,8 +4,16 @@ use crate::template::Template;
 use crate::validate::TemplateErrors;
 
 /// File name and contents of every built-in template.
-pub const SOURCES: &[(&str, &str)] =
-    &[("wuxiang.toml", include_str!("../../templates/wuxiang.toml"))];
+/// In the order a supervisor is offered them: the monthly round first.
+pub const SOURCES: &[(&str, &str)] = &[
+    ("guapai.toml", include_str!("../../templates/guapai.toml")),
+    ("wuxiang.toml", include_str!("../../templates/wuxiang.toml")),
+    (
+        "zuoye_gongshi.toml",
+        include_str!("../../templates/zuoye_gongshi.toml"),
+    ),
+    ("shuangjian.toml", include_str!("../../templates/shuangjian.toml")),
+];
 
 /// Parses and validates every built-in template. A failure here is a bug in `templates/`,
 /// caught by the domain tests before it can ship.
