@@ -87,6 +87,8 @@ pub struct Warning {
 pub struct Library {
     versions: Vec<Version>,
     entries: BTreeMap<String, Entry>,
+    /// Template ids in the order phones offer them: see [`Library::entries`].
+    order: Vec<String>,
     warnings: Vec<Warning>,
 }
 
@@ -254,6 +256,18 @@ impl Library {
                 origin: Origin::BuiltIn { file },
             })
             .collect();
+        // The office's own templates after the built-in ones, in the order it first published
+        // them; the versions of one id in version order.
+        let mut first: BTreeMap<String, i64> = BTreeMap::new();
+        for p in &published {
+            let at = first.entry(p.template.id.clone()).or_insert(p.published_at);
+            *at = (*at).min(p.published_at);
+        }
+        let mut published = published;
+        published.sort_by_cached_key(|p| {
+            let at = first.get(&p.template.id).copied().unwrap_or_default();
+            (at, p.template.id.clone(), p.template.version)
+        });
         versions.extend(published.into_iter().map(|p| Version {
             template: p.template,
             origin: Origin::Published {
@@ -264,6 +278,7 @@ impl Library {
         let mut library = Library {
             versions: Vec::new(),
             entries: BTreeMap::new(),
+            order: Vec::new(),
             warnings: Vec::new(),
         };
         for v in &versions {
@@ -278,6 +293,7 @@ impl Library {
     fn offer(&mut self, v: &Version) {
         let id = &v.template.id;
         let Some(current) = self.entries.get(id) else {
+            self.order.push(id.clone());
             self.entries.insert(id.clone(), entry(v));
             return;
         };
@@ -389,14 +405,15 @@ impl Library {
         });
     }
 
-    /// What the phones get, by template id.
+    /// What the phones get, in the order of [`Library::entries`].
     pub fn templates(&self) -> impl Iterator<Item = &Template> {
-        self.entries.values().map(Entry::effective)
+        self.entries().map(Entry::effective)
     }
 
-    /// Every template id, by id.
+    /// Every template id once: the built-in templates in the order they ship (the order a
+    /// supervisor is offered them), then the office's own in the order it first published them.
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
-        self.entries.values()
+        self.order.iter().filter_map(|id| self.entries.get(id))
     }
 
     pub fn entry(&self, id: &str) -> Option<&Entry> {

@@ -6,7 +6,7 @@
 //! |                      |                                 | error if the database is unreachable    |
 //! | `GET /api/schools`   | [`schools::list_schools`]       | every school, by district then code     |
 //! | `GET /api/templates` | [`templates::list_templates`]   | `{templates: [Template…]}`, the         |
-//! |                      |                                 | effective library, by id                |
+//! |                      |                                 | effective library, in the offered order |
 //! | anything else        | [`no_route`]                    | 404 `{"error":"not_found", "message"}`  |
 //!
 //! A known path with the wrong method answers 405 `{"error":"method_not_allowed"}`.

@@ -1,8 +1,9 @@
 //! `GET /api/templates`: the template library phones cache for offline visits.
 //!
-//! `{"templates": [Template…]}`, one per template id, by id: the newest version, as the office's
-//! local edition where its thresholds apply (with the `local` record of every change). The
-//! shape of each template is the domain's serde shape, the same the app stores in IndexedDB.
+//! `{"templates": [Template…]}`, one per template id: the newest version, as the office's local
+//! edition where its thresholds apply (with the `local` record of every change). Built-in
+//! templates come first in the order they ship, then the office's own in the order it first
+//! published them. Each template has the domain's serde shape, as the app stores it in IndexedDB.
 
 use axum::extract::State;
 use axum::Json;

@@ -481,14 +481,13 @@ async fn the_api_serves_the_demo_countys_local_edition_with_its_record() {
     assert!(reply.header("content-type").starts_with("application/json"));
     let TemplateLibrary { templates } = serde_json::from_slice(&reply.body).expect("library");
 
-    // Every built-in template, once, by id.
+    // Every built-in template, once, in the order they ship (the order a supervisor is offered).
     let ids: Vec<&str> = templates.iter().map(|t| t.id.as_str()).collect();
-    let mut expected: Vec<&str> = library::builtins()
+    let expected: Vec<&str> = library::builtins()
         .expect("built-ins")
         .iter()
         .map(|(_, t)| t.id.as_str())
         .collect();
-    expected.sort_unstable();
     assert_eq!(ids, expected);
 
     let wuxiang_served = served(&templates, "wuxiang");
@@ -550,6 +549,11 @@ async fn the_api_serves_the_newest_version_and_the_offices_own_templates() {
         templates.iter().filter(|t| t.id == "wuxiang").count(),
         1,
         "one version per id"
+    );
+    // The office's own template comes after the built-in ones.
+    assert_eq!(
+        templates.last().map(|t| t.id.as_str()),
+        Some("qinghe_zhuanxiang")
     );
 
     library::store_thresholds(store, "q.toml", &thresholds(2, "中小学", 2))
