@@ -36,7 +36,11 @@ impl AppState {
         let s = AppState {
             schools: RwSignal::new(Vec::new()),
             schools_loaded: RwSignal::new(false),
-            library: RwSignal::new(crate::templates::builtin().map(<[Template]>::to_vec).unwrap_or_default()),
+            library: RwSignal::new(
+                crate::templates::builtin()
+                    .map(<[Template]>::to_vec)
+                    .unwrap_or_default(),
+            ),
             online: RwSignal::new(navigator_online()),
             pending: RwSignal::new(0),
             message: RwSignal::new(None),

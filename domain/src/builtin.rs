@@ -12,7 +12,10 @@ pub const SOURCES: &[(&str, &str)] = &[
         "zuoye_gongshi.toml",
         include_str!("../../templates/zuoye_gongshi.toml"),
     ),
-    ("shuangjian.toml", include_str!("../../templates/shuangjian.toml")),
+    (
+        "shuangjian.toml",
+        include_str!("../../templates/shuangjian.toml"),
+    ),
 ];
 
 /// Parses and validates every built-in template. A failure here is a bug in `templates/`,

@@ -389,7 +389,7 @@ fn validate_rules(t: &Template, r: &mut Report) {
                 if step.per == 0 {
                     r.err(loc.clone(), f("step.per"), "must be at least 1");
                 }
-                if !(step.add > 0.0) {
+                if step.add.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
                     r.err(loc.clone(), f("step.add"), "must be above 0");
                 }
             }

@@ -76,7 +76,10 @@ pub fn ItemCard(
         .unwrap_or_default();
     let mut bases: Vec<dudao_domain::Basis> = Vec::new();
     for b in rule_basis.into_iter().chain(item.basis.iter().cloned()) {
-        if !bases.iter().any(|x| x.document == b.document && x.number == b.number) {
+        if !bases
+            .iter()
+            .any(|x| x.document == b.document && x.number == b.number)
+        {
             bases.push(b);
         }
     }
