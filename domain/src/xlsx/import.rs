@@ -70,18 +70,25 @@ fn read(bytes: &[u8]) -> Result<Template, ImportErrors> {
     let template = im
         .grid(&mut book, SHEET_TEMPLATE, &["template"])
         .map(|g| im.template_sheet(g));
-    let rules = im
-        .grid(&mut book, SHEET_RULES, &["rules"])
-        .and_then(|g| im.table(g, RULE_COLUMNS))
-        .map(|t| im.rules_sheet(t));
+    // 规则 may be left out (or left empty) by a template without thresholds.
+    let rules = if im.has_sheet(&book, SHEET_RULES, &["rules"]) {
+        im.grid(&mut book, SHEET_RULES, &["rules"])
+            .and_then(|g| {
+                if g.rows.is_empty() {
+                    return Some(None);
+                }
+                im.table(g, RULE_COLUMNS).map(Some)
+            })
+            .map(|t| t.map(|t| im.rules_sheet(t)).unwrap_or_default())
+    } else {
+        Some(Vec::new())
+    };
     let items = im
         .grid(&mut book, SHEET_ITEMS, &["items"])
         .and_then(|g| im.table(g, ITEM_COLUMNS))
         .map(|t| im.items_sheet(t));
-    let (Some(template), Some(rules), Some(items)) = (template, rules, items) else {
-        return Err(im.finish());
-    };
-    let Some(mut t) = template else {
+    // Without a sheet or a required column the template is not complete enough to validate.
+    let (Some(mut t), Some(rules), Some(items)) = (template, rules, items) else {
         return Err(im.finish());
     };
     t.sections = items;
@@ -215,6 +222,12 @@ impl Importer {
     // -----------------------------------------------------------------------------------------
     // Sheets and header rows
     // -----------------------------------------------------------------------------------------
+
+    fn has_sheet(&self, book: &Book<'_>, name: &str, aliases: &[&str]) -> bool {
+        book.sheet_names()
+            .iter()
+            .any(|n| layout::names(n, name, aliases))
+    }
 
     fn grid(&mut self, book: &mut Book<'_>, name: &str, aliases: &[&str]) -> Option<Grid> {
         let names = book.sheet_names();
@@ -353,7 +366,7 @@ impl Importer {
                 self.err(
                     &sheet,
                     Some(header_row + 1),
-                    (None, Some(c.header.to_owned())),
+                    (None, None),
                     format!("missing column {}", c.header),
                 );
             }
@@ -370,8 +383,9 @@ impl Importer {
     // 模板
     // -----------------------------------------------------------------------------------------
 
-    /// The template's own fields; `None` when a required one is missing or unreadable.
-    fn template_sheet(&mut self, grid: Grid) -> Option<Template> {
+    /// The template's own fields. A missing or unreadable one is reported, and validation of
+    /// the template's own fields is then left out (it would only repeat it).
+    fn template_sheet(&mut self, grid: Grid) -> Template {
         let sheet = grid.sheet.clone();
         self.template_sheet = sheet.clone();
         // The columns 字段 and 值: where the header names them, else A and B.
@@ -434,14 +448,13 @@ impl Importer {
             self.template_rows
                 .insert(*field, (row, value_letter.clone(), name));
         }
-        let mut complete = true;
         for (field, name, _, required, _) in TEMPLATE_FIELDS {
             if *required && !values.contains_key(field) {
-                complete = false;
+                self.bad_template = true;
                 self.err(
                     &sheet,
                     None,
-                    (None, Some((*name).to_owned())),
+                    (None, None),
                     format!("missing field {name} (a row with {name} in column 字段)"),
                 );
             }
@@ -474,7 +487,7 @@ impl Importer {
             Some((row, d)) => match cells::whole(d) {
                 Ok(v) => v,
                 Err(e) => {
-                    complete = false;
+                    self.bad_template = true;
                     let at = self.template_at(TemplateField::Version);
                     self.err(&sheet, Some(*row), at, e);
                     0
@@ -482,7 +495,7 @@ impl Importer {
             },
             None => 0,
         };
-        complete.then_some(Template {
+        Template {
             id,
             version,
             kind,
@@ -491,7 +504,7 @@ impl Importer {
             sections: Vec::new(),
             rules: Vec::new(),
             local: None,
-        })
+        }
     }
 
     fn template_at(&self, field: TemplateField) -> (Option<String>, Option<String>) {
@@ -518,6 +531,7 @@ impl Importer {
         // Per rule: the row that set measure / measure_en / basis.
         let mut set_on: Vec<[Option<u32>; 3]> = Vec::new();
         let mut current: Option<usize> = None;
+        let mut orphans = false;
         let band_keys = [
             C::Grades,
             C::Enrolment,
@@ -543,12 +557,15 @@ impl Importer {
                 match current {
                     Some(i) => i,
                     None => {
-                        self.err(
-                            &sheet,
-                            Some(row_no),
-                            table.at(C::Id),
-                            "规则编号 is empty and there is no rule above to continue",
-                        );
+                        if !orphans {
+                            orphans = true;
+                            self.err(
+                                &sheet,
+                                Some(row_no),
+                                table.at(C::Id),
+                                "规则编号 is empty and there is no rule above to continue",
+                            );
+                        }
                         continue;
                     }
                 }
@@ -700,6 +717,7 @@ impl Importer {
         let mut section_last: Vec<u32> = Vec::new();
         let mut name_set_on: Vec<[Option<u32>; 2]> = Vec::new();
         let mut current: Option<usize> = None;
+        let mut orphans = false;
         let item_keys: Vec<C> = ITEM_COLUMNS
             .iter()
             .map(|c| c.key)
@@ -719,12 +737,16 @@ impl Importer {
                 match current {
                     Some(i) => i,
                     None => {
-                        self.err(
-                            &sheet,
-                            Some(row_no),
-                            table.at(C::SectionCode),
-                            "分区代码 is empty and there is no section above to continue",
-                        );
+                        // Once: the rows below it have the same problem.
+                        if !orphans {
+                            orphans = true;
+                            self.err(
+                                &sheet,
+                                Some(row_no),
+                                table.at(C::SectionCode),
+                                "分区代码 is empty and there is no section above to continue",
+                            );
+                        }
                         continue;
                     }
                 }
