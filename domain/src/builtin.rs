@@ -12,6 +12,7 @@ pub const SOURCES: &[(&str, &str)] = &[
         "zuoye_gongshi.toml",
         include_str!("../../templates/zuoye_gongshi.toml"),
     ),
+    ("anquan.toml", include_str!("../../templates/anquan.toml")),
     (
         "shuangjian.toml",
         include_str!("../../templates/shuangjian.toml"),
