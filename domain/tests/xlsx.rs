@@ -618,6 +618,10 @@ fn a_workbook_typed_by_hand_imports() {
     assert_eq!(got, want);
     // And it exports and reads back as it is.
     assert_eq!(import(&export(&got).unwrap()).unwrap(), want);
+    // A title row above 字段 | 值 is skipped.
+    let mut book = clerk();
+    book.sheet("模板").insert(0, vec![s("模板信息")]);
+    assert_eq!(import(&book.bytes()).unwrap(), want);
 }
 
 #[test]

@@ -2,8 +2,8 @@
 
 use super::cells::{self, Shape};
 use super::layout::{
-    self, Column, ItemCol, RuleCol, TemplateField, ITEM_COLUMNS, RULE_COLUMNS, SHEET_GUIDE,
-    SHEET_ITEMS, SHEET_RULES, SHEET_TEMPLATE, TEMPLATE_FIELDS, TEMPLATE_HEADER,
+    Column, ItemCol, RuleCol, TemplateField, ITEM_COLUMNS, RULE_COLUMNS, SHEET_GUIDE, SHEET_ITEMS,
+    SHEET_RULES, SHEET_TEMPLATE, TEMPLATE_FIELDS, TEMPLATE_HEADER,
 };
 use super::ExportError;
 use crate::answer::TimeOfDay;
@@ -451,7 +451,6 @@ fn guide_sheet(ws: &mut Worksheet, s: &Styles) -> Result<(), ExportError> {
         guide_row(ws, row, SHEET_RULES, c.header, c.required, c.help, s)?;
         row += 1;
     }
-    let _ = layout::SHEET_GUIDE;
     Ok(())
 }
 

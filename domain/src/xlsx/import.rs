@@ -388,22 +388,29 @@ impl Importer {
     fn template_sheet(&mut self, grid: Grid) -> Template {
         let sheet = grid.sheet.clone();
         self.template_sheet = sheet.clone();
-        // The columns 字段 and 值: where the header names them, else A and B.
+        // The columns 字段 and 值 where a header row (among the first rows) names them, and
+        // the rows below it; else columns A and B, every row.
         let (mut key_col, mut value_col) = (0u32, 1u32);
         let mut rows = grid.rows.as_slice();
-        if let Some((_, first)) = rows.first() {
-            let pos = |name: &str, alias: &str| {
-                first.iter().position(|d| {
-                    layout::names(&cells::text(d).unwrap_or_default(), name, &[alias])
-                })
-            };
-            if let (Some(k), Some(v)) = (
-                pos(TEMPLATE_HEADER[0], "field"),
-                pos(TEMPLATE_HEADER[1], "value"),
-            ) {
-                (key_col, value_col) = (k as u32, v as u32);
-                rows = &rows[1..];
-            }
+        let header = rows
+            .iter()
+            .take(10)
+            .enumerate()
+            .find_map(|(i, (_, cells_))| {
+                let pos = |name: &str, alias: &str| {
+                    cells_.iter().position(|d| {
+                        layout::names(&cells::text(d).unwrap_or_default(), name, &[alias])
+                    })
+                };
+                Some((
+                    i,
+                    pos(TEMPLATE_HEADER[0], "field")?,
+                    pos(TEMPLATE_HEADER[1], "value")?,
+                ))
+            });
+        if let Some((i, k, v)) = header {
+            (key_col, value_col) = (k as u32, v as u32);
+            rows = &rows[i + 1..];
         }
         let value_letter = column_letter(value_col);
         let mut values: HashMap<TemplateField, (u32, &Data)> = HashMap::new();
@@ -903,8 +910,13 @@ impl Importer {
             }
         }
         let number = shape == Some(Shape::Number);
-        let min = opt(C::Min).and_then(|d| keep(errs, C::Min, cells::number(d)));
-        let max = opt(C::Max).and_then(|d| keep(errs, C::Max, cells::number(d)));
+        let bound = |errs: &mut Vec<_>, key| {
+            opt(key)
+                .filter(|_| number)
+                .and_then(|d| keep(errs, key, cells::number(d)))
+        };
+        let min = bound(errs, C::Min);
+        let max = bound(errs, C::Max);
         if shape.is_some() && !number {
             for key in [C::Min, C::Max] {
                 if opt(key).is_some() {
