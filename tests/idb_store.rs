@@ -29,7 +29,9 @@ fn school() -> School {
 fn template() -> Template {
     dudao_domain::builtin::templates()
         .expect("built-in templates validate")
-        .remove(0)
+        .into_iter()
+        .find(|t| t.id == "wuxiang")
+        .expect("五项管理 is built in")
 }
 
 /// A database of its own per test, so tests never see each other's records.
@@ -177,4 +179,45 @@ async fn pinned_templates_and_school_lists_read_back_unchanged() {
         .unwrap()
         .unwrap();
     assert_eq!(back.template, t);
+}
+
+/// The office's library is kept for offline use: in order, local editions included, and a
+/// newer download replaces the list while the old templates stay for the visits pinning them.
+#[wasm_bindgen_test]
+async fn the_office_library_is_cached_in_order_with_its_local_edition() {
+    let mut lib = dudao_domain::builtin::templates().expect("built-in templates validate");
+    let local = dudao_domain::local::LocalThresholds::from_toml(
+        r#"
+template = "wuxiang"
+version = 1
+district = "清河县"
+edition = 1
+[[changes]]
+rule = "daily_activity_minutes"
+band = "中小学"
+min = 120
+basis = { document = "清河县教育局关于保障中小学生每天综合体育活动时间不低于2小时的通知", year = 2025 }
+"#,
+    )
+    .unwrap()
+    .apply(&template())
+    .unwrap();
+    let at = lib.iter().position(|t| t.id == "wuxiang").unwrap();
+    lib[at] = local.clone();
+
+    repo::save_library(&lib).await.expect("library saved");
+    let back = repo::load_library()
+        .await
+        .unwrap()
+        .expect("a library is stored");
+    assert_eq!(back, lib);
+    assert_eq!(back[at].key(), "wuxiang@1+清河县.1");
+
+    // A smaller library replaces the list; the dropped template can still be loaded by key.
+    repo::save_library(&lib[..1]).await.unwrap();
+    assert_eq!(repo::load_library().await.unwrap().unwrap().len(), 1);
+    assert_eq!(
+        repo::load_template(&local.key()).await.unwrap(),
+        Some(local)
+    );
 }
