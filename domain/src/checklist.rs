@@ -59,9 +59,12 @@ pub struct Checklist<'a> {
     conditions: HashMap<&'a str, Condition>,
 }
 
+/// What a show-if condition sees: the answers, the school, and the checklist's items so that
+/// `failed(…)` gets the same verdict as [`Checklist::verdict`].
 struct AnswerEnv<'a> {
     answers: &'a Answers,
     school: &'a School,
+    entries: &'a [Entry<'a>],
 }
 
 impl Env for AnswerEnv<'_> {
@@ -71,6 +74,20 @@ impl Env for AnswerEnv<'_> {
     fn school(&self) -> &School {
         self.school
     }
+    fn outcome(&self, item: &str) -> Option<Outcome> {
+        let e = self.entries.iter().find(|e| e.item.code == item)?;
+        verdict_of(e, self.answers, self.school).map(|v| v.outcome)
+    }
+}
+
+/// The verdict of an entry's given answer at the school.
+fn verdict_of(e: &Entry<'_>, answers: &Answers, school: &School) -> Option<Verdict> {
+    let value = answers
+        .get(&e.item.code)?
+        .value
+        .as_ref()
+        .filter(|v| v.is_given())?;
+    Verdict::for_item(e.template, e.item, value, school)
 }
 
 impl<'a> Checklist<'a> {
@@ -134,6 +151,7 @@ impl<'a> Checklist<'a> {
         let env = AnswerEnv {
             answers,
             school: self.school,
+            entries: &self.entries,
         };
         self.conditions
             .get(item.code.as_str())
@@ -187,9 +205,7 @@ impl<'a> Checklist<'a> {
     }
 
     pub fn verdict(&self, code: &str, answers: &Answers) -> Option<Verdict> {
-        let e = self.entry(code)?;
-        let value = answers.get(code)?.value.as_ref().filter(|v| v.is_given())?;
-        Verdict::for_item(e.template, e.item, value, self.school)
+        verdict_of(self.entry(code)?, answers, self.school)
     }
 
     /// Everything that stops the visit from being finished, in checklist order.

@@ -5,6 +5,7 @@
 //! WX-ZY-03 > 60                         numbers and times (08:20) compare
 //! WX-SJ-02 in [不符合, 基本符合]          one of several values
 //! answered(WX-SM-01)                    the item has an answer
+//! failed(WX-ZY-03)                      the item is answered and judged 不符合 (also 不符合(…))
 //! stage in [小学, 九年一贯制]              facts about the school: stage, boarding, enrolment
 //! boarding and enrolment >= 1000
 //! not (A = 是 or B = 是)                 and / or / not, parentheses; 且 / 或 / 非 also work
@@ -12,8 +13,14 @@
 //!
 //! An item that is not answered makes every comparison on it false (also `!=`): a follow-up
 //! question stays hidden until the question it depends on is answered.
+//!
+//! `failed(CODE)` asks for the item's verdict, by its rule (with the local edition's limits),
+//! compliance, yes/no or choice semantics at the visit's school. A follow-up on a failed
+//! threshold uses it instead of repeating the number, which would go stale when an office sets
+//! a local limit.
 
 use crate::answer::{AnswerValue, Compliance, TimeOfDay};
+use crate::rule::Outcome;
 use crate::school::{School, Stage};
 use crate::template::AnswerKind;
 use std::fmt;
@@ -21,6 +28,8 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Condition {
     Answered(String),
+    /// The item is answered and its verdict is 不符合: `failed(CODE)` or `不符合(CODE)`.
+    Failed(String),
     Compare {
         subject: Subject,
         op: Op,
@@ -72,6 +81,13 @@ pub struct ConditionError {
 pub trait Env {
     fn answer(&self, item: &str) -> Option<&AnswerValue>;
     fn school(&self) -> &School;
+    /// The verdict of the item's current answer at the school (by its rule, compliance, yes/no
+    /// or choice semantics), or `None` when it is unanswered or not judged. An environment that
+    /// knows no verdicts keeps the default, and `failed(…)` is then always false.
+    fn outcome(&self, item: &str) -> Option<Outcome> {
+        let _ = item;
+        None
+    }
 }
 
 impl Condition {
@@ -96,6 +112,10 @@ impl Condition {
     pub fn eval(&self, env: &dyn Env) -> bool {
         match self {
             Condition::Answered(code) => env.answer(code).is_some_and(AnswerValue::is_given),
+            Condition::Failed(code) => {
+                env.answer(code).is_some_and(AnswerValue::is_given)
+                    && env.outcome(code) == Some(Outcome::NonCompliant)
+            }
             Condition::Compare { subject, op, value } => compare(env, subject, *op, value),
             Condition::In { subject, values } => {
                 values.iter().any(|v| compare(env, subject, Op::Eq, v))
@@ -115,7 +135,7 @@ impl Condition {
 
     fn collect_items<'a>(&'a self, out: &mut Vec<&'a str>) {
         match self {
-            Condition::Answered(c) => out.push(c),
+            Condition::Answered(c) | Condition::Failed(c) => out.push(c),
             Condition::Compare {
                 subject: Subject::Item(c),
                 ..
@@ -130,12 +150,39 @@ impl Condition {
         }
     }
 
-    /// Checks that every item exists and every value fits the item's answer kind.
+    /// Item codes whose verdict the condition reads (`failed(…)`), for checks that need more than
+    /// the answer kind (a number, count or time item can only fail with a rule).
+    pub fn failed_items(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        self.collect_failed(&mut out);
+        out
+    }
+
+    fn collect_failed<'a>(&'a self, out: &mut Vec<&'a str>) {
+        match self {
+            Condition::Failed(c) => out.push(c),
+            Condition::Not(c) => c.collect_failed(out),
+            Condition::And(cs) | Condition::Or(cs) => cs.iter().for_each(|c| c.collect_failed(out)),
+            Condition::Answered(_) | Condition::Compare { .. } | Condition::In { .. } => {}
+        }
+    }
+
+    /// Checks that every item exists and every value fits the item's answer kind, and that an
+    /// item asked for with `failed(…)` is of a kind that can be judged 不符合 (whether a number,
+    /// count or time item has a rule is for the caller to check, see [`Condition::failed_items`]).
     pub fn check(&self, kind_of: &dyn Fn(&str) -> Option<AnswerKind>) -> Result<(), String> {
         match self {
             Condition::Answered(code) => kind_of(code)
                 .map(|_| ())
                 .ok_or_else(|| format!("refers to unknown item {code}")),
+            Condition::Failed(code) => {
+                let kind = kind_of(code).ok_or_else(|| format!("refers to unknown item {code}"))?;
+                if kind.can_fail(true) {
+                    Ok(())
+                } else {
+                    Err(never_fails(code, &kind))
+                }
+            }
             Condition::Compare { subject, op, value } => {
                 check_literal(kind_of, subject, Some(*op), value)
             }
@@ -146,6 +193,19 @@ impl Condition {
             Condition::And(cs) | Condition::Or(cs) => cs.iter().try_for_each(|c| c.check(kind_of)),
         }
     }
+}
+
+/// The error for `failed(CODE)` on an item that is never judged 不符合.
+pub(crate) fn never_fails(code: &str, kind: &AnswerKind) -> String {
+    let what = match kind {
+        AnswerKind::YesNo { .. } => "a yes/no answer without `compliant`".to_owned(),
+        AnswerKind::Choice { .. } => "a choice without a `noncompliant` option".to_owned(),
+        AnswerKind::Number { .. } | AnswerKind::Count { .. } | AnswerKind::Time => {
+            format!("a {} answer without a `rule`", kind.name())
+        }
+        other => format!("a {} answer", other.name()),
+    };
+    format!("failed({code}) asks whether {code} is 不符合, but {code} is {what}, which is never judged 不符合")
 }
 
 fn check_literal(
@@ -338,6 +398,7 @@ impl fmt::Display for Condition {
         };
         match self {
             Condition::Answered(c) => write!(f, "answered({c})"),
+            Condition::Failed(c) => write!(f, "failed({c})"),
             Condition::Compare { subject, op, value } => write!(f, "{subject} {op} {value}"),
             Condition::In { subject, values } => {
                 let vs: Vec<String> = values.iter().map(|v| v.to_string()).collect();
@@ -394,6 +455,11 @@ fn keyword(w: &str) -> Option<Keyword> {
         "answered" | "已答" => Some(Keyword::Answered),
         _ => None,
     }
+}
+
+/// `failed` (any case) or `不符合` in front of '(': the item is judged 不符合.
+fn is_failed_word(w: &str) -> bool {
+    w.eq_ignore_ascii_case("failed") || w == "不符合"
 }
 
 fn lex(src: &str) -> Result<Vec<Token>, ConditionError> {
@@ -616,6 +682,32 @@ impl Parser {
                 let code = self.item_code()?;
                 self.expect(Tok::RParen, "')' after the item code")?;
                 Ok(Condition::Answered(code))
+            }
+            Some(Tok::Word(w)) if is_failed_word(&w) => {
+                // `failed` / `不符合` is the verdict form only before '(': `不符合` is also a
+                // compliance value and `failed` may be an item code, so neither is a keyword.
+                let after = self.tokens.get(self.pos + 1);
+                match after.map(|t| &t.tok) {
+                    Some(Tok::LParen) => {
+                        self.next();
+                        self.next();
+                        let code = self.item_code()?;
+                        self.expect(Tok::RParen, "')' after the item code")?;
+                        Ok(Condition::Failed(code))
+                    }
+                    Some(Tok::Op(_)) => self.comparison(),
+                    Some(Tok::Word(k)) if keyword(k) == Some(Keyword::In) => self.comparison(),
+                    _ => {
+                        let (at, found) = match after {
+                            Some(t) => (t.pos, format!("found '{}'", t.text)),
+                            None => (self.end, "found the end".to_owned()),
+                        };
+                        Err(self.error_at(
+                            at,
+                            format!("expected '(' after {w}, e.g. {w}(WX-ZY-04), {found}"),
+                        ))
+                    }
+                }
             }
             Some(Tok::Word(_)) => self.comparison(),
             Some(_) => {

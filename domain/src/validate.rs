@@ -1,7 +1,7 @@
 //! Template validation. Every error names where it is (item code, section, rule) and the field,
 //! so whoever wrote the template can fix it without a developer.
 
-use crate::condition::Condition;
+use crate::condition::{never_fails, Condition};
 use crate::template::{AnswerKind, EvidenceRule, Template};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -138,6 +138,7 @@ pub fn validate(t: &Template) -> Result<(), TemplateErrors> {
 
     let mut sections = HashSet::new();
     let mut kinds: HashMap<&str, &AnswerKind> = HashMap::new();
+    let mut with_rule: HashSet<&str> = HashSet::new();
     for s in &t.sections {
         let loc = Location::Section(s.code.clone());
         if !valid_code(&s.code) {
@@ -157,6 +158,9 @@ pub fn validate(t: &Template) -> Result<(), TemplateErrors> {
             r.err(loc.clone(), "items", "the section has no items");
         }
         for item in &s.items {
+            if item.rule.is_some() {
+                with_rule.insert(item.code.as_str());
+            }
             if kinds.insert(item.code.as_str(), &item.answer).is_some() {
                 r.err(
                     Location::Item(item.code.clone()),
@@ -274,6 +278,15 @@ pub fn validate(t: &Template) -> Result<(), TemplateErrors> {
                 Ok(c) => {
                     if let Err(e) = c.check(&kind_of) {
                         r.err(loc.clone(), "show_if", e);
+                    }
+                    // `check` knows answer kinds only: a number, count or time item is judged
+                    // (and so can fail) only when it has a rule.
+                    for code in c.failed_items() {
+                        if let Some(kind) = kinds.get(code) {
+                            if kind.can_fail(true) && !kind.can_fail(with_rule.contains(code)) {
+                                r.err(loc.clone(), "show_if", never_fails(code, kind));
+                            }
+                        }
                     }
                     if c.items().contains(&item.code.as_str()) {
                         r.err(loc.clone(), "show_if", "refers to the item itself");

@@ -4,9 +4,10 @@
 mod common;
 
 use common::{school_with, Facts};
-use dudao_domain::condition::{Condition, Literal, Op, Subject};
-use dudao_domain::{AnswerValue, Compliance, Stage, TimeOfDay};
+use dudao_domain::condition::{Condition, Env, Literal, Op, Subject};
+use dudao_domain::{AnswerValue, Compliance, Outcome, School, Stage, TimeOfDay};
 use proptest::prelude::*;
+use std::collections::HashMap;
 
 // ---- Generators ----
 
@@ -21,10 +22,15 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-/// Item codes as validation allows them; always with a dash so they are never a keyword or
-/// a school fact (`stage`, `in`, `or` …).
-fn code() -> impl Strategy<Value = String> {
-    "[A-Z]{1,3}-[A-Z0-9]{1,4}(-[0-9]{2})?"
+/// Item codes as validation allows them; mostly with a dash so they are never a keyword or
+/// a school fact (`stage`, `in`, `or` …), sometimes `failed`, which is a valid code: only
+/// `failed(` is the verdict form.
+fn code() -> BoxedStrategy<String> {
+    prop_oneof![
+        20 => "[A-Z]{1,3}-[A-Z0-9]{1,4}(-[0-9]{2})?",
+        1 => prop::sample::select(vec!["failed", "Failed", "FAILED"]).prop_map(str::to_owned),
+    ]
+    .boxed()
 }
 
 fn time() -> impl Strategy<Value = TimeOfDay> {
@@ -118,11 +124,12 @@ fn subject() -> BoxedStrategy<Subject> {
 
 fn condition_from(
     subject: impl Strategy<Value = Subject> + Clone + 'static,
-    code: impl Strategy<Value = String> + 'static,
+    code: impl Strategy<Value = String> + Clone + 'static,
     literal: impl Strategy<Value = Literal> + Clone + 'static,
 ) -> impl Strategy<Value = Condition> {
     let leaf = prop_oneof![
-        code.prop_map(Condition::Answered),
+        code.clone().prop_map(Condition::Answered),
+        code.prop_map(Condition::Failed),
         (subject.clone(), op(), literal.clone())
             .prop_map(|(subject, op, value)| Condition::Compare { subject, op, value }),
         (subject, prop::collection::vec(literal, 1..4))
@@ -145,7 +152,7 @@ fn any_condition() -> impl Strategy<Value = Condition> {
 
 const CODES: [&str; 5] = ["Q-1", "Q-2", "Q-3", "Q-4", "Q-5"];
 
-fn world_code() -> impl Strategy<Value = String> {
+fn world_code() -> impl Strategy<Value = String> + Clone {
     prop::sample::select(CODES.to_vec()).prop_map(str::to_owned)
 }
 
@@ -201,14 +208,44 @@ fn answer_value() -> impl Strategy<Value = AnswerValue> {
     ]
 }
 
-fn facts() -> impl Strategy<Value = Facts> {
+/// Answers and school facts, plus verdicts so that `failed(…)` is exercised too. Verdicts are
+/// drawn apart from the answers, also for unanswered items, where `failed` must stay false.
+#[derive(Debug, Clone)]
+struct World {
+    facts: Facts,
+    outcomes: HashMap<String, Outcome>,
+}
+
+impl Env for World {
+    fn answer(&self, item: &str) -> Option<&AnswerValue> {
+        self.facts.answer(item)
+    }
+    fn school(&self) -> &School {
+        self.facts.school()
+    }
+    fn outcome(&self, item: &str) -> Option<Outcome> {
+        self.outcomes.get(item).copied()
+    }
+}
+
+fn outcome() -> impl Strategy<Value = Outcome> {
+    prop::sample::select(vec![
+        Outcome::Compliant,
+        Outcome::Partial,
+        Outcome::NonCompliant,
+        Outcome::NotApplicable,
+    ])
+}
+
+fn facts() -> impl Strategy<Value = World> {
     (
         prop::collection::vec(prop::option::of(answer_value()), CODES.len()),
+        prop::collection::vec(prop::option::of(outcome()), CODES.len()),
         prop::sample::select(Stage::ALL.to_vec()),
         any::<bool>(),
         0u32..3000,
     )
-        .prop_map(|(values, stage, boarding, enrolment)| {
+        .prop_map(|(values, verdicts, stage, boarding, enrolment)| {
             let g = stage.default_grades();
             let mut f = Facts::new(school_with(stage, [g.from, g.to], boarding, enrolment));
             for (code, v) in CODES.iter().zip(values) {
@@ -216,7 +253,12 @@ fn facts() -> impl Strategy<Value = Facts> {
                     f = f.with(code, v);
                 }
             }
-            f
+            let outcomes = CODES
+                .iter()
+                .zip(verdicts)
+                .filter_map(|(code, o)| Some((code.to_string(), o?)))
+                .collect();
+            World { facts: f, outcomes }
         })
 }
 
@@ -260,6 +302,8 @@ fn token_soup() -> impl Strategy<Value = String> {
             "属于",
             "answered",
             "已答",
+            "failed",
+            "FAILED",
             "stage",
             "学段",
             "boarding",
@@ -370,15 +414,29 @@ proptest! {
     ) {
         let mut f = f;
         match blank {
-            None => { f.answers.remove("Q-1"); }
-            Some(v) => { f.answers.insert("Q-1".into(), v); }
+            None => { f.facts.answers.remove("Q-1"); }
+            Some(v) => { f.facts.answers.insert("Q-1".into(), v); }
         }
+        // Even with a (stale) 不符合 verdict left over.
+        f.outcomes.insert("Q-1".into(), Outcome::NonCompliant);
         let subject = Subject::Item("Q-1".into());
         let compare = Condition::Compare { subject: subject.clone(), op, value };
         prop_assert!(!compare.eval(&f), "{} was true", compare);
         let within = Condition::In { subject, values };
         prop_assert!(!within.eval(&f), "{} was true", within);
         prop_assert!(!Condition::Answered("Q-1".into()).eval(&f));
+        prop_assert!(!Condition::Failed("Q-1".into()).eval(&f));
+    }
+
+    /// `failed(X)` is exactly "X is answered and judged 不符合", and `不符合（X）` written by hand
+    /// means the same.
+    #[test]
+    fn failed_is_answered_and_judged_non_compliant(code in world_code(), f in facts()) {
+        let failed = Condition::Failed(code.clone());
+        let want = Condition::Answered(code.clone()).eval(&f)
+            && f.outcome(&code) == Some(Outcome::NonCompliant);
+        prop_assert_eq!(failed.eval(&f), want);
+        prop_assert_eq!(Condition::parse(&format!("不符合（{code}）")), Ok(failed));
     }
 
     #[test]
