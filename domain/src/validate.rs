@@ -127,6 +127,13 @@ pub fn validate(t: &Template) -> Result<(), TemplateErrors> {
     if t.version == 0 {
         r.err(here.clone(), "version", "must be 1 or more");
     }
+    if t.kind.trim().is_empty() {
+        r.err(
+            here.clone(),
+            "kind",
+            "is empty; name the kind of inspection (五项管理, 校园安全, 挂牌督导 …)",
+        );
+    }
     if t.title.is_blank() {
         r.err(here.clone(), "title.zh", "is empty");
     }

@@ -864,3 +864,14 @@ mod props {
         }
     }
 }
+
+#[test]
+fn a_template_must_say_what_kind_of_inspection_it_is() {
+    let src = template("", "").replace("kind = \"测试\"", "kind = \" \"");
+    only(
+        &src,
+        Location::Template,
+        "kind",
+        "name the kind of inspection",
+    );
+}
