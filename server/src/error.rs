@@ -23,6 +23,8 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error("the template library cannot be built")]
     Library(#[from] LibraryError),
+    #[error("the response cannot be serialised")]
+    Serialize(#[from] serde_json::Error),
 }
 
 /// The JSON body of every API error.
@@ -39,7 +41,9 @@ impl AppError {
             AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Store(_) | AppError::Library(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Store(_) | AppError::Library(_) | AppError::Serialize(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 
@@ -50,7 +54,7 @@ impl AppError {
             AppError::MethodNotAllowed { .. } => "method_not_allowed",
             AppError::PayloadTooLarge { .. } => "payload_too_large",
             AppError::DatabaseUnavailable(_) => "database_unavailable",
-            AppError::Store(_) | AppError::Library(_) => "internal",
+            AppError::Store(_) | AppError::Library(_) | AppError::Serialize(_) => "internal",
         }
     }
 
@@ -67,7 +71,7 @@ impl AppError {
             AppError::DatabaseUnavailable(_) => {
                 "The database is not reachable; try again shortly".to_owned()
             }
-            AppError::Store(_) | AppError::Library(_) => {
+            AppError::Store(_) | AppError::Library(_) | AppError::Serialize(_) => {
                 "The server could not complete the request; the error has been logged".to_owned()
             }
         }

@@ -4,7 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::db::Store;
+use std::sync::Mutex;
+
+use axum::body::Bytes;
+
+use crate::db::{LibraryStamp, Store};
 
 /// Request bodies larger than this are refused with 413 unless configured otherwise.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
@@ -15,6 +19,9 @@ pub struct AppState {
     /// The Trunk-built app (`index.html`, hashed wasm/js/css, service worker).
     pub dist: Arc<Path>,
     pub body_limit: usize,
+    /// `GET /api/templates` as last served, with the store's stamp when it was built. Rebuilt
+    /// only when the stamp changes (something was published), not on every phone's request.
+    pub library_json: Arc<Mutex<Option<(LibraryStamp, Bytes)>>>,
 }
 
 impl AppState {
@@ -23,6 +30,7 @@ impl AppState {
             store,
             dist: Arc::from(dist.into()),
             body_limit: DEFAULT_BODY_LIMIT,
+            library_json: Arc::default(),
         }
     }
 

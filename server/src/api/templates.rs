@@ -5,8 +5,10 @@
 //! templates come first in the order they ship, then the office's own in the order it first
 //! published them. Each template has the domain's serde shape, as the app stores it in IndexedDB.
 
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::Json;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use dudao_domain::Template;
 use serde::Serialize;
 
@@ -19,11 +21,30 @@ pub struct TemplateLibrary {
     pub templates: Vec<Template>,
 }
 
-pub async fn list_templates(
-    State(state): State<AppState>,
-) -> Result<Json<TemplateLibrary>, AppError> {
-    let library = Library::load(state.store.as_ref()).await?;
-    Ok(Json(TemplateLibrary {
-        templates: library.templates().cloned().collect(),
-    }))
+pub async fn list_templates(State(state): State<AppState>) -> Result<Response, AppError> {
+    let stamp = state.store.library_stamp().await?;
+    let cached = state
+        .library_json
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .as_ref()
+        .filter(|(s, _)| *s == stamp)
+        .map(|(_, body)| body.clone());
+    let body = match cached {
+        Some(body) => body,
+        None => {
+            // Built (and its warnings logged) once per change of the library, not per request.
+            let library = Library::load(state.store.as_ref()).await?;
+            let json = serde_json::to_vec(&TemplateLibrary {
+                templates: library.templates().cloned().collect(),
+            })?;
+            let body = Bytes::from(json);
+            *state
+                .library_json
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some((stamp, body.clone()));
+            body
+        }
+    };
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }

@@ -52,6 +52,10 @@ pub trait Store: Send + Sync + 'static {
     /// district (by code point, as for schools).
     fn latest_local_thresholds(&self) -> StoreFuture<'_, Vec<ThresholdsFile>>;
 
+    /// Changes whenever a template is published or a thresholds file stored (both tables are
+    /// insert-only), so the library built from them can be kept until it does.
+    fn library_stamp(&self) -> StoreFuture<'_, LibraryStamp>;
+
     /// Waits for open connections to finish and closes them; later calls fail.
     fn close(&self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
 }
@@ -78,6 +82,15 @@ pub struct ThresholdsFile {
     pub source: String,
     /// Unix milliseconds.
     pub created_at: i64,
+}
+
+/// Row counts and newest timestamps of the published templates and thresholds files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LibraryStamp {
+    pub templates: i64,
+    pub templates_at: i64,
+    pub thresholds: i64,
+    pub thresholds_at: i64,
 }
 
 /// Why the store could not do what was asked. Details are for the log, never for API clients.

@@ -14,7 +14,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use super::{PublishedTemplate, Store, StoreError, StoreFuture, ThresholdsFile};
+use super::{LibraryStamp, PublishedTemplate, Store, StoreError, StoreFuture, ThresholdsFile};
 
 static MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");
 
@@ -321,6 +321,26 @@ impl Store for SqliteStore {
                 latest: latest
                     .and_then(|e| u32::try_from(e).ok())
                     .unwrap_or(file.edition),
+            })
+        })
+    }
+
+    fn library_stamp(&self) -> StoreFuture<'_, LibraryStamp> {
+        Box::pin(async move {
+            let (templates, templates_at, thresholds, thresholds_at): (i64, i64, i64, i64) =
+                sqlx::query_as(
+                    "SELECT (SELECT COUNT(*) FROM published_templates), \
+                     (SELECT COALESCE(MAX(published_at), 0) FROM published_templates), \
+                     (SELECT COUNT(*) FROM local_thresholds), \
+                     (SELECT COALESCE(MAX(created_at), 0) FROM local_thresholds)",
+                )
+                .fetch_one(&self.pool)
+                .await?;
+            Ok(LibraryStamp {
+                templates,
+                templates_at,
+                thresholds,
+                thresholds_at,
             })
         })
     }

@@ -566,6 +566,32 @@ async fn the_api_serves_the_newest_version_and_the_offices_own_templates() {
     assert_eq!(daily_activity_min(wuxiang_served), Some(120.0));
 }
 
+#[tokio::test]
+async fn the_served_library_is_kept_until_the_office_publishes_again() {
+    let t = test_app().await;
+    let first = get(&t.router, "/api/templates").await;
+    let again = get(&t.router, "/api/templates").await;
+    assert_eq!(first.body, again.body);
+    assert_eq!(
+        t.state
+            .library_json
+            .lock()
+            .unwrap()
+            .as_ref()
+            .map(|(_, b)| b.len()),
+        Some(first.body.len()),
+        "the reply is kept"
+    );
+
+    // Published by the CLI into the same database while the server runs.
+    library::publish(t.state.store.as_ref(), "qinghe.toml", own_template())
+        .await
+        .expect("own");
+    let after = get(&t.router, "/api/templates").await;
+    let TemplateLibrary { templates } = serde_json::from_slice(&after.body).expect("library");
+    assert_eq!(served(&templates, "qinghe_zhuanxiang"), &own_template());
+}
+
 // --- demo seeding ---------------------------------------------------------------------------
 
 #[tokio::test]
