@@ -108,7 +108,7 @@ impl Report {
 }
 
 /// Item codes are written inside show-if conditions and Excel cells, so they stay plain.
-fn valid_code(code: &str) -> bool {
+pub fn valid_code(code: &str) -> bool {
     let mut chars = code.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))

@@ -545,13 +545,6 @@ pub fn format_options(options: &[ChoiceOption]) -> String {
         .join("\n")
 }
 
-/// Option and item codes are typed into conditions, so they stay plain.
-pub fn valid_code(code: &str) -> bool {
-    let mut chars = code.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
-
 fn strip_marker(s: &str) -> Option<&str> {
     NONCOMPLIANT_MARKERS
         .iter()
@@ -574,7 +567,7 @@ pub fn option(line: &str) -> Result<ChoiceOption, String> {
     };
     let (code, label) = l.split_once(['：', ':']).ok_or_else(bad)?;
     let code = code.trim();
-    if !valid_code(code) {
+    if !crate::validate::valid_code(code) {
         return Err(format!(
             "{} (the code before ： takes letters, digits, - _ . only)",
             bad()
