@@ -18,15 +18,13 @@ impl Session {
         };
         let mut templates = Vec::new();
         for r in &visit.templates {
+            // Pinned when the visit started; a built-in one can be rebuilt, matched by its whole
+            // key so a visit pinned to a local edition never falls back to national numbers.
             let t = match repo::load_template(&r.key()).await? {
                 Some(t) => t,
                 None => crate::templates::builtin()
                     .ok()
-                    .and_then(|b| {
-                        b.iter()
-                            .find(|t| t.id == r.id && t.version == r.version)
-                            .cloned()
-                    })
+                    .and_then(|b| b.iter().find(|t| t.key() == r.key()).cloned())
                     .ok_or_else(|| {
                         StorageError::Data(format!("template {} is missing", r.key()))
                     })?,

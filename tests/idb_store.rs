@@ -221,3 +221,51 @@ basis = { document = "清河县教育局关于保障中小学生每天综合体�
         Some(local)
     );
 }
+
+/// A visit whose pinned copy is missing falls back to the built-in template only when the
+/// built-in one is exactly what it pinned: never to national numbers for a local edition.
+#[wasm_bindgen_test]
+async fn a_visit_never_reopens_on_another_edition_than_it_pinned() {
+    let national = template();
+    let local = dudao_domain::local::LocalThresholds::from_toml(
+        r#"
+template = "wuxiang"
+version = 1
+district = "柳林乡"
+edition = 9
+[[changes]]
+rule = "daily_activity_minutes"
+band = "中小学"
+min = 90
+basis = { document = "柳林乡中心学校体育活动安排", year = 2025 }
+"#,
+    )
+    .unwrap()
+    .apply(&national)
+    .unwrap();
+    let s = school();
+
+    // Pinned to the national template, never stored: rebuilt from the built-in one.
+    let v = Visit::new(
+        "fallback-national".into(),
+        &s,
+        "王建华".into(),
+        &[&national],
+        1,
+    );
+    repo::save_visit(&v, Vec::new()).await.unwrap();
+    let session = dudao::session::Session::load(v.id.clone())
+        .await
+        .expect("reopens")
+        .expect("exists");
+    assert_eq!(session.templates[0].key(), national.key());
+
+    // Pinned to a local edition whose copy is gone: an error, not the national numbers.
+    let v = Visit::new("fallback-local".into(), &s, "王建华".into(), &[&local], 1);
+    repo::save_visit(&v, Vec::new()).await.unwrap();
+    match dudao::session::Session::load(v.id.clone()).await {
+        Err(StorageError::Data(msg)) => assert!(msg.contains("柳林乡.9"), "{msg}"),
+        Err(e) => panic!("unexpected error {e:?}"),
+        Ok(s) => panic!("reopened on {:?}", s.map(|s| s.templates[0].key())),
+    }
+}
