@@ -12,7 +12,7 @@ pub struct AppState {
     /// True once the stored list has been read (it may be empty).
     pub schools_loaded: RwSignal<bool>,
     /// The checklist templates to offer: the office's library when it was ever downloaded,
-    /// otherwise the built-in one.
+    /// otherwise the built-in one. Empty for the moment it takes to read the stored one.
     pub library: RwSignal<Vec<Template>>,
     pub online: RwSignal<bool>,
     /// Changes in the outbox, not yet pushed to the office.
@@ -36,11 +36,7 @@ impl AppState {
         let s = AppState {
             schools: RwSignal::new(Vec::new()),
             schools_loaded: RwSignal::new(false),
-            library: RwSignal::new(
-                crate::templates::builtin()
-                    .map(<[Template]>::to_vec)
-                    .unwrap_or_default(),
-            ),
+            library: RwSignal::new(Vec::new()),
             online: RwSignal::new(navigator_online()),
             pending: RwSignal::new(0),
             message: RwSignal::new(None),
@@ -88,8 +84,12 @@ impl AppState {
         spawn_local(async move {
             match repo::load_library().await {
                 Ok(Some(lib)) if !lib.is_empty() => self.library.set(lib),
-                Ok(_) => {}
-                Err(e) => leptos::logging::error!("reading the stored library failed: {e}"),
+                // Parse the built-in templates only when no library was ever downloaded.
+                Ok(_) => self.library.set(crate::templates::builtin_vec()),
+                Err(e) => {
+                    leptos::logging::error!("reading the stored library failed: {e}");
+                    self.library.set(crate::templates::builtin_vec());
+                }
             }
             self.fetch_library().await;
         });

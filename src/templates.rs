@@ -14,3 +14,9 @@ pub fn builtin() -> Result<&'static [Template], &'static str> {
         .as_deref()
         .map_err(String::as_str)
 }
+
+/// The built-in templates as an owned list, empty if they are broken (reported where a visit
+/// needs them).
+pub fn builtin_vec() -> Vec<Template> {
+    builtin().map(<[Template]>::to_vec).unwrap_or_default()
+}

@@ -82,12 +82,23 @@ impl Env for AnswerEnv<'_> {
 
 /// The verdict of an entry's given answer at the school.
 fn verdict_of(e: &Entry<'_>, answers: &Answers, school: &School) -> Option<Verdict> {
+    item_verdict(e.template, e.item, answers, school)
+}
+
+/// The verdict of one item's current answer, without building a whole checklist: what an item
+/// card shows as the value is typed.
+pub fn item_verdict(
+    template: &Template,
+    item: &Item,
+    answers: &Answers,
+    school: &School,
+) -> Option<Verdict> {
     let value = answers
-        .get(&e.item.code)?
+        .get(&item.code)?
         .value
         .as_ref()
         .filter(|v| v.is_given())?;
-    Verdict::for_item(e.template, e.item, value, school)
+    Verdict::for_item(template, item, value, school)
 }
 
 impl<'a> Checklist<'a> {

@@ -124,20 +124,32 @@ fn StartPanel(school: School, visits: LocalResource<Vec<Visit>>) -> impl IntoVie
     let app = use_app();
     let navigate = use_navigate();
     // Offer last visit's choice again; the first time, the first template (the monthly round).
-    let initial = {
-        let lib = app.library.get_untracked();
-        let ids: Vec<String> = prefs::last_templates()
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|id| lib.iter().any(|t| &t.id == id))
-            .collect();
-        if ids.is_empty() {
-            lib.first().map(|t| vec![t.id.clone()]).unwrap_or_default()
-        } else {
-            ids
+    // Until the supervisor ticks something, the default follows the library as it arrives.
+    let chosen = RwSignal::new(None::<Vec<String>>);
+    let ticked = Signal::derive(move || {
+        chosen.get().unwrap_or_else(|| {
+            app.library.with(|lib| {
+                let ids: Vec<String> = prefs::last_templates()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|id| lib.iter().any(|t| &t.id == id))
+                    .collect();
+                if ids.is_empty() {
+                    lib.first().map(|t| vec![t.id.clone()]).unwrap_or_default()
+                } else {
+                    ids
+                }
+            })
+        })
+    });
+    let toggle = Callback::new(move |(id, on): (String, bool)| {
+        let mut ids = ticked.get_untracked();
+        ids.retain(|k| k != &id);
+        if on {
+            ids.push(id);
         }
-    };
-    let chosen = RwSignal::new(initial);
+        chosen.set(Some(ids));
+    });
     let name = RwSignal::new(prefs::supervisor());
     let sid = school.id.clone();
     let draft = move || {
@@ -155,7 +167,7 @@ fn StartPanel(school: School, visits: LocalResource<Vec<Visit>>) -> impl IntoVie
                 .library
                 .get_untracked()
                 .into_iter()
-                .filter(|tpl| chosen.with(|c| c.contains(&tpl.id)))
+                .filter(|tpl| ticked.with(|c| c.contains(&tpl.id)))
                 .collect();
             if picked.is_empty() {
                 app.say(t.need_template);
@@ -167,7 +179,7 @@ fn StartPanel(school: School, visits: LocalResource<Vec<Visit>>) -> impl IntoVie
                 return;
             }
             prefs::set_supervisor(&who);
-            prefs::set_last_templates(&chosen.get_untracked());
+            prefs::set_last_templates(&ticked.get_untracked());
             let refs: Vec<&Template> = picked.iter().collect();
             let visit = Visit::new(
                 uuid::Uuid::now_v7().to_string(),
@@ -214,7 +226,7 @@ fn StartPanel(school: School, visits: LocalResource<Vec<Visit>>) -> impl IntoVie
             <fieldset>
                 <legend>{move || i18n.t().choose_templates}</legend>
                 <For each=move || app.library.get() key=Template::key let:tpl>
-                    <TemplateOption tpl school=school.clone() chosen/>
+                    <TemplateOption tpl school=school.clone() ticked toggle/>
                 </For>
             </fieldset>
             <label class="field">
@@ -233,7 +245,12 @@ fn StartPanel(school: School, visits: LocalResource<Vec<Visit>>) -> impl IntoVie
 /// One template to tick: its title, how many of its items apply here, and whether the district
 /// adjusted its thresholds.
 #[component]
-fn TemplateOption(tpl: Template, school: School, chosen: RwSignal<Vec<String>>) -> impl IntoView {
+fn TemplateOption(
+    tpl: Template,
+    school: School,
+    ticked: Signal<Vec<String>>,
+    toggle: Callback<(String, bool)>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let id = tpl.id.clone();
     let id2 = id.clone();
@@ -245,10 +262,10 @@ fn TemplateOption(tpl: Template, school: School, chosen: RwSignal<Vec<String>>) 
     view! {
         <label class="check template-option" data-testid="template-option" data-template=tpl.id.clone()>
             <input type="checkbox"
-                prop:checked=move || chosen.with(|c| c.contains(&id))
+                prop:checked=move || ticked.with(|c| c.contains(&id))
                 on:change=move |ev| {
                     let on = event_target_checked(&ev);
-                    chosen.update(|c| { c.retain(|k| k != &id2); if on { c.push(id2.clone()); } });
+                    toggle.run((id2.clone(), on));
                 }/>
             <span class="option-text">
                 <span>{move || title.get(i18n.en()).to_owned()}</span>

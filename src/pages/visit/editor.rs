@@ -99,9 +99,13 @@ pub fn VisitEditor(session: Session) -> impl IntoView {
         })
     };
 
-    let ts = templates.clone();
-    let progress =
-        Memo::new(move |_| visit.with(|v| with_checklist(&ts, v, |cl| cl.progress(&v.answers))));
+    // Derived from the sections, which already hold every visible item and its answered count.
+    let progress = Memo::new(move |_| {
+        sections.with(|secs| dudao_domain::Progress {
+            answered: secs.iter().map(|s| s.answered).sum(),
+            total: secs.iter().map(|s| s.items.len()).sum(),
+        })
+    });
 
     let go_to_item = move |code: String| {
         if let Some(s) =

@@ -4,8 +4,9 @@
 use super::answer_input::AnswerInput;
 use super::Edit;
 use crate::i18n::use_i18n;
+use dudao_domain::checklist::item_verdict;
 use dudao_domain::rule::Outcome;
-use dudao_domain::{Checklist, Item, Template, Text, Visit};
+use dudao_domain::{Item, Template, Text, Visit};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -38,13 +39,10 @@ pub fn ItemCard(
             )
         });
 
-    let ts = templates.clone();
-    let c = code.clone();
+    let (ts, c) = (templates.clone(), code.clone());
     let verdict = Memo::new(move |_| {
-        visit.with(|v| {
-            let refs: Vec<&Template> = ts.iter().collect();
-            Checklist::new(&refs, &v.school).verdict(&c, &v.answers)
-        })
+        let (t, i) = find(&ts, &c)?;
+        visit.with(|v| item_verdict(t, i, &v.answers, &v.school))
     });
     let c = code.clone();
     let note = Memo::new(move |_| {
@@ -119,7 +117,7 @@ pub fn ItemCard(
                 <ul>{citations.into_iter().map(|(local, c)| view! {
                     <li>
                         {local.then(|| view! { <span class="badge local">{move || i18n.t().local_basis}</span>" " })}
-                        {c.trim_start_matches("〔地方〕").to_owned()}
+                        {c}
                     </li>
                 }).collect_view()}</ul>
             </details>
