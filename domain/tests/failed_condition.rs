@@ -3,12 +3,13 @@
 
 mod common;
 
+use common::template::{builtin_template, library, shows};
 use common::{answers, school, Facts};
 use dudao_domain::condition::{Condition, Env, Literal, Op, Subject};
 use dudao_domain::local::LocalThresholds;
 use dudao_domain::validate::Location;
 use dudao_domain::{
-    builtin, AnswerValue, Checklist, Compliance, Outcome, School, Stage, Template, TimeOfDay,
+    AnswerValue, Checklist, Compliance, Outcome, School, Stage, Template, TimeOfDay,
 };
 use std::collections::HashMap;
 
@@ -18,22 +19,6 @@ fn parse(src: &str) -> Condition {
 
 fn failed(code: &str) -> Condition {
     Condition::Failed(code.into())
-}
-
-fn builtin_template(id: &str) -> Template {
-    builtin::templates()
-        .unwrap()
-        .into_iter()
-        .find(|t| t.id == id)
-        .unwrap_or_else(|| panic!("no built-in template {id}"))
-}
-
-fn shows(t: &Template, s: &School, code: &str, given: &[(&str, AnswerValue)]) -> bool {
-    let checklist = Checklist::new(&[t], s);
-    checklist
-        .visible(&answers(given))
-        .iter()
-        .any(|e| e.item.code == code)
 }
 
 // ---- The language ----
@@ -489,7 +474,7 @@ fn no_built_in_show_if_repeats_a_rule_limit() {
         }
     }
     let mut bad = Vec::new();
-    for t in builtin::templates().unwrap() {
+    for t in library() {
         let ruled = |code: &str| t.item(code).is_some_and(|i| i.rule.is_some());
         for (_, item) in t.items() {
             let Some(src) = &item.show_if else { continue };

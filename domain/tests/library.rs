@@ -1,17 +1,15 @@
 //! The built-in library as a whole: every template validates, item codes are unique across all
 //! templates (answers are keyed by code, so two templates in one visit must never collide),
 //! every item and rule cites a basis, every text has its English, and any combination of
-//! templates makes one checklist in which each school sees only what concerns it.
+//! templates makes one checklist in which each school sees only what concerns it. What is
+//! particular to one template is in its own `*_rules.rs`.
 
 mod common;
 
 use common::school_with;
-use dudao_domain::{builtin, Checklist, Facility, Stage, Template};
+use common::template::library;
+use dudao_domain::{AnswerKind, Checklist, Facility, Stage, Template};
 use std::collections::HashMap;
-
-fn library() -> Vec<Template> {
-    builtin::templates().unwrap_or_else(|(name, e)| panic!("{name} is invalid:\n{e}"))
-}
 
 #[test]
 fn the_library_has_every_kind_of_inspection() {
@@ -73,10 +71,25 @@ fn every_item_and_rule_cites_a_basis_with_a_document_and_year() {
                     item.code,
                     b.year
                 );
+                // A title is written without 《》: the citation adds them.
+                assert!(
+                    !b.citation().contains("《《"),
+                    "{}: {}",
+                    item.code,
+                    b.citation()
+                );
             }
         }
         for r in &t.rules {
             assert!(!r.basis.is_empty(), "{}: rule {} has no basis", t.id, r.id);
+            for b in &r.basis {
+                assert!(
+                    !b.citation().contains("《《"),
+                    "rule {}: {}",
+                    r.id,
+                    b.citation()
+                );
+            }
         }
     }
 }
@@ -92,6 +105,20 @@ fn every_text_has_english_and_every_item_has_help() {
             assert!(!item.prompt.en.is_empty(), "{} prompt.en", item.code);
             assert!(!item.help.zh.is_empty(), "{} help.zh", item.code);
             assert!(!item.help.en.is_empty(), "{} help.en", item.code);
+            if let Some(unit) = item.answer.unit() {
+                assert!(!unit.en.is_empty(), "{} unit.en", item.code);
+            }
+        }
+        for r in &t.rules {
+            assert!(
+                !r.measure.en.is_empty(),
+                "{}: rule {} measure.en",
+                t.id,
+                r.id
+            );
+            for b in &r.bands {
+                assert!(!b.label.en.is_empty(), "{}: rule {} label.en", t.id, r.id);
+            }
         }
     }
 }
@@ -99,6 +126,17 @@ fn every_text_has_english_and_every_item_has_help() {
 #[test]
 fn every_rule_is_used_and_every_measured_item_has_a_rule() {
     for t in library() {
+        for (_, item) in t.items() {
+            let measured = matches!(
+                item.answer,
+                AnswerKind::Time | AnswerKind::Number { .. } | AnswerKind::Count { .. }
+            );
+            assert!(
+                !measured || item.rule.is_some(),
+                "{} measures something but has no rule",
+                item.code
+            );
+        }
         for r in &t.rules {
             assert!(
                 t.items()

@@ -5,17 +5,12 @@
 mod common;
 
 use common::school;
+use common::template::builtin_template;
 use dudao_domain::local::{Limits, LocalThresholds};
-use dudao_domain::{
-    builtin, AnswerValue, Checklist, Outcome, Stage, Template, TimeOfDay, Verdict, Visit,
-};
+use dudao_domain::{AnswerValue, Checklist, Outcome, Stage, Template, TimeOfDay, Verdict, Visit};
 
 fn wuxiang() -> Template {
-    builtin::templates()
-        .unwrap()
-        .into_iter()
-        .find(|t| t.id == "wuxiang")
-        .unwrap()
+    builtin_template("wuxiang")
 }
 
 const QINGHE: &str = r#"

@@ -1,9 +1,12 @@
-//! Builders shared by the domain test files: schools, an answer environment, answer maps.
+//! Builders shared by the domain test files: schools, an answer environment, answers.
+//! `template` holds what the tests of the built-in templates (`*_rules.rs`) share.
 #![allow(dead_code)]
+
+pub mod template;
 
 use dudao_domain::condition::Env;
 use dudao_domain::visit::Answer;
-use dudao_domain::{AnswerValue, GradeRange, School, Stage};
+use dudao_domain::{AnswerValue, Compliance, GradeRange, School, Stage, TimeOfDay};
 use std::collections::{BTreeMap, HashMap};
 
 /// A school of the given stage with the stage's usual grades.
@@ -30,6 +33,30 @@ pub fn school_with(stage: Stage, grades: [u8; 2], boarding: bool, enrolment: u32
         enrolment,
         ..school(stage)
     }
+}
+
+/// A boarding school of the given stage with the stage's usual grades.
+pub fn boarding(stage: Stage) -> School {
+    School {
+        boarding: true,
+        ..school(stage)
+    }
+}
+
+/// Every stage, as a day school and as a boarding school.
+pub fn all_schools() -> Vec<School> {
+    Stage::ALL
+        .into_iter()
+        .flat_map(|s| [school(s), boarding(s)])
+        .collect()
+}
+
+/// Every stage but the kindergarten, day and boarding.
+pub fn school_stages() -> Vec<School> {
+    all_schools()
+        .into_iter()
+        .filter(|s| s.stage != Stage::Kindergarten)
+        .collect()
 }
 
 /// Answers keyed by item code, as a condition sees them.
@@ -62,20 +89,48 @@ impl Env for Facts {
     }
 }
 
+/// An answer holding just a value.
+pub fn answer(v: AnswerValue) -> Answer {
+    Answer {
+        value: Some(v),
+        ..Answer::default()
+    }
+}
+
 /// Builds a checklist answer map from (code, value) pairs.
 pub fn answers(pairs: &[(&str, AnswerValue)]) -> BTreeMap<String, Answer> {
     pairs
         .iter()
-        .map(|(c, v)| {
-            (
-                c.to_string(),
-                Answer {
-                    value: Some(v.clone()),
-                    ..Answer::default()
-                },
-            )
-        })
+        .map(|(c, v)| (c.to_string(), answer(v.clone())))
         .collect()
+}
+
+pub fn time(h: u8, m: u8) -> AnswerValue {
+    AnswerValue::Time(TimeOfDay::new(h, m).unwrap())
+}
+
+pub fn num(n: f64) -> AnswerValue {
+    AnswerValue::Number(n)
+}
+
+pub fn count(n: u32) -> AnswerValue {
+    AnswerValue::Count(n)
+}
+
+pub fn yes() -> AnswerValue {
+    AnswerValue::YesNo(true)
+}
+
+pub fn no() -> AnswerValue {
+    AnswerValue::YesNo(false)
+}
+
+pub fn comp(c: Compliance) -> AnswerValue {
+    AnswerValue::Compliance(c)
+}
+
+pub fn chosen(codes: &[&str]) -> AnswerValue {
+    AnswerValue::Choice(codes.iter().map(|c| (*c).to_owned()).collect())
 }
 
 /// A small template touching every visibility rule and answer kind, for checklist and visit
