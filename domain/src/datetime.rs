@@ -64,6 +64,104 @@ pub fn format_time(unix_ms: i64, offset_minutes: i32) -> String {
     format!("{:02}:{:02}", c.hour, c.minute)
 }
 
+/// A calendar date without a time: a deadline (整改期限), a visit day. Written `2026-12-31` in
+/// data and 2026年12月31日 in documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+impl Date {
+    /// A valid date, or `None` for 2026-02-30 and the like.
+    pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
+        ((1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month))
+            .then_some(Date { year, month, day })
+    }
+
+    /// The date in China on which this instant falls.
+    pub fn of_ms(unix_ms: i64) -> Date {
+        let c = civil(unix_ms, CHINA_OFFSET_MINUTES);
+        Date {
+            year: c.year,
+            month: c.month,
+            day: c.day,
+        }
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's days-from-civil).
+    pub fn days(self) -> i64 {
+        let y = self.year as i64 - if self.month <= 2 { 1 } else { 0 };
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let m = self.month as i64;
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + self.day as i64 - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    pub fn add_days(self, n: i64) -> Date {
+        let c = civil((self.days() + n) * 86_400_000, 0);
+        Date {
+            year: c.year,
+            month: c.month,
+            day: c.day,
+        }
+    }
+
+    /// Parses `2026-12-31` (what an `<input type=date>` gives).
+    pub fn parse(s: &str) -> Option<Date> {
+        let mut parts = s.trim().splitn(3, '-');
+        let y = parts.next()?.parse().ok()?;
+        let m = parts.next()?.parse().ok()?;
+        let d = parts.next()?.parse().ok()?;
+        Date::new(y, m, d)
+    }
+
+    /// `2026-12-31`.
+    pub fn iso(self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
+    /// 2026年12月31日.
+    pub fn zh(self) -> String {
+        format!("{}年{}月{}日", self.year, self.month, self.day)
+    }
+
+    /// 2026年12月31日 (zh) or 2026-12-31 (en).
+    pub fn display(self, english: bool) -> String {
+        if english {
+            self.iso()
+        } else {
+            self.zh()
+        }
+    }
+}
+
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.iso())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let s = String::deserialize(d)?;
+        Date::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("not a date (YYYY-MM-DD): {s}")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,5 +201,31 @@ mod tests {
                 minute: 0
             }
         );
+    }
+    #[test]
+    fn dates_count_days_across_months_years_and_leap_days() {
+        let d = Date::new(2026, 12, 1).unwrap();
+        assert_eq!(d.add_days(30), Date::new(2026, 12, 31).unwrap());
+        assert_eq!(d.add_days(31), Date::new(2027, 1, 1).unwrap());
+        assert_eq!(
+            Date::new(2024, 2, 28).unwrap().add_days(1).zh(),
+            "2024年2月29日"
+        );
+        assert_eq!(Date::new(1970, 1, 1).unwrap().days(), 0);
+        assert_eq!(
+            Date::of_ms(1_795_327_500_000),
+            Date::new(2026, 11, 22).unwrap()
+        );
+    }
+
+    #[test]
+    fn dates_parse_only_real_days() {
+        assert_eq!(Date::parse("2026-12-31"), Date::new(2026, 12, 31));
+        assert_eq!(Date::parse("2026-02-29"), None);
+        assert_eq!(Date::parse("2026-13-01"), None);
+        assert_eq!(Date::parse("明天"), None);
+        let json = serde_json::to_string(&Date::new(2027, 1, 5).unwrap()).unwrap();
+        assert_eq!(json, "\"2027-01-05\"");
+        assert!(serde_json::from_str::<Date>("\"2027-1-32\"").is_err());
     }
 }

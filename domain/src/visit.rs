@@ -2,6 +2,10 @@
 
 use crate::answer::AnswerValue;
 use crate::checklist::{Checklist, Missing};
+use crate::datetime::Date;
+use crate::finding::Finding;
+use crate::location::Location;
+pub use crate::review::{Amendment, Signature};
 use crate::school::School;
 use crate::template::Template;
 use serde::{Deserialize, Serialize};
@@ -84,6 +88,25 @@ pub struct Visit {
     /// The item the supervisor was last on, to resume there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<String>,
+    /// Where the visit took place, or why that is not known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// The findings as the supervisor settled them, drafted from the 不符合 answers on finishing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
+    /// Items whose proposed finding the supervisor dropped: not proposed again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dropped: Vec<String>,
+    /// The school representative's signature; once given, the visit is read-only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Signature>,
+    /// 督导意见书 number (文号), given at signing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opinion_no: Option<String>,
+    /// Changes made after signing, each with its reason: a signed record is never edited
+    /// silently.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amendments: Vec<Amendment>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -116,6 +139,12 @@ impl Visit {
             finished_at: None,
             answers: BTreeMap::new(),
             position: None,
+            location: None,
+            findings: Vec::new(),
+            dropped: Vec::new(),
+            signature: None,
+            opinion_no: None,
+            amendments: Vec::new(),
         }
     }
 
@@ -170,6 +199,74 @@ impl Visit {
         Ok(())
     }
 
+    /// Attaches a stored photo to an item as evidence.
+    pub fn attach_photo(
+        &mut self,
+        checklist: &Checklist,
+        code: &str,
+        photo_id: String,
+        now: i64,
+    ) -> Result<(), VisitError> {
+        self.editable()?;
+        checklist
+            .item(code)
+            .ok_or_else(|| VisitError::UnknownItem(code.into()))?;
+        let a = self.answers.entry(code.to_owned()).or_default();
+        if !a.photos.contains(&photo_id) {
+            a.photos.push(photo_id);
+        }
+        a.updated_at = now;
+        self.position = Some(code.to_owned());
+        self.updated_at = now;
+        Ok(())
+    }
+
+    /// Takes a photo off an item; `false` when it was not there.
+    pub fn detach_photo(
+        &mut self,
+        code: &str,
+        photo_id: &str,
+        now: i64,
+    ) -> Result<bool, VisitError> {
+        self.editable()?;
+        let Some(a) = self.answers.get_mut(code) else {
+            return Ok(false);
+        };
+        let before = a.photos.len();
+        a.photos.retain(|p| p != photo_id);
+        if a.photos.len() == before {
+            return Ok(false);
+        }
+        a.updated_at = now;
+        self.updated_at = now;
+        Ok(true)
+    }
+
+    /// Records where the visit is (or why that is unknown). Allowed until signing: the fix
+    /// often arrives after the first answers.
+    pub fn set_location(&mut self, location: Location, now: i64) -> Result<(), VisitError> {
+        if matches!(self.state, VisitState::Signed | VisitState::Synced) {
+            return Err(VisitError::ReadOnly(self.state));
+        }
+        self.location = Some(location);
+        self.updated_at = now;
+        Ok(())
+    }
+
+    /// The day of the visit in China.
+    pub fn day(&self) -> Date {
+        Date::of_ms(self.started_at)
+    }
+
+    /// Findings still to be put right. Until the office's workflow (整改 → 销号) arrives with
+    /// sync, every finding of a finished or signed visit is open.
+    pub fn open_findings(&self) -> usize {
+        match self.state {
+            VisitState::Draft => 0,
+            _ => self.findings.len(),
+        }
+    }
+
     /// Finishes the visit if nothing required is missing; otherwise says what is.
     pub fn finish(&mut self, checklist: &Checklist, now: i64) -> Result<(), FinishError> {
         self.editable().map_err(FinishError::Visit)?;
@@ -180,6 +277,7 @@ impl Visit {
         self.state = VisitState::Finished;
         self.finished_at = Some(now);
         self.updated_at = now;
+        self.draft_findings(checklist);
         Ok(())
     }
 }
