@@ -108,7 +108,7 @@ fn assert_edge(
 fn template_validates_with_its_identity() {
     let t = anquan();
     assert_eq!(t.id, "anquan");
-    assert_eq!(t.version, 1);
+    assert_eq!(t.version, 2);
     assert_eq!(t.kind, "校园安全");
     assert!(t.title.zh.contains("校园安全隐患排查"), "{}", t.title.zh);
     assert!(!t.description.zh.is_empty() && !t.description.en.is_empty());
@@ -238,9 +238,17 @@ fn unverified_thresholds_say_so_in_their_help() {
 }
 
 #[test]
-fn no_item_requires_a_photo_yet() {
+fn only_visible_hazards_require_a_photo_and_only_when_non_compliant() {
+    let with_photo = item_codes(&anquan(), |i| i.evidence != EvidenceRule::None);
+    assert_eq!(
+        with_photo,
+        [
+            "AQ-MW-01", "AQ-JF-05", "AQ-XF-02", "AQ-XF-03", "AQ-XF-04", "AQ-XF-09", "AQ-SP-07",
+            "AQ-FN-03", "AQ-ZB-06"
+        ]
+    );
     for (_, item) in anquan().items() {
-        assert_eq!(item.evidence, EvidenceRule::None, "{}", item.code);
+        assert_ne!(item.evidence, EvidenceRule::PhotoAlways, "{}", item.code);
     }
 }
 
@@ -1012,4 +1020,26 @@ fn too_few_guards_at_a_large_school_becomes_a_finding_with_its_requirement() {
         "专职保安员人数：实测 4 人，不符合“在校生1000人以上 ≥ 5 人（超出1000人后每500人增加1人，本校2136人）”的要求。"
     );
     assert_eq!(findings[1].severity, Severity::Major);
+}
+
+// ---- evidence ----
+
+#[test]
+fn a_visible_hazard_judged_non_compliant_needs_a_photo_before_finishing() {
+    use dudao_domain::checklist::MissingReason;
+    let t = anquan();
+    let s = having_all(school(Stage::Primary));
+    let mut given = fill_compliant(&t, &s, &[]);
+    // Exits blocked (AQ-XF-03 asks "是否存在…堵塞", compliant answer is 否).
+    given.insert("AQ-XF-03".into(), answer(yes()));
+    let cl = Checklist::new(&[&t], &s);
+    let missing = cl.missing(&given);
+    assert!(
+        missing
+            .iter()
+            .any(|m| m.item_code == "AQ-XF-03" && m.reason == MissingReason::Photo),
+        "{missing:?}"
+    );
+    given.get_mut("AQ-XF-03").unwrap().photos.push("p1".into());
+    assert!(Checklist::new(&[&t], &s).missing(&given).is_empty());
 }
