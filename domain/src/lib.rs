@@ -12,6 +12,7 @@ pub mod datetime;
 pub mod finding;
 pub mod local;
 pub mod location;
+pub mod opinion;
 pub mod photo;
 pub mod review;
 pub mod rule;
