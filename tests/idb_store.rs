@@ -22,6 +22,7 @@ fn school() -> School {
         boarding: false,
         address: String::new(),
         contact: String::new(),
+        supervisor: String::new(),
         facilities: Default::default(),
     }
 }

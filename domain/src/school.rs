@@ -142,6 +142,10 @@ pub struct School {
     /// 联系人及电话.
     #[serde(default)]
     pub contact: String,
+    /// 责任督学: the supervisor named on the 挂牌督导 plaque at the school's gate, who visits it
+    /// regularly. Empty when the office has not assigned one.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub supervisor: String,
     /// What the office knows the school has or lacks (校车, 食堂 …). A facility not listed is
     /// unknown, and items about it still show: an item is only left out when the school is
     /// known to lack what it concerns.
@@ -210,5 +214,38 @@ impl From<[u8; 2]> for GradeRange {
 impl From<GradeRange> for [u8; 2] {
     fn from(g: GradeRange) -> Self {
         [g.from, g.to]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json(supervisor: &str) -> serde_json::Value {
+        serde_json::json!({
+            "id": "s1", "code": "QH0101", "name": "清河县实验小学", "district": "城关镇",
+            "stage": "小学", "grades": [1, 6], "enrolment": 2136, "boarding": false,
+            "supervisor": supervisor,
+        })
+    }
+
+    #[test]
+    fn the_responsible_supervisor_travels_with_the_school() {
+        let s: School = serde_json::from_value(json("韩立新")).unwrap();
+        assert_eq!(s.supervisor, "韩立新");
+        assert_eq!(serde_json::to_value(&s).unwrap()["supervisor"], "韩立新");
+    }
+
+    #[test]
+    fn a_school_stored_before_supervisors_were_assigned_still_reads() {
+        let mut old = json("");
+        old.as_object_mut().unwrap().remove("supervisor");
+        let s: School = serde_json::from_value(old).unwrap();
+        assert_eq!(s.supervisor, "");
+        // And none is written back, so an old phone and a new one store the same record.
+        assert!(serde_json::to_value(&s)
+            .unwrap()
+            .get("supervisor")
+            .is_none());
     }
 }

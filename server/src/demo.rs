@@ -32,6 +32,9 @@ struct Demo {
     boarding: bool,
     address: &'static str,
     contact: &'static str,
+    /// 责任督学 named on the school's 挂牌督导 plaque. Four supervisors share the county's ten
+    /// schools, two or three each, grouped by town as a county office would assign them.
+    supervisor: &'static str,
     /// What the office knows; a facility left out is unknown.
     facilities: &'static [(Facility, bool)],
 }
@@ -48,6 +51,7 @@ const SCHOOLS: [Demo; 10] = [
         boarding: false,
         address: "清河县城关镇解放路18号",
         contact: "王建国 副校长 0311-85210318",
+        supervisor: "韩立新",
         // A county-town primary: pupils eat lunch at school; parents bring them, no bus.
         facilities: &[(Canteen, true), (SchoolBus, false), (WaterNearby, false)],
     },
@@ -62,6 +66,7 @@ const SCHOOLS: [Demo; 10] = [
         boarding: false,
         address: "清河县城关镇育才街6号",
         contact: "李秀兰 教导主任 0311-85213062",
+        supervisor: "韩立新",
         // No canteen: pupils live close by and go home at noon.
         facilities: &[(Canteen, false), (SchoolBus, false)],
     },
@@ -76,6 +81,7 @@ const SCHOOLS: [Demo; 10] = [
         boarding: false,
         address: "清河县城关镇文昌路101号",
         contact: "张伟 德育主任 0311-85216101",
+        supervisor: "马淑芬",
         // 初三 chemistry: a store of lab chemicals.
         facilities: &[(Canteen, true), (SchoolBus, false), (LabChemicals, true)],
     },
@@ -90,6 +96,7 @@ const SCHOOLS: [Demo; 10] = [
         boarding: true,
         address: "清河县城关镇建设北路88号",
         contact: "刘志强 副校长 0311-85218808",
+        supervisor: "马淑芬",
         // Boarding senior high by the 清河: canteen, chemistry store, the river on the way home.
         facilities: &[
             (Canteen, true),
@@ -109,6 +116,7 @@ const SCHOOLS: [Demo; 10] = [
         boarding: false,
         address: "清河县城关镇幸福里3号",
         contact: "陈静 园长 0311-85212203",
+        supervisor: "韩立新",
         // The kindergarten kitchen counts as a canteen; whether water is near is not recorded.
         facilities: &[(Canteen, true), (SchoolBus, false), (LabChemicals, false)],
     },
@@ -123,6 +131,7 @@ const SCHOOLS: [Demo; 10] = [
         boarding: false,
         address: "清河县桃园镇桃园大街27号",
         contact: "赵国栋 校长 0311-85330127",
+        supervisor: "杨振华",
         // A town central school: a nutrition-meal canteen and buses for the outlying villages;
         // fish ponds along the village roads.
         facilities: &[
@@ -144,6 +153,7 @@ const SCHOOLS: [Demo; 10] = [
         boarding: false,
         address: "清河县桃园镇后营村村委会东50米",
         contact: "孙玉梅 负责人 0311-85336702",
+        supervisor: "杨振华",
         // No kitchen at the village school; an irrigation canal runs past the gate. Whether the
         // town's bus stops here is not recorded.
         facilities: &[(Canteen, false), (LabChemicals, false), (WaterNearby, true)],
@@ -159,6 +169,7 @@ const SCHOOLS: [Demo; 10] = [
         boarding: true,
         address: "清河县柳林乡柳林街56号",
         contact: "周明 副校长 0311-85450256",
+        supervisor: "杨振华",
         // Rural boarding school: canteen, buses on Sunday evenings and Friday afternoons,
         // a chemistry store for grades 7–9, the 柳林 reservoir 2 km away.
         facilities: &[
@@ -179,6 +190,7 @@ const SCHOOLS: [Demo; 10] = [
         boarding: true,
         address: "清河县石桥镇中心路1号",
         contact: "吴海涛 办公室主任 0311-85560011",
+        supervisor: "曹德明",
         // Boarding 完全中学: canteen, buses, chemistry store, the river at 石桥.
         facilities: &[
             (Canteen, true),
@@ -198,6 +210,7 @@ const SCHOOLS: [Demo; 10] = [
         boarding: false,
         address: "清河县石桥镇南街12号",
         contact: "郑丽华 副校长 0311-85561212",
+        supervisor: "曹德明",
         // No canteen; water near the school is not recorded.
         facilities: &[(Canteen, false), (SchoolBus, false)],
     },
@@ -218,6 +231,7 @@ pub fn schools() -> Vec<School> {
             boarding: d.boarding,
             address: d.address.to_owned(),
             contact: d.contact.to_owned(),
+            supervisor: d.supervisor.to_owned(),
             facilities: d.facilities.iter().copied().collect(),
         })
         .collect()

@@ -22,6 +22,7 @@ pub fn school(stage: Stage) -> School {
         boarding: false,
         address: String::new(),
         contact: String::new(),
+        supervisor: String::new(),
         facilities: Default::default(),
     }
 }

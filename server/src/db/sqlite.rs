@@ -66,6 +66,7 @@ struct SchoolRow {
     boarding: bool,
     address: String,
     contact: String,
+    supervisor: String,
     facilities: String,
 }
 
@@ -98,6 +99,7 @@ impl TryFrom<SchoolRow> for School {
             boarding: row.boarding,
             address: row.address,
             contact: row.contact,
+            supervisor: row.supervisor,
             facilities,
         })
     }
@@ -192,7 +194,8 @@ impl Store for SqliteStore {
         Box::pin(async move {
             let rows: Vec<SchoolRow> = sqlx::query_as(
                 "SELECT id, code, name, district, stage, grade_from, grade_to, enrolment, \
-                 boarding, address, contact, facilities FROM schools ORDER BY district, code",
+                 boarding, address, contact, supervisor, facilities FROM schools \
+                 ORDER BY district, code",
             )
             .fetch_all(&self.pool)
             .await?;
@@ -213,8 +216,8 @@ impl Store for SqliteStore {
             for s in schools {
                 inserted += sqlx::query(
                     "INSERT INTO schools (id, code, name, district, stage, grade_from, grade_to, \
-                     enrolment, boarding, address, contact, facilities) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                     enrolment, boarding, address, contact, supervisor, facilities) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 )
                 .bind(&s.id)
                 .bind(&s.code)
@@ -227,6 +230,7 @@ impl Store for SqliteStore {
                 .bind(s.boarding)
                 .bind(&s.address)
                 .bind(&s.contact)
+                .bind(&s.supervisor)
                 .bind(facilities_json(s)?)
                 .execute(&mut *tx)
                 .await?

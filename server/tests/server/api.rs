@@ -167,6 +167,105 @@ async fn seeding_an_empty_database_inserts_every_demo_school() {
 }
 
 #[tokio::test]
+async fn every_demo_school_names_its_responsible_supervisor() {
+    let t = test_app().await;
+    let reply = get(&t.router, "/api/schools").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let raw = reply.json();
+    let mut per_supervisor = std::collections::BTreeMap::<String, Vec<String>>::new();
+    for s in raw.as_array().expect("array") {
+        // The wire name the app reads, as on the plaque: 责任督学.
+        let who = s["supervisor"].as_str().expect("supervisor").to_owned();
+        assert!(!who.is_empty(), "{} has no 责任督学", s["code"]);
+        per_supervisor
+            .entry(who)
+            .or_default()
+            .push(s["code"].as_str().expect("code").to_owned());
+    }
+    // A handful of supervisors, each responsible for two or three schools.
+    assert_eq!(per_supervisor.len(), 4, "{per_supervisor:?}");
+    for (who, codes) in &per_supervisor {
+        assert!((2..=3).contains(&codes.len()), "{who}: {codes:?}");
+    }
+    assert_eq!(per_supervisor["韩立新"], ["QH0101", "QH0102", "QH0105"]);
+}
+
+#[tokio::test]
+async fn a_school_with_no_supervisor_reads_back_with_none() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SqliteStore::open(&dir.path().join("fresh.sqlite"))
+        .await
+        .expect("open");
+    let mut unassigned = demo::schools().remove(0);
+    unassigned.supervisor.clear();
+    store
+        .seed_schools(&[unassigned.clone()])
+        .await
+        .expect("seed");
+    assert_eq!(store.list_schools().await.expect("list"), vec![unassigned]);
+}
+
+/// A database seeded with the demo county before schools had a 责任督学 gets the demo's
+/// supervisors from the migration that adds the column; a real school is left unassigned.
+#[tokio::test]
+async fn migrating_a_database_seeded_before_supervisors_assigns_the_demo_ones() {
+    use sqlx::migrate::Migrator;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("old.sqlite");
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(options)
+        .await
+        .expect("connect");
+    let mut before = Migrator::new(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/migrations/sqlite"
+    )))
+    .await
+    .expect("migrations");
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < 3)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before.run(&pool).await.expect("old migrations");
+    let mut real = demo::schools().remove(0);
+    real.id = "real-1".into();
+    real.code = "3201150001".into();
+    for s in demo::schools().iter().chain([&real]) {
+        sqlx::query(
+            "INSERT INTO schools (id, code, name, district, stage, grade_from, grade_to, \
+             enrolment, boarding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&s.id)
+        .bind(&s.code)
+        .bind(&s.name)
+        .bind(&s.district)
+        .bind(s.stage.zh())
+        .bind(i64::from(s.grades.from))
+        .bind(i64::from(s.grades.to))
+        .bind(i64::from(s.enrolment))
+        .bind(s.boarding)
+        .execute(&pool)
+        .await
+        .expect("old row");
+    }
+    pool.close().await;
+
+    let store = SqliteStore::open(&path).await.expect("migrate");
+    let listed = store.list_schools().await.expect("list");
+    for demo_school in demo::schools() {
+        let got = listed.iter().find(|s| s.id == demo_school.id).expect("row");
+        assert_eq!(got.supervisor, demo_school.supervisor, "{}", got.code);
+    }
+    let got = listed.iter().find(|s| s.id == "real-1").expect("real row");
+    assert_eq!(got.supervisor, "");
+}
+
+#[tokio::test]
 async fn unknown_api_route_is_json_404() {
     let t = test_app().await;
     for uri in ["/api/xyz", "/api/schools/nope", "/api"] {
