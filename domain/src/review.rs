@@ -117,6 +117,8 @@ pub enum ReviewError {
     NoReason,
     #[error("only a signed visit is amended; edit it directly instead")]
     NotSigned,
+    #[error("the amendment changes nothing")]
+    Unchanged,
 }
 
 impl Visit {
@@ -196,25 +198,28 @@ impl Visit {
     /// Merges findings into the first of them, in the order given.
     pub fn merge_findings(&mut self, ids: &[String], now: i64) -> Result<(), ReviewError> {
         self.reviewable()?;
-        if ids.len() < 2 {
+        let mut unique: Vec<&String> = Vec::new();
+        for id in ids {
+            if !unique.contains(&id) {
+                unique.push(id);
+            }
+        }
+        if unique.len() < 2 {
             return Err(ReviewError::MergeNeedsTwo);
         }
-        for id in ids {
+        for id in &unique {
             self.finding_mut(id)?;
         }
         let mut rest = Vec::new();
-        for id in &ids[1..] {
-            if id == &ids[0] {
-                continue;
-            }
+        for id in &unique[1..] {
             let pos = self
                 .findings
                 .iter()
-                .position(|f| &f.id == id)
+                .position(|f| &f.id == *id)
                 .expect("checked");
             rest.push(self.findings.remove(pos));
         }
-        let first = self.finding_mut(&ids[0])?;
+        let first = self.finding_mut(unique[0])?;
         for f in rest {
             first.absorb(f);
         }
@@ -303,6 +308,9 @@ impl Visit {
         let f = self.finding_mut(id)?;
         let mut changed = f.clone();
         let (before, after) = edit.apply(&mut changed, day);
+        if changed == *f {
+            return Err(ReviewError::Unchanged);
+        }
         if let Some(gap) = changed.incomplete(day) {
             return Err(ReviewError::Incomplete { id: id.into(), gap });
         }
