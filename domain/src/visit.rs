@@ -267,6 +267,41 @@ impl Visit {
         }
     }
 
+    /// Of `codes` (the items on screen), the 符合/不符合 items that are visible and have no
+    /// answer yet: what "本节全部符合" would set. Other kinds of item, and answered ones, are
+    /// left to the supervisor.
+    pub fn unanswered_compliance(&self, checklist: &Checklist, codes: &[String]) -> Vec<String> {
+        codes
+            .iter()
+            .filter(|code| {
+                checklist.item(code).is_some_and(|item| {
+                    matches!(item.answer, crate::template::AnswerKind::Compliance)
+                        && checklist.is_visible(item, &self.answers)
+                })
+            })
+            .filter(|code| !self.answers.get(*code).is_some_and(Answer::has_value))
+            .cloned()
+            .collect()
+    }
+
+    /// Sets 符合 on every item [`Visit::unanswered_compliance`] names, all at `now`, and
+    /// returns their codes. Which items is decided before any is set, so an item that only
+    /// appears because of these answers is not answered blindly.
+    pub fn mark_compliant(
+        &mut self,
+        checklist: &Checklist,
+        codes: &[String],
+        now: i64,
+    ) -> Result<Vec<String>, VisitError> {
+        self.editable()?;
+        let set = self.unanswered_compliance(checklist, codes);
+        for code in &set {
+            let value = Some(AnswerValue::Compliance(crate::answer::Compliance::Compliant));
+            self.set_value(checklist, code, value, now)?;
+        }
+        Ok(set)
+    }
+
     /// Finishes the visit if nothing required is missing; otherwise says what is.
     pub fn finish(&mut self, checklist: &Checklist, now: i64) -> Result<(), FinishError> {
         self.editable().map_err(FinishError::Visit)?;
