@@ -296,7 +296,9 @@ impl Visit {
         self.editable()?;
         let set = self.unanswered_compliance(checklist, codes);
         for code in &set {
-            let value = Some(AnswerValue::Compliance(crate::answer::Compliance::Compliant));
+            let value = Some(AnswerValue::Compliance(
+                crate::answer::Compliance::Compliant,
+            ));
             self.set_value(checklist, code, value, now)?;
         }
         Ok(set)
