@@ -141,6 +141,24 @@ impl OpinionError {
             }
         }
     }
+
+    /// The same for an English-speaking user.
+    pub fn en(&self) -> String {
+        match self {
+            OpinionError::NotSigned(_) => {
+                "The opinion is issued once the school has signed the visit.".into()
+            }
+            OpinionError::NoSignature => {
+                "This visit lacks the school's signature, so no opinion can be issued.".into()
+            }
+            OpinionError::NoNumber => {
+                "This visit lacks an opinion number, so no opinion can be issued.".into()
+            }
+            OpinionError::MissingTemplate(k) => format!(
+                "Checklist {k} is not on this device, so no opinion can be issued: sync online and try again."
+            ),
+        }
+    }
 }
 
 /// 一, 二, … 十, 十一, … 九十九; larger numbers in digits.
@@ -148,12 +166,14 @@ pub fn chinese_numeral(n: usize) -> String {
     const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
     match n {
         0..=9 => D[n].to_owned(),
-        10..=19 => format!("十{}", if n == 10 { "" } else { D[n % 10] }),
-        20..=99 => format!(
-            "{}十{}",
-            D[n / 10],
-            if n % 10 == 0 { "" } else { D[n % 10] }
-        ),
+        10..=99 => {
+            let tens = if n < 20 { "" } else { D[n / 10] };
+            let ones = match n % 10 {
+                0 => "",
+                d => D[d],
+            };
+            format!("{tens}十{ones}")
+        }
         _ => n.to_string(),
     }
 }
