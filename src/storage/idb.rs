@@ -16,13 +16,15 @@ use web_sys::{
 
 pub const DB_NAME: &str = "dudao";
 /// Raise by one for every schema change and add a step to `migrate`.
-pub const DB_VERSION: u32 = 1;
+pub const DB_VERSION: u32 = 2;
 
 pub const VISITS: &str = "visits";
 pub const SCHOOLS: &str = "schools";
 pub const TEMPLATES: &str = "templates";
 pub const OUTBOX: &str = "outbox";
 pub const META: &str = "meta";
+/// Photo evidence: `PhotoMeta` fields plus the JPEG and its thumbnail as Blobs, by `visit_id`.
+pub const PHOTOS: &str = "photos";
 
 #[derive(Clone)]
 pub struct Db {
@@ -45,6 +47,12 @@ fn migrate(db: &IdbDatabase, old_version: u32) -> Result<(), JsValue> {
         outbox.set_key_path(&JsValue::from_str("seq"));
         outbox.set_auto_increment(true);
         db.create_object_store_with_optional_parameters(OUTBOX, &outbox)?;
+    }
+    if old_version < 2 {
+        let by_id = IdbObjectStoreParameters::new();
+        by_id.set_key_path(&JsValue::from_str("id"));
+        let photos = db.create_object_store_with_optional_parameters(PHOTOS, &by_id)?;
+        photos.create_index_with_str("visit_id", "visit_id")?;
     }
     Ok(())
 }
@@ -228,6 +236,35 @@ impl Db {
         done.await.map(|_| ()).map_err(StorageError::from_js)
     }
 
+    /// A record as the browser stores it (Blobs intact), or `None`.
+    pub async fn get_raw(&self, store: &str, key: &str) -> Result<Option<JsValue>, StorageError> {
+        let tx = self.tx(&[store], IdbTransactionMode::Readonly)?;
+        let req = tx
+            .object_store(store)
+            .map_err(StorageError::from_js)?
+            .get(&JsValue::from_str(key))
+            .map_err(StorageError::from_js)?;
+        let v = request(&req).await?;
+        Ok((!v.is_undefined() && !v.is_null()).then_some(v))
+    }
+
+    /// The records whose `index` equals `key`, as the browser stores them.
+    pub async fn by_index_raw(
+        &self,
+        store: &str,
+        index: &str,
+        key: &str,
+    ) -> Result<Vec<JsValue>, StorageError> {
+        let tx = self.tx(&[store], IdbTransactionMode::Readonly)?;
+        let req = tx
+            .object_store(store)
+            .and_then(|s| s.index(index))
+            .and_then(|i| i.get_all_with_key(&JsValue::from_str(key)))
+            .map_err(StorageError::from_js)?;
+        let arr: Array = request(&req).await?.unchecked_into();
+        Ok(arr.iter().collect())
+    }
+
     pub fn close(&self) {
         self.db.close();
     }
@@ -246,6 +283,14 @@ impl Writer {
     pub fn put<T: Serialize>(&self, store: &str, value: &T) -> Result<(), StorageError> {
         self.store(store)?
             .put(&to_js(value)?)
+            .map(|_| ())
+            .map_err(StorageError::from_js)
+    }
+
+    /// Puts a JS object as it is (for records holding Blobs, which JSON cannot carry).
+    pub fn put_raw(&self, store: &str, value: &JsValue) -> Result<(), StorageError> {
+        self.store(store)?
+            .put(value)
             .map(|_| ())
             .map_err(StorageError::from_js)
     }

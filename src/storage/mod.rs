@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod idb;
+pub mod photos;
 pub mod prefs;
 pub mod repo;
 

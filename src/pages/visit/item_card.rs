@@ -2,10 +2,12 @@
 //! computed verdict as soon as a value is entered, and a note.
 
 use super::answer_input::AnswerInput;
+use super::photo_strip::PhotoStrip;
 use super::Edit;
 use crate::i18n::use_i18n;
 use dudao_domain::checklist::item_verdict;
 use dudao_domain::rule::Outcome;
+use dudao_domain::template::EvidenceRule;
 use dudao_domain::{Item, Template, Text, Visit};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -63,6 +65,18 @@ pub fn ItemCard(
             dudao_domain::AnswerKind::YesNo { compliant: Some(_) }
         );
 
+    // The evidence rule asks for a photo: always, or once the item is judged 不符合.
+    let evidence = item.evidence;
+    let needs_photo = Signal::derive(move || match evidence {
+        EvidenceRule::None => false,
+        EvidenceRule::PhotoAlways => true,
+        EvidenceRule::PhotoWhenNoncompliant => verdict.with(|v| {
+            v.as_ref()
+                .is_some_and(|v| v.outcome == Outcome::NonCompliant)
+        }),
+    });
+    let photo_templates = templates.clone();
+    let photo_code = code.clone();
     let prompt = item.prompt.clone();
     let help = item.help.clone();
     // The rule's basis first (a district's local document leads), then the item's own.
@@ -143,6 +157,7 @@ pub fn ItemCard(
                     }
                 }
             </Show>
+            <PhotoStrip code=photo_code templates=photo_templates visit needs_photo/>
         </li>
     }
     .into_any()

@@ -5,6 +5,7 @@ mod editor;
 mod item_card;
 mod missing_panel;
 mod not_applicable;
+mod photo_strip;
 
 use crate::i18n::use_i18n;
 use crate::session::Session;

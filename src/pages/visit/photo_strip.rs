@@ -1,0 +1,342 @@
+//! Photo evidence on an item card: take or pick photos, see them as thumbnails, open one full
+//! size, delete it after one confirmation. Processing runs one photo at a time (a phone holds
+//! one 12-megapixel decode comfortably, not five) and shows "处理中…" for each waiting photo.
+//! Editing only while the visit is a draft; a finished visit still shows and opens its photos.
+
+use crate::i18n::use_i18n;
+use crate::pages::now_ms;
+use crate::photo::{process, PhotoInput};
+use crate::state::use_app;
+use crate::storage::photos::{
+    delete_photo, object_url, photos_for_visit, photos_op, revoke_object_url, save_photo,
+};
+use dudao_domain::visit::VisitError;
+use dudao_domain::{Checklist, Template, Visit, VisitState};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::sync::Arc;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, File, HtmlInputElement};
+
+/// A photo on the strip: its stored JPEG and a `blob:` URL of its thumbnail.
+#[derive(Clone)]
+struct Shown {
+    id: String,
+    thumb_url: String,
+    blob: Blob,
+}
+
+fn attach(
+    templates: &[Template],
+    visit: &mut Visit,
+    code: &str,
+    id: &str,
+) -> Result<(), VisitError> {
+    let school = visit.school.clone();
+    let refs: Vec<&Template> = templates.iter().collect();
+    let cl = Checklist::new(&refs, &school);
+    visit.attach_photo(&cl, code, id.to_owned(), now_ms())
+}
+
+#[component]
+pub fn PhotoStrip(
+    code: String,
+    templates: Arc<Vec<Template>>,
+    visit: RwSignal<Visit>,
+    /// The item's evidence rule asks for a photo now (e.g. it is judged 不符合).
+    #[prop(into)]
+    needs_photo: Signal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let app = use_app();
+    let loaded = RwSignal::new_local(Vec::<Shown>::new());
+    // Photos waiting for or in processing.
+    let busy = RwSignal::new(0usize);
+    // The photo open full size, with its object URL; and whether deleting it awaits the answer.
+    let open = RwSignal::new(None::<(String, String)>);
+    let confirming = RwSignal::new(false);
+
+    let editable = Memo::new(move |_| visit.with(|v| v.state == VisitState::Draft));
+    let c = code.clone();
+    let ids = Memo::new(move |_| {
+        visit.with(|v| {
+            v.answers
+                .get(&c)
+                .map(|a| a.photos.clone())
+                .unwrap_or_default()
+        })
+    });
+    // The answer's photos in its order, as far as they are stored on this phone.
+    let shown = move || {
+        let ids = ids.get();
+        loaded.with(|l| {
+            ids.iter()
+                .filter_map(|id| l.iter().find(|s| &s.id == id).cloned())
+                .collect::<Vec<_>>()
+        })
+    };
+
+    let visit_id = visit.with_untracked(|v| v.id.clone());
+    let c = code.clone();
+    spawn_local(async move {
+        match photos_for_visit(&visit_id).await {
+            Ok(list) => {
+                let mine = list
+                    .into_iter()
+                    .filter(|p| p.meta.item_code == c)
+                    .map(|p| Shown {
+                        thumb_url: object_url(&p.thumb),
+                        id: p.meta.id,
+                        blob: p.blob,
+                    })
+                    .collect::<Vec<_>>();
+                // The card may be gone by now (another section): then give the URLs back.
+                if loaded.try_set(mine.clone()).is_some() {
+                    mine.iter().for_each(|s| revoke_object_url(&s.thumb_url));
+                }
+            }
+            Err(e) => leptos::logging::error!("reading photos failed: {e}"),
+        }
+    });
+    on_cleanup(move || {
+        if let Some(l) = loaded.try_get_untracked() {
+            l.iter().for_each(|s| revoke_object_url(&s.thumb_url));
+        }
+        if let Some(Some((_, url))) = open.try_get_untracked() {
+            revoke_object_url(&url);
+        }
+    });
+
+    let ts = templates.clone();
+    let c = code.clone();
+    let add = move |file: File| {
+        let (ts, code) = (ts.clone(), c.clone());
+        async move {
+            let t = i18n.t();
+            let Some(input) = visit.try_with_untracked(|v| PhotoInput {
+                id: uuid::Uuid::now_v7().to_string(),
+                visit_id: v.id.clone(),
+                item_code: code.clone(),
+                school: v.school.name.clone(),
+                supervisor: v.supervisor.clone(),
+                taken_at: now_ms(),
+            }) else {
+                return;
+            };
+            let photo = match process(&file, input).await {
+                Ok(p) => p,
+                Err(e) => {
+                    leptos::logging::error!("photo not stored: {e}");
+                    app.say(e.user_message(i18n.t()));
+                    return;
+                }
+            };
+            let id = photo.meta.id.clone();
+            let Some(mut next) = visit.try_get_untracked() else {
+                return;
+            };
+            match attach(&ts, &mut next, &code, &id) {
+                Ok(()) => {}
+                Err(VisitError::ReadOnly(_)) => return app.say(t.err_read_only),
+                Err(e) => {
+                    leptos::logging::error!("photo not attached: {e}");
+                    return app.say(t.err_photo_failed);
+                }
+            }
+            // Shown and listed at once, so an edit saved meanwhile keeps the photo's id.
+            let thumb_url = object_url(&photo.thumb);
+            loaded.update(|l| {
+                l.push(Shown {
+                    id: id.clone(),
+                    thumb_url: thumb_url.clone(),
+                    blob: photo.blob.clone(),
+                })
+            });
+            visit.set(next.clone());
+            let op = photos_op(&next, &code);
+            match save_photo(&next, &photo, vec![op]).await {
+                Ok(()) => app.refresh_pending(),
+                Err(e) => {
+                    leptos::logging::error!("saving photo failed: {e}");
+                    let _ = visit.try_update(|v| v.detach_photo(&code, &id, now_ms()));
+                    let _ = loaded.try_update(|l| l.retain(|s| s.id != id));
+                    revoke_object_url(&thumb_url);
+                    app.say(e.user_message(i18n.t()));
+                }
+            }
+        }
+    };
+
+    let on_files = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let files: Vec<File> = input
+            .files()
+            .map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect())
+            .unwrap_or_default();
+        // So the same file can be picked again.
+        input.set_value("");
+        if files.is_empty() {
+            return;
+        }
+        busy.update(|n| *n += files.len());
+        let add = add.clone();
+        spawn_local(async move {
+            for f in files {
+                add(f).await;
+                if busy.try_update(|n| *n = n.saturating_sub(1)).is_none() {
+                    return;
+                }
+            }
+        });
+    };
+    let on_take = on_files.clone();
+
+    let close = move || {
+        if let Some((_, url)) = open.get_untracked() {
+            revoke_object_url(&url);
+        }
+        open.set(None);
+        confirming.set(false);
+    };
+    let view_photo = move |id: String| {
+        let url =
+            loaded.with_untracked(|l| l.iter().find(|s| s.id == id).map(|s| object_url(&s.blob)));
+        if let Some(url) = url {
+            close();
+            open.set(Some((id, url)));
+        }
+    };
+
+    let c = code.clone();
+    let remove = move |_| {
+        let Some((id, _)) = open.get_untracked() else {
+            return;
+        };
+        let now = now_ms();
+        let mut next = visit.get_untracked();
+        // Off the card at once, so an edit saved meanwhile does not list it again.
+        let mut shown_now = next.clone();
+        if let Err(e) = shown_now.detach_photo(&c, &id, now) {
+            leptos::logging::error!("photo not deleted: {e}");
+            close();
+            return app.say(i18n.t().err_read_only);
+        }
+        visit.set(shown_now);
+        close();
+        let (ts, code) = (templates.clone(), c.clone());
+        spawn_local(async move {
+            match delete_photo(&mut next, &code, &id, now).await {
+                Ok(()) => {
+                    if let Some(gone) = loaded
+                        .try_with_untracked(|l| l.iter().find(|s| s.id == id).cloned())
+                        .flatten()
+                    {
+                        revoke_object_url(&gone.thumb_url);
+                    }
+                    let _ = loaded.try_update(|l| l.retain(|s| s.id != id));
+                    app.refresh_pending();
+                }
+                Err(e) => {
+                    leptos::logging::error!("deleting photo failed: {e}");
+                    let _ = visit.try_update(|v| attach(&ts, v, &code, &id));
+                    app.say(e.user_message(i18n.t()));
+                }
+            }
+        });
+    };
+
+    let count = move || ids.with(Vec::len);
+    view! {
+        <div class="photos" data-testid="photos">
+            <Show when=move || needs_photo.get() && count() == 0>
+                <p class="photo-needed" data-testid="photo-needed" role="note">
+                    "📷 " {move || i18n.t().missing_photo}
+                </p>
+            </Show>
+            <Show when=move || { count() > 0 || busy.get() > 0 }>
+                <div class="photo-strip">
+                    <span class="badge photo-count" data-testid="photo-count">
+                        {move || (i18n.t().photos_count)(count())}
+                    </span>
+                    <ul class="thumbs">
+                        {move || shown().into_iter().enumerate().map(|(i, s)| {
+                            let id = s.id.clone();
+                            view! {
+                                <li>
+                                    <button class="thumb" data-testid="photo-thumb" data-photo-id=s.id.clone()
+                                        aria-label=move || (i18n.t().photo_open)(i + 1)
+                                        on:click=move |_| view_photo(id.clone())>
+                                        <img src=s.thumb_url.clone() alt=""/>
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                        {move || (0..busy.get()).map(|_| view! {
+                            <li>
+                                <span class="thumb busy" data-testid="photo-busy" role="status">
+                                    {move || i18n.t().photo_busy}
+                                </span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            </Show>
+            <Show when=move || editable.get()>
+                <div class="photo-actions">
+                    <label class="btn small photo-btn">
+                        <input type="file" accept="image/*" capture="environment" class="sr-only"
+                            data-testid="photo-take" on:change=on_take.clone()/>
+                        {move || format!("📷 {}", i18n.t().photo_take)}
+                    </label>
+                    <label class="btn small photo-btn">
+                        <input type="file" accept="image/*" multiple class="sr-only"
+                            data-testid="photo-pick" on:change=on_files.clone()/>
+                        {move || format!("🖼 {}", i18n.t().photo_pick)}
+                    </label>
+                </div>
+            </Show>
+            {move || {
+                let remove = remove.clone();
+                open.get().map(|(_, url)| view! {
+                <div class="photo-viewer" data-testid="photo-viewer" role="dialog" aria-modal="true"
+                    aria-label=move || i18n.t().photo_viewer>
+                    <img src=url alt=move || i18n.t().photo_viewer/>
+                    <Show
+                        when=move || confirming.get()
+                        fallback=move || view! {
+                            <div class="viewer-actions">
+                                <Show when=move || editable.get()>
+                                    <button class="btn danger" data-testid="photo-delete"
+                                        on:click=move |_| confirming.set(true)>
+                                        {move || i18n.t().photo_delete}
+                                    </button>
+                                </Show>
+                                <button class="btn primary" data-testid="photo-close" on:click=move |_| close()>
+                                    {move || i18n.t().close}
+                                </button>
+                            </div>
+                        }
+                    >
+                        <div class="confirm-sheet" role="alertdialog" data-testid="photo-delete-sheet">
+                            <p>{move || i18n.t().photo_delete_ask}</p>
+                            <div class="viewer-actions">
+                                <button class="btn" data-testid="photo-delete-cancel"
+                                    on:click=move |_| confirming.set(false)>
+                                    {move || i18n.t().cancel}
+                                </button>
+                                <button class="btn danger" data-testid="photo-delete-confirm" on:click=remove.clone()>
+                                    {move || i18n.t().photo_delete_confirm}
+                                </button>
+                            </div>
+                        </div>
+                    </Show>
+                </div>
+            })}}
+        </div>
+    }
+}

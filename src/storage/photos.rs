@@ -1,0 +1,213 @@
+//! Photo evidence on the phone: each photo is one record in the `photos` store holding its
+//! `PhotoMeta` fields plus the JPEG and its thumbnail as real Blobs. A photo is saved or deleted
+//! in one transaction with the visit that lists it and the outbox entries that sync it, so a
+//! photo never exists without its answer knowing, nor an answer pointing at nothing.
+
+use super::idb::{from_js, to_js, Db, OUTBOX, PHOTOS, VISITS};
+use super::repo::{db, FieldOp, OutboxEntry};
+use super::StorageError;
+use dudao_domain::photo::PhotoMeta;
+use dudao_domain::Visit;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::Blob;
+
+/// A photo as stored: what is known about it, the stored JPEG and its thumbnail.
+#[derive(Debug, Clone)]
+pub struct StoredPhoto {
+    pub meta: PhotoMeta,
+    pub blob: Blob,
+    pub thumb: Blob,
+}
+
+/// The outbox op that records an item's photo list after attaching or detaching one.
+pub fn photos_op(visit: &Visit, item_code: &str) -> FieldOp {
+    let ids: Vec<String> = visit
+        .answers
+        .get(item_code)
+        .map(|a| a.photos.clone())
+        .unwrap_or_default();
+    FieldOp {
+        field: format!("answers.{item_code}.photos"),
+        value: serde_json::to_value(ids).unwrap_or_default(),
+    }
+}
+
+fn record(photo: &StoredPhoto) -> Result<JsValue, StorageError> {
+    let obj = to_js(&photo.meta)?;
+    js_sys::Reflect::set(&obj, &"blob".into(), &photo.blob).map_err(StorageError::from_js)?;
+    js_sys::Reflect::set(&obj, &"thumb".into(), &photo.thumb).map_err(StorageError::from_js)?;
+    Ok(obj)
+}
+
+fn from_record(v: &JsValue) -> Result<StoredPhoto, StorageError> {
+    let blob = |name: &str| -> Result<Blob, StorageError> {
+        js_sys::Reflect::get(v, &name.into())
+            .ok()
+            .and_then(|b| b.dyn_into::<Blob>().ok())
+            .ok_or_else(|| StorageError::Data(format!("photo record without its {name} Blob")))
+    };
+    // JSON leaves the Blobs out (as `{}`), which PhotoMeta ignores.
+    Ok(StoredPhoto {
+        meta: from_js(v)?,
+        blob: blob("blob")?,
+        thumb: blob("thumb")?,
+    })
+}
+
+fn photo_entry(meta: &PhotoMeta, op: FieldOp, at: i64) -> OutboxEntry {
+    OutboxEntry {
+        seq: None,
+        entity: "photo".into(),
+        entity_id: meta.id.clone(),
+        ops: vec![op],
+        at,
+    }
+}
+
+fn visit_entry(visit: &Visit, ops: Vec<FieldOp>) -> Option<OutboxEntry> {
+    (!ops.is_empty()).then(|| OutboxEntry {
+        seq: None,
+        entity: "visit".into(),
+        entity_id: visit.id.clone(),
+        ops,
+        at: visit.updated_at,
+    })
+}
+
+/// Stores a photo with the visit that already lists it (`Visit::attach_photo`) and the outbox
+/// entries (the visit's `ops`, and the photo itself for upload), in one transaction.
+pub async fn save_photo(
+    visit: &Visit,
+    photo: &StoredPhoto,
+    ops: Vec<FieldOp>,
+) -> Result<(), StorageError> {
+    save_photo_in(&db().await?, visit, photo, ops).await
+}
+
+pub async fn save_photo_in(
+    db: &Db,
+    visit: &Visit,
+    photo: &StoredPhoto,
+    ops: Vec<FieldOp>,
+) -> Result<(), StorageError> {
+    let m = &photo.meta;
+    if m.visit_id != visit.id {
+        return Err(StorageError::Data(format!(
+            "photo {} belongs to visit {}, not {}",
+            m.id, m.visit_id, visit.id
+        )));
+    }
+    if !visit
+        .answers
+        .get(&m.item_code)
+        .is_some_and(|a| a.photos.contains(&m.id))
+    {
+        return Err(StorageError::Data(format!(
+            "photo {} is not attached to item {}",
+            m.id, m.item_code
+        )));
+    }
+    let rec = record(photo)?;
+    let meta_json = serde_json::to_value(m).map_err(|e| StorageError::Data(e.to_string()))?;
+    let upload = photo_entry(
+        m,
+        FieldOp {
+            field: "*".into(),
+            value: meta_json,
+        },
+        visit.updated_at,
+    );
+    let entry = visit_entry(visit, ops);
+    db.write(&[PHOTOS, VISITS, OUTBOX], |w| {
+        w.put_raw(PHOTOS, &rec)?;
+        w.put(VISITS, visit)?;
+        if let Some(e) = &entry {
+            w.put(OUTBOX, e)?;
+        }
+        w.put(OUTBOX, &upload)
+    })
+    .await
+}
+
+/// Takes a photo off its item and deletes it, with the visit and the outbox entries, in one
+/// transaction. `visit` changes only when the write is committed.
+pub async fn delete_photo(
+    visit: &mut Visit,
+    item_code: &str,
+    photo_id: &str,
+    now: i64,
+) -> Result<(), StorageError> {
+    delete_photo_in(&db().await?, visit, item_code, photo_id, now).await
+}
+
+pub async fn delete_photo_in(
+    db: &Db,
+    visit: &mut Visit,
+    item_code: &str,
+    photo_id: &str,
+    now: i64,
+) -> Result<(), StorageError> {
+    let mut next = visit.clone();
+    next.detach_photo(item_code, photo_id, now)
+        .map_err(|e| StorageError::Data(e.to_string()))?;
+    let entry = visit_entry(&next, vec![photos_op(&next, item_code)]);
+    let gone = OutboxEntry {
+        seq: None,
+        entity: "photo".into(),
+        entity_id: photo_id.to_owned(),
+        ops: vec![FieldOp {
+            field: "deleted".into(),
+            value: serde_json::Value::Bool(true),
+        }],
+        at: now,
+    };
+    db.write(&[PHOTOS, VISITS, OUTBOX], |w| {
+        w.delete(PHOTOS, photo_id)?;
+        w.put(VISITS, &next)?;
+        if let Some(e) = &entry {
+            w.put(OUTBOX, e)?;
+        }
+        w.put(OUTBOX, &gone)
+    })
+    .await?;
+    *visit = next;
+    Ok(())
+}
+
+/// The visit's photos, oldest first.
+pub async fn photos_for_visit(visit_id: &str) -> Result<Vec<StoredPhoto>, StorageError> {
+    photos_for_visit_in(&db().await?, visit_id).await
+}
+
+pub async fn photos_for_visit_in(
+    db: &Db,
+    visit_id: &str,
+) -> Result<Vec<StoredPhoto>, StorageError> {
+    let mut out = db
+        .by_index_raw(PHOTOS, "visit_id", visit_id)
+        .await?
+        .iter()
+        .map(from_record)
+        .collect::<Result<Vec<_>, _>>()?;
+    out.sort_by(|a, b| (a.meta.taken_at, &a.meta.id).cmp(&(b.meta.taken_at, &b.meta.id)));
+    Ok(out)
+}
+
+/// One photo, or `None`.
+pub async fn photo_in(db: &Db, id: &str) -> Result<Option<StoredPhoto>, StorageError> {
+    db.get_raw(PHOTOS, id)
+        .await?
+        .map(|v| from_record(&v))
+        .transpose()
+}
+
+/// A `blob:` URL for showing a stored Blob in `<img>`; give it back with `revoke_object_url`.
+pub fn object_url(blob: &Blob) -> String {
+    web_sys::Url::create_object_url_with_blob(blob).unwrap_or_default()
+}
+
+pub fn revoke_object_url(url: &str) {
+    if !url.is_empty() {
+        let _ = web_sys::Url::revoke_object_url(url);
+    }
+}
