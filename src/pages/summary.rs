@@ -66,6 +66,11 @@ fn Summary(session: Session) -> impl IntoView {
         } else {
             view! { <ol class="findings">{findings.into_iter().map(|f| view! { <FindingItem finding=f/> }).collect_view()}</ol> }.into_any()
         }}
+        {matches!(state, dudao_domain::VisitState::Signed | dudao_domain::VisitState::Synced).then(|| view! {
+            <A href=format!("/visits/{}/opinion", v.id) attr:class="btn primary wide" attr:data-testid="open-opinion">
+                {move || i18n.t().opinion_title}
+            </A>
+        })}
         <A href="/visits" attr:class="btn wide">{move || i18n.t().back_to_visits}</A>
     }
 }
