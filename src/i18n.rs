@@ -95,6 +95,21 @@ pub struct Strings {
     pub boarding: &'static str,
     pub last_visit: &'static str,
     pub never_visited: &'static str,
+    /// School list: the stage chip that shows every stage, and the chips' group label.
+    pub all_stages: &'static str,
+    pub stage_filter: &'static str,
+    /// Badge on a school card: findings of its visits still to be put right.
+    pub to_rectify: fn(usize) -> String,
+    pub nothing_to_rectify: &'static str,
+    /// Badge on the schools whose 责任督学 is this phone's supervisor.
+    pub mine: &'static str,
+    pub responsible_supervisor: &'static str,
+    /// Visit editor: set 符合 on every unanswered compliance item of the section, after asking.
+    pub section_all_ok: &'static str,
+    pub section_all_ask: fn(usize) -> String,
+    pub section_all_confirm: &'static str,
+    pub location: &'static str,
+    pub location_none: &'static str,
     pub start_visit: &'static str,
     pub continue_visit: &'static str,
     pub choose_templates: &'static str,
@@ -262,6 +277,19 @@ pub static ZH: Strings = Strings {
     back_to_visits: "返回督导记录",
     view_summary: "查看结果",
     findings_title: "待整改问题",
+    all_stages: "全部",
+    stage_filter: "按学段筛选",
+    to_rectify: |n| format!("{n} 个问题待整改"),
+    nothing_to_rectify: "无待整改问题",
+    mine: "我负责",
+    responsible_supervisor: "责任督学",
+    section_all_ok: "本节全部符合",
+    section_all_ask: |n| {
+        format!("将本节 {n} 个尚未作答的“符合/不符合”类题目全部设为“符合”。已作答的题目保持不变。")
+    },
+    section_all_confirm: "全部设为符合",
+    location: "定位",
+    location_none: "未记录定位",
     no_open_findings: "已完成的督导中没有不符合项。",
     findings_term: "整改期限",
     findings_owner: "责任部门/责任人",
@@ -412,3 +440,25 @@ pub static EN: Strings = Strings {
     school: "School",
     number_placeholder: "Enter a number",
 };
+    all_stages: "All",
+    stage_filter: "Filter by stage",
+    to_rectify: |n| {
+        if n == 1 {
+            "1 finding to rectify".into()
+        } else {
+            format!("{n} findings to rectify")
+        }
+    },
+    nothing_to_rectify: "Nothing to rectify",
+    mine: "Mine",
+    responsible_supervisor: "Responsible supervisor",
+    section_all_ok: "All compliant",
+    section_all_ask: |n| {
+        format!(
+            "Mark the {n} unanswered compliance items of this section as compliant? \
+             Items already answered are left as they are."
+        )
+    },
+    section_all_confirm: "Mark compliant",
+    location: "Location",
+    location_none: "No location recorded",

@@ -4,20 +4,64 @@ use crate::i18n::use_i18n;
 use crate::pages::{fmt_date, now_ms};
 use crate::state::use_app;
 use crate::storage::{prefs, repo};
-use dudao_domain::{Checklist, School, Template, Visit, VisitState};
+use dudao_domain::{Checklist, School, Stage, Template, Visit, VisitState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
+use std::collections::HashMap;
+
+/// What the phone knows of a school from its own visits.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct SchoolStats {
+    /// When the latest visit started (Unix ms), drafts included: the supervisor was there.
+    last_visit: Option<i64>,
+    /// Findings of finished or signed visits still to be put right.
+    open_findings: usize,
+}
+
+/// Whether `school` is one of this supervisor's: their name is on its 挂牌督导 plaque.
+fn is_mine(school: &School, me: &str) -> bool {
+    let me = me.trim();
+    !me.is_empty() && school.supervisor.trim() == me
+}
+
+/// The order to plan the month in. The supervisor's own schools first: as 责任督学 they must
+/// visit each of them regularly, and the other schools are only theirs to visit when the office
+/// sends them. Within each group, schools never visited come first, then the one visited longest
+/// ago: what is most overdue is at the top, and a school just visited sinks to the bottom.
+/// Ties keep the office's order (district, then code), as the sort is stable.
+fn plan_order(list: &mut [School], me: &str, stats: &HashMap<String, SchoolStats>) {
+    list.sort_by_key(|s| {
+        let last = stats.get(&s.id).and_then(|x| x.last_visit);
+        (!is_mine(s, me), last.is_some(), last)
+    });
+}
 
 #[component]
 pub fn SchoolsPage() -> impl IntoView {
     let i18n = use_i18n();
     let app = use_app();
     let query = RwSignal::new(String::new());
+    let stage = RwSignal::new(None::<Stage>);
     let open = RwSignal::new(None::<String>);
     let visits = LocalResource::new(|| async { repo::list_visits().await.unwrap_or_default() });
+    // The name this phone's supervisor last started a visit under.
+    let me = StoredValue::new(prefs::supervisor());
 
-    let shown = move || {
+    let stats = Memo::new(move |_| {
+        let mut m = HashMap::<String, SchoolStats>::new();
+        if let Some(vs) = visits.get() {
+            for v in vs.iter() {
+                let e = m.entry(v.school_id.clone()).or_default();
+                e.last_visit = e.last_visit.max(Some(v.started_at));
+                e.open_findings += v.open_findings();
+            }
+        }
+        m
+    });
+
+    // The schools the search matches, before the stage filter: the chips count these.
+    let searched = Memo::new(move |_| {
         let q = query.get().trim().to_lowercase();
         app.schools
             .get()
@@ -28,6 +72,28 @@ pub fn SchoolsPage() -> impl IntoView {
                     || s.code.to_lowercase().contains(&q)
             })
             .collect::<Vec<_>>()
+    });
+    // A chip for every stage the county has, in the usual order, even when the search hides
+    // all of its schools (the count then says 0), so the chips do not jump about while typing.
+    let stages = Memo::new(move |_| {
+        app.schools.with(|l| {
+            Stage::ALL
+                .into_iter()
+                .filter(|st| l.iter().any(|s| s.stage == *st))
+                .collect::<Vec<_>>()
+        })
+    });
+
+    let shown = move || {
+        let st = stage.get();
+        let mut list: Vec<School> = searched.with(|l| {
+            l.iter()
+                .filter(|s| st.is_none() || st == Some(s.stage))
+                .cloned()
+                .collect()
+        });
+        stats.with(|m| me.with_value(|me| plan_order(&mut list, me, m)));
+        list
     };
 
     view! {
@@ -51,9 +117,38 @@ pub fn SchoolsPage() -> impl IntoView {
                     }
                 }
             >
+                <div class="stage-filter" role="group" aria-label=move || i18n.t().stage_filter>
+                    <button
+                        class="chip"
+                        data-testid="stage-filter"
+                        data-stage="all"
+                        class:on=move || stage.get().is_none()
+                        aria-pressed=move || stage.get().is_none().to_string()
+                        on:click=move |_| stage.set(None)
+                    >
+                        {move || i18n.t().all_stages}
+                        <small>{move || format!(" {}", searched.with(Vec::len))}</small>
+                    </button>
+                    <For each=move || stages.get() key=|st| *st let:st>
+                        <button
+                            class="chip"
+                            data-testid="stage-filter"
+                            data-stage=st.zh()
+                            class:on=move || stage.get() == Some(st)
+                            aria-pressed=move || (stage.get() == Some(st)).to_string()
+                            on:click=move |_| stage.set(if stage.get_untracked() == Some(st) { None } else { Some(st) })
+                        >
+                            {move || if i18n.en() { st.en() } else { st.zh() }}
+                            <small>{move || format!(" {}", searched.with(|l| l.iter().filter(|s| s.stage == st).count()))}</small>
+                        </button>
+                    </For>
+                </div>
                 <ul class="cards">
                     <For each=shown key=|s| s.id.clone() let:school>
-                        <SchoolCard school open visits=visits/>
+                        {
+                            let mine = me.with_value(|me| is_mine(&school, me));
+                            view! { <SchoolCard school mine stats open visits=visits/> }
+                        }
                     </For>
                 </ul>
                 <Show when=move || shown().is_empty()>
@@ -67,6 +162,9 @@ pub fn SchoolsPage() -> impl IntoView {
 #[component]
 fn SchoolCard(
     school: School,
+    /// The school's 责任督学 is this phone's supervisor.
+    mine: bool,
+    stats: Memo<HashMap<String, SchoolStats>>,
     /// Which school's start panel is open.
     open: RwSignal<Option<String>>,
     visits: LocalResource<Vec<Visit>>,
@@ -76,38 +174,55 @@ fn SchoolCard(
     let id2 = id.clone();
     let is_open = Memo::new(move |_| open.get().as_deref() == Some(id.as_str()));
     let sid = school.id.clone();
-    let last_visit = move || {
-        visits.get().and_then(|vs| {
-            vs.iter()
-                .filter(|v| v.school_id == sid)
-                .map(|v| v.started_at)
-                .max()
-        })
-    };
+    let mine_stats = Memo::new(move |_| stats.with(|m| m.get(&sid).copied()));
     let stage = school.stage;
     let enrolment = school.enrolment;
     let boarding = school.boarding;
+    let supervisor = school.supervisor.clone();
+    let code = school.code.clone();
     view! {
-        <li class="card school" data-testid="school-card">
+        <li class="card school" data-testid="school-card" data-code=code
+            data-stage=stage.zh() data-mine=mine.to_string()>
             <button
                 class="card-main"
                 aria-expanded=move || is_open.get().to_string()
                 on:click=move |_| open.update(|o| *o = if o.as_deref() == Some(id2.as_str()) { None } else { Some(id2.clone()) })
             >
-                <span class="title">{school.name.clone()}</span>
+                <span class="title">
+                    {school.name.clone()}
+                    {mine.then(|| view! {
+                        " " <span class="badge mine" data-testid="school-mine">{move || i18n.t().mine}</span>
+                    })}
+                </span>
                 <span class="meta">
-                    {move || if i18n.en() { stage.en() } else { stage.zh() }}
-                    " · "
+                    <span class="badge stage">{move || if i18n.en() { stage.en() } else { stage.zh() }}</span>
+                    " "
                     {move || (i18n.t().pupils)(enrolment)}
                     {move || boarding.then(|| format!(" · {}", i18n.t().boarding))}
                     " · "
                     {school.district.clone()}
                 </span>
-                <span class="meta">
-                    {move || match last_visit() {
-                        Some(ms) => format!("{}：{}", i18n.t().last_visit, fmt_date(ms, i18n.en())),
-                        None => i18n.t().never_visited.to_owned(),
-                    }}
+                {(!supervisor.is_empty()).then(|| view! {
+                    <span class="meta">{move || format!("{}：{}", i18n.t().responsible_supervisor, supervisor)}</span>
+                })}
+                <span class="meta visit-line">
+                    <span data-testid="school-last-visit">
+                        {move || match mine_stats.get().and_then(|s| s.last_visit) {
+                            Some(ms) => format!("{}：{}", i18n.t().last_visit, fmt_date(ms, i18n.en())),
+                            None => i18n.t().never_visited.to_owned(),
+                        }}
+                    </span>
+                    // Only a school visited from this phone can say whether anything is open.
+                    {move || mine_stats.get().map(|s| {
+                        let n = s.open_findings;
+                        view! {
+                            " "
+                            <span class="badge" class:to-rectify={n > 0} data-testid="school-open-findings"
+                                data-count=n.to_string()>
+                                {move || if n > 0 { (i18n.t().to_rectify)(n) } else { i18n.t().nothing_to_rectify.to_owned() }}
+                            </span>
+                        }
+                    })}
                 </span>
             </button>
             <Show when=move || is_open.get()>

@@ -5,6 +5,7 @@ use crate::pages::fmt_datetime;
 use crate::pages::visits::state_label;
 use crate::session::{with_checklist, Session};
 use dudao_domain::finding::ProposedFinding;
+use dudao_domain::location::Location;
 use dudao_domain::Compliance;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -41,6 +42,12 @@ fn Summary(session: Session) -> impl IntoView {
     let state = v.state;
     let started = v.started_at;
     let finished = v.finished_at;
+    let location = v.location.clone();
+    let location_kind = match &location {
+        Some(Location::Fix { .. }) => "fix",
+        Some(Location::Unavailable { .. }) => "unavailable",
+        None => "none",
+    };
     view! {
         <h1>{move || i18n.t().summary_title}</h1>
         <dl class="facts">
@@ -50,6 +57,10 @@ fn Summary(session: Session) -> impl IntoView {
             {finished.map(|f| view! { <dt>{move || i18n.t().finished_at}</dt><dd>{move || fmt_datetime(f, i18n.en())}</dd> })}
             <dt>{move || i18n.t().checklists}</dt>
             <dd>{move || titles.iter().map(|t| t.get(i18n.en()).to_owned()).collect::<Vec<_>>().join("、")}</dd>
+            <dt>{move || i18n.t().location}</dt>
+            <dd data-testid="summary-location" data-location=location_kind>
+                {move || location.as_ref().map_or_else(|| i18n.t().location_none.to_owned(), |l| l.describe(i18n.en()))}
+            </dd>
             <dt>" "</dt><dd><span class=format!("badge state-{state:?}").to_lowercase()>{move || state_label(state, i18n.t())}</span></dd>
         </dl>
         <ul class="tally" data-testid="tally">

@@ -4,6 +4,7 @@
 use super::item_card::ItemCard;
 use super::missing_panel::MissingPanel;
 use super::not_applicable::NotApplicableList;
+use super::section_all::SectionAllOk;
 use super::Edit;
 use crate::i18n::use_i18n;
 use crate::pages::now_ms;
@@ -72,6 +73,9 @@ pub fn VisitEditor(session: Session) -> impl IntoView {
     let visit = RwSignal::new(session.visit.clone());
     let last_saved = StoredValue::new(session.visit);
     let missing = RwSignal::new(Vec::<Missing>::new());
+    // Where the visit takes place, asked when it starts (the editor opens at once) or when a
+    // draft without one is reopened; never waited for. See `geo::record_location`.
+    crate::geo::record_location(app, visit, last_saved);
 
     let ts = templates.clone();
     let sections =
@@ -222,7 +226,7 @@ pub fn VisitEditor(session: Session) -> impl IntoView {
                     match repo::save_visit(&next, vec![op]).await {
                         Ok(()) => {
                             app.refresh_pending();
-                            navigate(&format!("/visits/{}/summary", next.id), Default::default());
+                            navigate(&format!("/visits/{}/review", next.id), Default::default());
                         }
                         Err(e) => app.say(e.user_message(i18n.t())),
                     }
@@ -289,9 +293,12 @@ pub fn VisitEditor(session: Session) -> impl IntoView {
                 </div>
             </div>
 
-            <h2 class="section-title" data-testid="section-title">
-                {move || sections.with(|s| s.get(index.get()).map(|x| x.title.get(i18n.en()).to_owned()).unwrap_or_default())}
-            </h2>
+            <div class="section-head">
+                <h2 class="section-title" data-testid="section-title">
+                    {move || sections.with(|s| s.get(index.get()).map(|x| x.title.get(i18n.en()).to_owned()).unwrap_or_default())}
+                </h2>
+                <SectionAllOk templates=templates.clone() visit last_saved missing codes=Signal::derive(current_items)/>
+            </div>
             <ol class="items">
                 <For each=current_items key=|code| code.clone() let:code>
                     <ItemCard code templates=templates.clone() visit apply/>

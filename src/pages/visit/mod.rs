@@ -6,6 +6,7 @@ mod item_card;
 mod missing_panel;
 mod not_applicable;
 mod photo_strip;
+mod section_all;
 
 use crate::i18n::use_i18n;
 use crate::session::Session;
