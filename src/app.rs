@@ -25,6 +25,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/visits") view=VisitsPage/>
                     <Route path=path!("/visits/:id") view=VisitPage/>
                     <Route path=path!("/visits/:id/summary") view=SummaryPage/>
+                    <Route path=path!("/visits/:id/review") view=crate::pages::review::ReviewPage/>
+                    <Route path=path!("/visits/:id/sign") view=crate::pages::review::SignPage/>
                     <Route path=path!("/visits/:id/opinion") view=crate::pages::opinion::OpinionPage/>
                     <Route path=path!("/findings") view=FindingsPage/>
                     <Route path=path!("/sync") view=SyncPage/>

@@ -1,4 +1,5 @@
 pub mod findings;
+pub mod review;
 pub mod opinion;
 pub mod schools;
 pub mod summary;

@@ -82,6 +82,13 @@ fn Summary(session: Session) -> impl IntoView {
                 {move || i18n.t().opinion_title}
             </A>
         })}
+        {(state != dudao_domain::VisitState::Draft).then(|| view! {
+            <A href=format!("/visits/{}/review", v.id)
+                attr:class=if state == dudao_domain::VisitState::Finished { "btn primary wide" } else { "btn wide" }
+                attr:data-testid="open-review">
+                {move || i18n.t().review_title}
+            </A>
+        })}
         <A href="/visits" attr:class="btn wide">{move || i18n.t().back_to_visits}</A>
     }
 }

@@ -308,4 +308,35 @@ impl Writer {
             .map(|_| ())
             .map_err(StorageError::from_js)
     }
+
+    /// Reads one record inside this transaction and hands it to `then`, which may write in the
+    /// same transaction: a read-modify-write (a counter) no other tab can interleave. If the
+    /// record does not decode or `then` fails, the whole transaction is aborted.
+    pub fn get_then<T: DeserializeOwned + 'static>(
+        &self,
+        store: &str,
+        key: &str,
+        then: impl FnOnce(&Writer, Option<T>) -> Result<(), StorageError> + 'static,
+    ) -> Result<(), StorageError> {
+        let req = self
+            .store(store)?
+            .get(&JsValue::from_str(key))
+            .map_err(StorageError::from_js)?;
+        let tx = self.tx.clone();
+        let r = req.clone();
+        let ok = Closure::once_into_js(move |_: web_sys::Event| {
+            let v = r.result().unwrap_or(JsValue::UNDEFINED);
+            let value = if v.is_undefined() || v.is_null() {
+                Ok(None)
+            } else {
+                from_js(&v).map(Some)
+            };
+            if let Err(e) = value.and_then(|value| then(&Writer { tx: tx.clone() }, value)) {
+                web_sys::console::error_1(&format!("read-modify-write aborted: {e}").into());
+                let _ = tx.abort();
+            }
+        });
+        req.set_onsuccess(Some(ok.unchecked_ref()));
+        Ok(())
+    }
 }

@@ -70,6 +70,95 @@ pub async fn save_visit_in(db: &Db, visit: &Visit, ops: Vec<FieldOp>) -> Result<
     .await
 }
 
+/// This phone's count of 督导意见书 numbers given in a year, under `meta`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct OpinionCounter {
+    key: String,
+    seq: u32,
+}
+
+/// Why a visit could not be signed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SignError {
+    #[error(transparent)]
+    Review(#[from] dudao_domain::review::ReviewError),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// Signs the visit with the next 督导意见书 number of `year` on this phone. The counter, the
+/// signed visit and its outbox entry are written in one transaction: a number is never given
+/// twice, and a failed save leaves the counter, the visit and the outbox as they were.
+pub async fn sign_visit(
+    visit: &Visit,
+    signature: dudao_domain::review::Signature,
+    year: i32,
+) -> Result<Visit, SignError> {
+    sign_visit_in(&db().await?, visit, signature, year).await
+}
+
+pub async fn sign_visit_in(
+    db: &Db,
+    visit: &Visit,
+    signature: dudao_domain::review::Signature,
+    year: i32,
+) -> Result<Visit, SignError> {
+    use dudao_domain::review::opinion_number;
+    use std::rc::Rc;
+    // Refuse what cannot be signed before touching storage.
+    visit.clone().sign(signature.clone(), String::new())?;
+    let key = format!("opinion-seq-{year}");
+    let signed: Rc<RefCell<Option<Result<Visit, SignError>>>> = Rc::default();
+    let out = signed.clone();
+    let visit = visit.clone();
+    let written = db
+        .write(&[META, VISITS, OUTBOX], |w| {
+            w.get_then(META, &key.clone(), move |w, counter: Option<OpinionCounter>| {
+                let seq = counter.map_or(1, |c| c.seq + 1);
+                let mut v = visit;
+                let no = opinion_number(&v.school.district, year, seq);
+                if let Err(e) = v.sign(signature, no) {
+                    *out.borrow_mut() = Some(Err(e.into()));
+                    return Err(StorageError::Data("signing refused".into()));
+                }
+                let json = |x: serde_json::Result<serde_json::Value>| x.unwrap_or_default();
+                let entry = OutboxEntry {
+                    seq: None,
+                    entity: "visit".into(),
+                    entity_id: v.id.clone(),
+                    ops: vec![
+                        FieldOp {
+                            field: "signature".into(),
+                            value: json(serde_json::to_value(&v.signature)),
+                        },
+                        FieldOp {
+                            field: "opinion_no".into(),
+                            value: json(serde_json::to_value(&v.opinion_no)),
+                        },
+                        FieldOp {
+                            field: "state".into(),
+                            value: json(serde_json::to_value(v.state)),
+                        },
+                    ],
+                    at: v.updated_at,
+                };
+                w.put(META, &OpinionCounter { key, seq })?;
+                w.put(VISITS, &v)?;
+                w.put(OUTBOX, &entry)?;
+                *out.borrow_mut() = Some(Ok(v));
+                Ok(())
+            })
+        })
+        .await;
+    let result = signed.borrow_mut().take();
+    match (written, result) {
+        (Ok(()), Some(Ok(v))) => Ok(v),
+        (_, Some(Err(e))) => Err(e),
+        (Err(e), _) => Err(e.into()),
+        (Ok(()), None) => Err(StorageError::Failed("signing was not written".into()).into()),
+    }
+}
+
 pub async fn load_visit(id: &str) -> Result<Option<Visit>, StorageError> {
     db().await?.get(VISITS, id).await
 }

@@ -1,0 +1,174 @@
+//! Signing in a real browser (headless Chromium): the 督导意见书 number counter, the signed visit
+//! and its outbox entry are written in one transaction, so a number is never given twice and a
+//! refused or failed signing leaves everything as it was.
+#![cfg(target_arch = "wasm32")]
+
+use dudao::storage::idb::{Db, META, OUTBOX, VISITS};
+use dudao::storage::repo::{self, SignError};
+use dudao::storage::StorageError;
+use dudao_domain::review::{ReviewError, Signature};
+use dudao_domain::{GradeRange, School, Stage, Template, Visit, VisitState};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn school() -> School {
+    School {
+        id: "s1".into(),
+        code: "QH0101".into(),
+        name: "清河县实验小学".into(),
+        district: "清河县".into(),
+        stage: Stage::Primary,
+        grades: GradeRange::new(1, 6),
+        enrolment: 1800,
+        boarding: false,
+        address: String::new(),
+        contact: String::new(),
+        supervisor: String::new(),
+        facilities: Default::default(),
+    }
+}
+
+fn template() -> Template {
+    dudao_domain::builtin::templates()
+        .expect("built-in templates validate")
+        .into_iter()
+        .find(|t| t.id == "wuxiang")
+        .expect("五项管理 is built in")
+}
+
+async fn fresh_db(name: &str) -> Db {
+    let name = format!("{name}-{}", js_sys::Math::random());
+    Db::open_named(&name)
+        .await
+        .expect("IndexedDB opens in Chromium")
+}
+
+/// A finished visit with no findings, ready to sign.
+fn finished(id: &str) -> Visit {
+    let t = template();
+    let mut v = Visit::new(id.into(), &school(), "王建国".into(), &[&t], 1);
+    v.state = VisitState::Finished;
+    v.finished_at = Some(2);
+    v
+}
+
+fn signature(name: &str) -> Signature {
+    Signature {
+        name: name.into(),
+        role: "校长".into(),
+        image: "data:image/png;base64,iVBORw0KGgo=".into(),
+        signed_at: 1_795_327_500_000,
+    }
+}
+
+async fn counter(db: &Db, year: i32) -> Option<u64> {
+    db.get::<serde_json::Value>(META, &format!("opinion-seq-{year}"))
+        .await
+        .unwrap()
+        .and_then(|v| v["seq"].as_u64())
+}
+
+#[wasm_bindgen_test]
+async fn each_signed_visit_takes_the_next_number_of_the_year_with_its_outbox_entry() {
+    let db = fresh_db("sign").await;
+    let a = repo::sign_visit_in(&db, &finished("va"), signature("李明"), 2026)
+        .await
+        .unwrap();
+    let b = repo::sign_visit_in(&db, &finished("vb"), signature("张华"), 2026)
+        .await
+        .unwrap();
+    assert_eq!(a.opinion_no.as_deref(), Some("清督意〔2026〕1号"));
+    assert_eq!(b.opinion_no.as_deref(), Some("清督意〔2026〕2号"));
+    assert_eq!(counter(&db, 2026).await, Some(2));
+
+    // A new year starts again at 1.
+    let c = repo::sign_visit_in(&db, &finished("vc"), signature("赵敏"), 2027)
+        .await
+        .unwrap();
+    assert_eq!(c.opinion_no.as_deref(), Some("清督意〔2027〕1号"));
+    assert_eq!(counter(&db, 2026).await, Some(2));
+
+    // Stored signed and read-only, with the signature.
+    let stored: Visit = db.get(VISITS, "va").await.unwrap().unwrap();
+    assert_eq!(stored, a);
+    assert_eq!(stored.state, VisitState::Signed);
+    assert_eq!(stored.signature.as_ref().unwrap().name, "李明");
+
+    // One outbox entry per signing, carrying the signature, number and state.
+    let outbox = repo::outbox_in(&db).await.unwrap();
+    assert_eq!(outbox.len(), 3);
+    let fields: Vec<&str> = outbox[0].ops.iter().map(|o| o.field.as_str()).collect();
+    assert_eq!(fields, ["signature", "opinion_no", "state"]);
+    assert_eq!(outbox[0].entity_id, "va");
+    assert_eq!(
+        outbox[0].ops[1].value,
+        serde_json::json!("清督意〔2026〕1号")
+    );
+    assert_eq!(outbox[0].ops[2].value, serde_json::json!("signed"));
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_signature_stores_nothing_and_uses_no_number() {
+    let db = fresh_db("refuse").await;
+    let v = finished("vr");
+    repo::save_visit_in(&db, &v, vec![]).await.unwrap();
+
+    let err = repo::sign_visit_in(&db, &v, signature("  "), 2026).await;
+    assert_eq!(err, Err(SignError::Review(ReviewError::NoName)));
+    let mut no_image = signature("李明");
+    no_image.image = String::new();
+    let err = repo::sign_visit_in(&db, &v, no_image, 2026).await;
+    assert_eq!(err, Err(SignError::Review(ReviewError::NoSignature)));
+
+    assert_eq!(counter(&db, 2026).await, None);
+    assert_eq!(db.count(OUTBOX).await.unwrap(), 0);
+    let stored: Visit = db.get(VISITS, "vr").await.unwrap().unwrap();
+    assert_eq!(stored.state, VisitState::Finished);
+
+    // Signing what is already signed is refused too, and the number stays used once.
+    let signed = repo::sign_visit_in(&db, &v, signature("李明"), 2026)
+        .await
+        .unwrap();
+    let again = repo::sign_visit_in(&db, &signed, signature("李明"), 2026).await;
+    assert!(
+        matches!(again, Err(SignError::Review(ReviewError::Visit(_)))),
+        "{again:?}"
+    );
+    assert_eq!(counter(&db, 2026).await, Some(1));
+    assert_eq!(db.count(OUTBOX).await.unwrap(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_read_modify_write_that_fails_keeps_nothing_of_itself() {
+    let db = fresh_db("rmw").await;
+    repo::sign_visit_in(&db, &finished("v1"), signature("李明"), 2026)
+        .await
+        .unwrap();
+    // The counter is read and raised, then a later write in the same transaction fails.
+    let v2 = finished("v2");
+    let result = db
+        .write(&[META, VISITS], move |w| {
+            w.get_then(
+                META,
+                "opinion-seq-2026",
+                move |w, c: Option<serde_json::Value>| {
+                    let seq = c.and_then(|c| c["seq"].as_u64()).unwrap_or(0) + 1;
+                    w.put(
+                        META,
+                        &serde_json::json!({"key": "opinion-seq-2026", "seq": seq}),
+                    )?;
+                    w.put(VISITS, &v2)?;
+                    Err(StorageError::QuotaExceeded)
+                },
+            )
+        })
+        .await;
+    assert!(result.is_err(), "the transaction is aborted");
+    assert_eq!(
+        counter(&db, 2026).await,
+        Some(1),
+        "the counter is not raised"
+    );
+    assert!(db.get::<Visit>(VISITS, "v2").await.unwrap().is_none());
+}
