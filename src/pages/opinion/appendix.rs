@@ -32,7 +32,7 @@ pub fn Appendix(photos: Vec<AppendixPhoto>, visit_id: String) -> impl IntoView {
     }
     let photos = Arc::new(photos);
     view! {
-        <div class="appendix" data-testid="opinion-appendix">
+        <div class="doc-appendix" data-testid="opinion-appendix">
             {move || {
                 let photos = photos.clone();
                 let urls = urls.clone();
@@ -80,12 +80,12 @@ fn pages(photos: &[AppendixPhoto], urls: &HashMap<String, String>) -> impl IntoV
                             view! { <img src=url.clone() alt=caption.clone()/> }.into_any()
                         }
                         None => view! {
-                            <div class="photo-missing">"（本机未保存此照片）"</div>
+                            <div class="doc-photo-missing">"（本机未保存此照片）"</div>
                         }
                         .into_any(),
                     };
                     view! {
-                        <figure class="appendix-photo" data-testid="opinion-photo">
+                        <figure class="doc-photo" data-testid="opinion-photo">
                             {img}
                             <figcaption>{caption}</figcaption>
                         </figure>
@@ -93,10 +93,10 @@ fn pages(photos: &[AppendixPhoto], urls: &HashMap<String, String>) -> impl IntoV
                 })
                 .collect_view();
             view! {
-                <section class="sheet appendix-page">
+                <section class="doc-sheet doc-appendix-page">
                     {(i == 0).then(|| view! {
-                        <p class="attachment-mark">"附件"</p>
-                        <h2 class="doc-title appendix-title">"现场照片"</h2>
+                        <p class="doc-attachment-mark">"附件"</p>
+                        <h2 class="doc-title doc-appendix-title">"现场照片"</h2>
                     })}
                     {figures}
                 </section>

@@ -1,0 +1,255 @@
+//! The 督导意见书 page in a real browser (headless Chromium): a signed visit stored on the phone
+//! opens at /visits/:id/opinion as the document the school keeps — 文号, numbered findings with
+//! their terms, the signature, the 回执 — and 附照片 adds the stored photos as an appendix.
+#![cfg(target_arch = "wasm32")]
+
+use dudao::storage::photos::{save_photo, StoredPhoto};
+use dudao::storage::repo;
+use dudao_domain::datetime::Date;
+use dudao_domain::finding::{Disposition, Finding};
+use dudao_domain::photo::PhotoMeta;
+use dudao_domain::review::{opinion_number, Signature};
+use dudao_domain::template::Severity;
+use dudao_domain::{Answer, GradeRange, School, Stage, Text, Visit, VisitState};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// 2026-11-22 14:05 in Beijing.
+const T0: i64 = 1_795_327_500_000;
+const VISIT: &str = "0190a0b0-0000-7000-8000-00000000op01";
+
+fn school() -> School {
+    School {
+        id: "s1".into(),
+        code: "QH0101".into(),
+        name: "清河县实验小学".into(),
+        district: "清河县".into(),
+        stage: Stage::Primary,
+        grades: GradeRange::new(1, 6),
+        enrolment: 1800,
+        boarding: false,
+        address: String::new(),
+        contact: String::new(),
+        supervisor: String::new(),
+        facilities: Default::default(),
+    }
+}
+
+fn finding(code: &str, desc: &str, severity: Severity, deadline: Option<Date>) -> Finding {
+    Finding {
+        id: format!("{VISIT}:{code}"),
+        item_codes: vec![code.into()],
+        section: Text::new("手机管理", "Mobile phones"),
+        description: desc.into(),
+        requirement: "严格落实有关规定，整改到位。".into(),
+        severity,
+        disposition: if deadline.is_some() {
+            Disposition::ByDeadline
+        } else {
+            Disposition::Immediate
+        },
+        deadline,
+        owner: if deadline.is_some() {
+            "德育处 王主任".into()
+        } else {
+            String::new()
+        },
+        basis: vec![],
+    }
+}
+
+/// A 五项管理 visit signed by the principal, with two findings and one photo on WX-SJ-01.
+fn signed_visit() -> Visit {
+    let t = dudao::templates::builtin()
+        .expect("built-in templates")
+        .iter()
+        .find(|t| t.id == "wuxiang")
+        .expect("五项管理 is built in")
+        .clone();
+    let mut v = Visit::new(VISIT.into(), &school(), "王建华".into(), &[&t], T0);
+    v.answers.insert(
+        "WX-SJ-01".into(),
+        Answer {
+            value: Some(dudao_domain::AnswerValue::Compliance(
+                dudao_domain::Compliance::NonCompliant,
+            )),
+            photos: vec!["p-policy".into()],
+            updated_at: T0 + 1,
+            ..Answer::default()
+        },
+    );
+    v.findings = vec![
+        finding(
+            "WX-SJ-01",
+            "未制定学生手机管理办法：不符合。",
+            Severity::General,
+            Date::new(2026, 12, 22),
+        ),
+        finding("WX-DW-04", "图书角发现问题读物3册。", Severity::Major, None),
+    ];
+    v.state = VisitState::Signed;
+    v.finished_at = Some(T0 + 3_600_000);
+    v.signature = Some(Signature {
+        name: "李红梅".into(),
+        role: "校长".into(),
+        image: "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHdpZHRoPSIyMDAiIGhlaWdodD0iODAiPjxwYXRoIGQ9Ik0xMCA2MCBRIDYwIDEwIDEwMCA1MCBUIDE5MCA0MCIgc3Ryb2tlPSIjMDAwIiBzdHJva2Utd2lkdGg9IjMiIGZpbGw9Im5vbmUiLz48L3N2Zz4=".into(),
+        signed_at: T0 + 7_200_000,
+    });
+    v.opinion_no = Some(opinion_number("清河县", 2026, 3));
+    v
+}
+
+fn photo_blob() -> web_sys::Blob {
+    let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><rect width="800" height="600" fill="#ccd"/><text x="40" y="560" font-size="28">清河县实验小学 · 2026年11月22日 14:10 · 督学 王建华</text></svg>"##;
+    let parts = js_sys::Array::of1(&JsValue::from_str(svg));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("image/svg+xml");
+    web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).unwrap()
+}
+
+async fn tick() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+}
+
+fn query(sel: &str) -> Option<web_sys::Element> {
+    web_sys::window()?
+        .document()?
+        .query_selector(sel)
+        .ok()
+        .flatten()
+}
+
+/// Waits (a bounded number of render turns, not a clock) until `sel` is on the page.
+async fn appears(sel: &str) -> web_sys::Element {
+    for _ in 0..500 {
+        if let Some(e) = query(sel) {
+            return e;
+        }
+        tick().await;
+    }
+    panic!("{sel} never appeared; page: {}", body_text());
+}
+
+fn body_text() -> String {
+    query("body")
+        .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+        .map(|b| b.inner_text())
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn a_signed_visit_opens_as_its_opinion_and_adds_photos_on_request() {
+    let v = signed_visit();
+    repo::save_visit(&v, vec![]).await.expect("visit stored");
+    let photo = StoredPhoto {
+        meta: PhotoMeta {
+            id: "p-policy".into(),
+            visit_id: VISIT.into(),
+            item_code: "WX-SJ-01".into(),
+            sha256: "0".repeat(64),
+            size: 300,
+            width: 800,
+            height: 600,
+            mime: "image/svg+xml".into(),
+            taken_at: T0 + 300_000,
+        },
+        blob: photo_blob(),
+        thumb: photo_blob(),
+    };
+    save_photo(&v, &photo, vec![]).await.expect("photo stored");
+
+    // Open the page as the router would after signing.
+    let history = js_sys::Reflect::get(&web_sys::window().unwrap(), &"history".into()).unwrap();
+    let push: js_sys::Function = js_sys::Reflect::get(&history, &"pushState".into())
+        .unwrap()
+        .unchecked_into();
+    push.call3(
+        &history,
+        &JsValue::NULL,
+        &"".into(),
+        &format!("/visits/{VISIT}/opinion").into(),
+    )
+    .unwrap();
+    leptos::mount::mount_to_body(dudao::app::App);
+
+    let doc = appears("[data-testid=opinion]").await;
+    let number = appears("[data-testid=opinion-number]").await;
+    assert_eq!(number.text_content().unwrap(), "清督意〔2026〕3号");
+    let text = doc.text_content().unwrap();
+    for part in [
+        "清河县人民政府教育督导室",
+        "督导意见书",
+        "清河县实验小学：",
+        "督学王建华于2026年11月22日对你校开展了中小学“五项管理”实地督查。",
+        "一、",
+        "未制定学生手机管理办法",
+        "2026年12月22日前",
+        "德育处 王主任",
+        "二、",
+        "【重大问题】",
+        "立行立改",
+        "请于2026年12月22日前将整改情况书面报送清河县人民政府教育督导室。",
+        "签字人：李红梅（校长）",
+        "2026年11月22日",
+    ] {
+        assert!(text.contains(part), "{part} missing from: {text}");
+    }
+    let html = doc.outer_html();
+    assert_eq!(html.matches(r#"data-testid="opinion-finding""#).count(), 2);
+    let receipt = appears("[data-testid=opinion-receipt]").await;
+    let receipt = receipt.text_content().unwrap();
+    assert!(receipt.contains("回执"), "{receipt}");
+    assert!(
+        receipt.contains("已收到清督意〔2026〕3号督导意见书，将按要求整改。"),
+        "{receipt}"
+    );
+    assert!(receipt.contains("签收人"), "{receipt}");
+
+    // No appendix until asked for.
+    assert!(query("[data-testid=opinion-appendix]").is_none());
+    assert!(!text.contains("附件：现场照片"));
+    let photos: web_sys::HtmlElement = appears("[data-testid=opinion-photos]")
+        .await
+        .unchecked_into();
+    photos.click();
+    let img = appears("[data-testid=opinion-appendix] img").await;
+    assert!(
+        img.get_attribute("src").unwrap().starts_with("blob:"),
+        "the stored photo is shown"
+    );
+    let appendix = appears("[data-testid=opinion-appendix]").await;
+    let caption = appendix.text_content().unwrap();
+    assert!(
+        caption
+            .contains("图1　WX-SJ-01　将学生手机管理纳入学校日常管理，制定具体管理办法（问题一）"),
+        "{caption}"
+    );
+    let text = doc.text_content().unwrap();
+    assert!(text.contains("附件：现场照片（共1张）"), "{text}");
+
+    // The rendered page, for looking at its print layout outside the test.
+    // (In pieces: the test runner shortens long lines.)
+    let html: Vec<char> = doc.outer_html().chars().collect();
+    for (i, piece) in html.chunks(1000).enumerate() {
+        let piece: String = piece.iter().collect();
+        leptos::logging::log!("OPINION-HTML {i:04} {piece}");
+    }
+
+    // Unticked, the appendix goes again.
+    photos.click();
+    for _ in 0..100 {
+        if query("[data-testid=opinion-appendix]").is_none() {
+            break;
+        }
+        tick().await;
+    }
+    assert!(query("[data-testid=opinion-appendix]").is_none());
+}
