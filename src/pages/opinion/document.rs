@@ -83,7 +83,7 @@ fn FindingBlock(f: OpinionFinding) -> impl IntoView {
                 <span class="doc-label">"存在问题："</span>
                 <span class="doc-problem">{f.problem.clone()}</span>
             </p>
-            <p class="doc-para"><span class="doc-label">"整改要求："</span>{f.requirement.clone()}</p>
+            <p class="doc-para"><span class="doc-label">"整改要求："</span><span class="doc-problem">{f.requirement.clone()}</span></p>
             <p class="doc-para"><span class="doc-label">"整改期限："</span>{f.term.clone()}</p>
             {f.owner.clone().map(|o| view! {
                 <p class="doc-para"><span class="doc-label">"责任部门/责任人："</span>{o}</p>
