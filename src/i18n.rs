@@ -277,6 +277,19 @@ pub static ZH: Strings = Strings {
     boarding: "寄宿制",
     last_visit: "上次督导",
     never_visited: "尚未督导",
+    all_stages: "全部",
+    stage_filter: "按学段筛选",
+    to_rectify: |n| format!("{n} 个问题待整改"),
+    nothing_to_rectify: "无待整改问题",
+    mine: "我负责",
+    responsible_supervisor: "责任督学",
+    section_all_ok: "本节全部符合",
+    section_all_ask: |n| {
+        format!("将本节 {n} 个尚未作答的“符合/不符合”类题目全部设为“符合”。已作答的题目保持不变。")
+    },
+    section_all_confirm: "全部设为符合",
+    location: "定位",
+    location_none: "未记录定位",
     start_visit: "开始督导",
     continue_visit: "继续未完成的督导",
     choose_templates: "选择督导内容（可多选）",
@@ -330,19 +343,6 @@ pub static ZH: Strings = Strings {
     back_to_visits: "返回督导记录",
     view_summary: "查看结果",
     findings_title: "待整改问题",
-    all_stages: "全部",
-    stage_filter: "按学段筛选",
-    to_rectify: |n| format!("{n} 个问题待整改"),
-    nothing_to_rectify: "无待整改问题",
-    mine: "我负责",
-    responsible_supervisor: "责任督学",
-    section_all_ok: "本节全部符合",
-    section_all_ask: |n| {
-        format!("将本节 {n} 个尚未作答的“符合/不符合”类题目全部设为“符合”。已作答的题目保持不变。")
-    },
-    section_all_confirm: "全部设为符合",
-    location: "定位",
-    location_none: "未记录定位",
     no_open_findings: "已完成的督导中没有不符合项。",
     findings_term: "整改期限",
     findings_owner: "责任部门/责任人",
@@ -457,6 +457,28 @@ pub static EN: Strings = Strings {
     boarding: "Boarding",
     last_visit: "Last visit",
     never_visited: "Not visited yet",
+    all_stages: "All",
+    stage_filter: "Filter by stage",
+    to_rectify: |n| {
+        if n == 1 {
+            "1 finding to rectify".into()
+        } else {
+            format!("{n} findings to rectify")
+        }
+    },
+    nothing_to_rectify: "Nothing to rectify",
+    mine: "Mine",
+    responsible_supervisor: "Responsible supervisor",
+    section_all_ok: "All compliant",
+    section_all_ask: |n| {
+        format!(
+            "Mark the {n} unanswered compliance items of this section as compliant? \
+             Items already answered are left as they are."
+        )
+    },
+    section_all_confirm: "Mark compliant",
+    location: "Location",
+    location_none: "No location recorded",
     start_visit: "Start visit",
     continue_visit: "Continue the unfinished visit",
     choose_templates: "What to inspect (choose one or more)",
@@ -599,25 +621,3 @@ pub static EN: Strings = Strings {
     sign_not_finished: "This visit is not finished yet; it can be signed once finished.",
     already_signed: "This visit is already signed.",
 };
-    all_stages: "All",
-    stage_filter: "Filter by stage",
-    to_rectify: |n| {
-        if n == 1 {
-            "1 finding to rectify".into()
-        } else {
-            format!("{n} findings to rectify")
-        }
-    },
-    nothing_to_rectify: "Nothing to rectify",
-    mine: "Mine",
-    responsible_supervisor: "Responsible supervisor",
-    section_all_ok: "All compliant",
-    section_all_ask: |n| {
-        format!(
-            "Mark the {n} unanswered compliance items of this section as compliant? \
-             Items already answered are left as they are."
-        )
-    },
-    section_all_confirm: "Mark compliant",
-    location: "Location",
-    location_none: "No location recorded",
