@@ -194,6 +194,18 @@ fn Review(session: Session) -> impl IntoView {
         i18n,
     };
     let visit = r.visit;
+    // A visit finished before findings were drafted on finishing gets them now; drafting is
+    // idempotent, so this saves only when something was missing.
+    if session.visit.state == VisitState::Finished {
+        let mut next = session.visit.clone();
+        with_checklist(&session.templates, &session.visit, |cl| {
+            next.draft_findings(cl)
+        });
+        if next != session.visit {
+            let ops = list_ops(&next);
+            r.save(next, ops, || {});
+        }
+    }
     let signed = Memo::new(move |_| {
         visit.with(|v| matches!(v.state, VisitState::Signed | VisitState::Synced))
     });
