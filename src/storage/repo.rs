@@ -113,41 +113,45 @@ pub async fn sign_visit_in(
     let visit = visit.clone();
     let written = db
         .write(&[META, VISITS, OUTBOX], |w| {
-            w.get_then(META, &key.clone(), move |w, counter: Option<OpinionCounter>| {
-                let seq = counter.map_or(1, |c| c.seq + 1);
-                let mut v = visit;
-                let no = opinion_number(&v.school.district, year, seq);
-                if let Err(e) = v.sign(signature, no) {
-                    *out.borrow_mut() = Some(Err(e.into()));
-                    return Err(StorageError::Data("signing refused".into()));
-                }
-                let json = |x: serde_json::Result<serde_json::Value>| x.unwrap_or_default();
-                let entry = OutboxEntry {
-                    seq: None,
-                    entity: "visit".into(),
-                    entity_id: v.id.clone(),
-                    ops: vec![
-                        FieldOp {
-                            field: "signature".into(),
-                            value: json(serde_json::to_value(&v.signature)),
-                        },
-                        FieldOp {
-                            field: "opinion_no".into(),
-                            value: json(serde_json::to_value(&v.opinion_no)),
-                        },
-                        FieldOp {
-                            field: "state".into(),
-                            value: json(serde_json::to_value(v.state)),
-                        },
-                    ],
-                    at: v.updated_at,
-                };
-                w.put(META, &OpinionCounter { key, seq })?;
-                w.put(VISITS, &v)?;
-                w.put(OUTBOX, &entry)?;
-                *out.borrow_mut() = Some(Ok(v));
-                Ok(())
-            })
+            w.get_then(
+                META,
+                &key.clone(),
+                move |w, counter: Option<OpinionCounter>| {
+                    let seq = counter.map_or(1, |c| c.seq + 1);
+                    let mut v = visit;
+                    let no = opinion_number(&v.school.district, year, seq);
+                    if let Err(e) = v.sign(signature, no) {
+                        *out.borrow_mut() = Some(Err(e.into()));
+                        return Err(StorageError::Data("signing refused".into()));
+                    }
+                    let json = |x: serde_json::Result<serde_json::Value>| x.unwrap_or_default();
+                    let entry = OutboxEntry {
+                        seq: None,
+                        entity: "visit".into(),
+                        entity_id: v.id.clone(),
+                        ops: vec![
+                            FieldOp {
+                                field: "signature".into(),
+                                value: json(serde_json::to_value(&v.signature)),
+                            },
+                            FieldOp {
+                                field: "opinion_no".into(),
+                                value: json(serde_json::to_value(&v.opinion_no)),
+                            },
+                            FieldOp {
+                                field: "state".into(),
+                                value: json(serde_json::to_value(v.state)),
+                            },
+                        ],
+                        at: v.updated_at,
+                    };
+                    w.put(META, &OpinionCounter { key, seq })?;
+                    w.put(VISITS, &v)?;
+                    w.put(OUTBOX, &entry)?;
+                    *out.borrow_mut() = Some(Ok(v));
+                    Ok(())
+                },
+            )
         })
         .await;
     let result = signed.borrow_mut().take();
