@@ -152,7 +152,7 @@ fn SignForm(visit: Visit) -> impl IntoView {
         </label>
         <div class="role-chips">
             {ROLES.into_iter().map(|r| view! {
-                <button type="button" class="chip" class:on=move || role.get() == r
+                <button type="button" class="chip" data-testid="role-choice" class:on=move || role.get() == r
                     on:click=move |_| { role.set(r.to_owned()); problems.set(Vec::new()) }>{r}</button>
             }).collect_view()}
         </div>
