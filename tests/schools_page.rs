@@ -132,6 +132,7 @@ async fn own_schools_first_then_the_longest_unvisited_with_stage_chips() {
     repo::save_schools(&schools).await.expect("schools stored");
     // 1: mine, visited (a finished visit with two findings, a later draft);
     // 3: someone else's, visited long ago with nothing open;
+    // 4: someone else's, only a draft begun long ago (nothing settled, so no badge);
     // 5: unassigned, visited 3 days ago with one finding.
     for v in [
         visit(
@@ -143,6 +144,7 @@ async fn own_schools_first_then_the_longest_unvisited_with_stage_chips() {
         ),
         visit("v1b", &schools[0], T0 + 7 * DAY, VisitState::Draft, vec![]),
         visit("v3", &schools[2], T0 - 60 * DAY, VisitState::Signed, vec![]),
+        visit("v4", &schools[3], T0 - 90 * DAY, VisitState::Draft, vec![]),
         visit(
             "v5",
             &schools[4],
@@ -160,7 +162,7 @@ async fn own_schools_first_then_the_longest_unvisited_with_stage_chips() {
         codes().len() == 5 && within(&card("QH0101"), "school-open-findings").is_some()
     })
     .await;
-    // Mine (never visited, then visited), then the rest: never visited, oldest visit, newest.
+    // Mine (never visited, then visited), then the rest from the longest unvisited.
     assert_eq!(codes(), ["QH0102", "QH0101", "QH0104", "QH0103", "QH0105"]);
 
     let mine: Vec<String> = all("[data-testid=school-card]")
@@ -192,6 +194,12 @@ async fn own_schools_first_then_the_longest_unvisited_with_stage_chips() {
         "尚未督导"
     );
     assert_eq!(within(&card("QH0102"), "school-open-findings"), None);
+    let draft_only = card("QH0104");
+    assert_eq!(
+        within(&draft_only, "school-last-visit").unwrap(),
+        "上次督导：2026年8月24日"
+    );
+    assert_eq!(within(&draft_only, "school-open-findings"), None);
 
     // Chips: 全部 and each stage present, with counts, in the usual order.
     let chips: Vec<(String, String)> = all("[data-testid=stage-filter]")

@@ -17,6 +17,8 @@ struct SchoolStats {
     last_visit: Option<i64>,
     /// Findings of finished or signed visits still to be put right.
     open_findings: usize,
+    /// Some visit here was finished: only then can the phone say whether anything is open.
+    settled: bool,
 }
 
 /// Whether `school` is one of this supervisor's: their name is on its 挂牌督导 plaque.
@@ -55,6 +57,7 @@ pub fn SchoolsPage() -> impl IntoView {
                 let e = m.entry(v.school_id.clone()).or_default();
                 e.last_visit = e.last_visit.max(Some(v.started_at));
                 e.open_findings += v.open_findings();
+                e.settled |= v.state != VisitState::Draft;
             }
         }
         m
@@ -212,8 +215,8 @@ fn SchoolCard(
                             None => i18n.t().never_visited.to_owned(),
                         }}
                     </span>
-                    // Only a school visited from this phone can say whether anything is open.
-                    {move || mine_stats.get().map(|s| {
+                    // Only a finished visit from this phone can say whether anything is open.
+                    {move || mine_stats.get().filter(|s| s.settled).map(|s| {
                         let n = s.open_findings;
                         view! {
                             " "
