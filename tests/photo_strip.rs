@@ -231,6 +231,31 @@ async fn a_photo_is_taken_into_an_item_viewed_and_deleted_after_one_confirmation
     })
     .await;
 
+    // From the keyboard: the viewer takes the focus and Escape closes it.
+    click(&query(&within("photo-thumb")).unwrap());
+    appears("[data-testid=photo-viewer]").await;
+    let focused = || {
+        web_sys::window()
+            .unwrap()
+            .document()
+            .unwrap()
+            .active_element()
+            .and_then(|e| e.get_attribute("data-testid"))
+    };
+    until("the close button has the focus", || {
+        focused().as_deref() == Some("photo-close")
+    })
+    .await;
+    js_sys::Function::new_no_args(
+        "document.activeElement.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap();
+    until("Escape closes the viewer", || {
+        query("[data-testid=photo-viewer]").is_none()
+    })
+    .await;
+
     // Delete asks once; cancelling keeps it.
     click(&query(&within("photo-thumb")).unwrap());
     click(&appears("[data-testid=photo-delete]").await);

@@ -251,6 +251,13 @@ pub fn PhotoStrip(
     };
 
     let count = move || ids.with(Vec::len);
+    // The viewer takes the focus (Escape closes it), so a keyboard or screen reader is in it.
+    let close_button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(b) = close_button.get() {
+            let _ = b.focus();
+        }
+    });
     view! {
         <div class="photos" data-testid="photos">
             <Show when=move || needs_photo.get() && count() == 0>
@@ -260,9 +267,11 @@ pub fn PhotoStrip(
             </Show>
             <Show when=move || { count() > 0 || busy.get() > 0 }>
                 <div class="photo-strip">
-                    <span class="badge photo-count" data-testid="photo-count">
-                        {move || (i18n.t().photos_count)(count())}
-                    </span>
+                    <Show when=move || { count() > 0 }>
+                        <span class="badge photo-count" data-testid="photo-count">
+                            {move || (i18n.t().photos_count)(count())}
+                        </span>
+                    </Show>
                     <ul class="thumbs">
                         {move || shown().into_iter().enumerate().map(|(i, s)| {
                             let id = s.id.clone();
@@ -304,7 +313,10 @@ pub fn PhotoStrip(
                 let remove = remove.clone();
                 open.get().map(|(_, url)| view! {
                 <div class="photo-viewer" data-testid="photo-viewer" role="dialog" aria-modal="true"
-                    aria-label=move || i18n.t().photo_viewer>
+                    aria-label=move || i18n.t().photo_viewer
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" {
+                        if confirming.get_untracked() { confirming.set(false) } else { close() }
+                    }>
                     <img src=url alt=move || i18n.t().photo_viewer/>
                     <Show
                         when=move || confirming.get()
@@ -316,7 +328,8 @@ pub fn PhotoStrip(
                                         {move || i18n.t().photo_delete}
                                     </button>
                                 </Show>
-                                <button class="btn primary" data-testid="photo-close" on:click=move |_| close()>
+                                <button class="btn primary" data-testid="photo-close"
+                                    node_ref=close_button on:click=move |_| close()>
                                     {move || i18n.t().close}
                                 </button>
                             </div>
