@@ -5,7 +5,8 @@ mod editor;
 mod item_card;
 mod missing_panel;
 mod not_applicable;
-mod photo_strip;
+/// The photo strip, for any page that shows an item's photos (read-only unless a draft).
+pub mod photo_strip;
 mod section_all;
 
 use crate::i18n::use_i18n;
