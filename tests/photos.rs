@@ -32,6 +32,7 @@ fn school() -> School {
         address: String::new(),
         contact: String::new(),
         supervisor: String::new(),
+        county: String::new(),
         facilities: Default::default(),
     }
 }

@@ -29,6 +29,7 @@ fn school(n: u8, stage: Stage, supervisor: &str) -> School {
         address: String::new(),
         contact: String::new(),
         supervisor: supervisor.into(),
+        county: String::new(),
         facilities: Default::default(),
     }
 }

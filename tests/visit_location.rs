@@ -36,6 +36,7 @@ fn school() -> School {
         address: String::new(),
         contact: String::new(),
         supervisor: "韩立新".into(),
+        county: String::new(),
         facilities: Default::default(),
     }
 }

@@ -205,7 +205,7 @@ impl Opinion {
             })
             .collect::<Result<_, _>>()?;
 
-        let office = format!("{}人民政府教育督导室", visit.school.district.trim());
+        let office = format!("{}人民政府教育督导室", visit.school.issuing_area());
         let day = visit.day();
         let supervisor = visit.supervisor.trim().to_owned();
         let who = if supervisor.contains("督学") {

@@ -129,8 +129,11 @@ pub struct School {
     /// 学校标识码 or the county's own code.
     pub code: String,
     pub name: String,
-    /// 区县/乡镇.
+    /// 乡镇/街道 (or the 区县 where the county has no smaller division).
     pub district: String,
+    /// 区县: the county whose 人民政府教育督导室 supervises the school and issues its documents.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub county: String,
     pub stage: Stage,
     pub grades: GradeRange,
     /// 在校生人数.
@@ -154,6 +157,15 @@ pub struct School {
 }
 
 impl School {
+    /// The area whose 督导室 issues the school's documents: the county, or the district when
+    /// the county is not recorded.
+    pub fn issuing_area(&self) -> &str {
+        match self.county.trim() {
+            "" => self.district.trim(),
+            c => c,
+        }
+    }
+
     /// `Some(true)` has it, `Some(false)` known to lack it, `None` unknown.
     pub fn has(&self, f: Facility) -> Option<bool> {
         self.facilities.get(&f).copied()

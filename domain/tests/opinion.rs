@@ -389,3 +389,19 @@ fn findings_are_numbered_as_公文_write_them() {
         ]
     );
 }
+
+#[test]
+fn the_county_heads_the_document_and_gives_the_number_its_prefix() {
+    let mut school = dudao_domain::School {
+        county: "清河县".into(),
+        district: "城关镇".into(),
+        ..common::school(dudao_domain::Stage::Primary)
+    };
+    assert_eq!(school.issuing_area(), "清河县");
+    assert_eq!(
+        dudao_domain::review::opinion_number(school.issuing_area(), 2026, 7),
+        "清督意〔2026〕7号"
+    );
+    school.county.clear();
+    assert_eq!(school.issuing_area(), "城关镇");
+}

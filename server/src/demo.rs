@@ -225,6 +225,7 @@ pub fn schools() -> Vec<School> {
             code: d.code.to_owned(),
             name: d.name.to_owned(),
             district: d.district.to_owned(),
+            county: COUNTY.to_owned(),
             stage: d.stage,
             grades: d.grades.unwrap_or_else(|| d.stage.default_grades()),
             enrolment: d.enrolment,

@@ -119,7 +119,7 @@ pub async fn sign_visit_in(
                 move |w, counter: Option<OpinionCounter>| {
                     let seq = counter.map_or(1, |c| c.seq + 1);
                     let mut v = visit;
-                    let no = opinion_number(&v.school.district, year, seq);
+                    let no = opinion_number(v.school.issuing_area(), year, seq);
                     if let Err(e) = v.sign(signature, no) {
                         *out.borrow_mut() = Some(Err(e.into()));
                         return Err(StorageError::Data("signing refused".into()));

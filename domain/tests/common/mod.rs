@@ -23,6 +23,7 @@ pub fn school(stage: Stage) -> School {
         address: String::new(),
         contact: String::new(),
         supervisor: String::new(),
+        county: String::new(),
         facilities: Default::default(),
     }
 }

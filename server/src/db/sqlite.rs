@@ -67,6 +67,7 @@ struct SchoolRow {
     address: String,
     contact: String,
     supervisor: String,
+    county: String,
     facilities: String,
 }
 
@@ -100,6 +101,7 @@ impl TryFrom<SchoolRow> for School {
             address: row.address,
             contact: row.contact,
             supervisor: row.supervisor,
+            county: row.county,
             facilities,
         })
     }
@@ -194,7 +196,7 @@ impl Store for SqliteStore {
         Box::pin(async move {
             let rows: Vec<SchoolRow> = sqlx::query_as(
                 "SELECT id, code, name, district, stage, grade_from, grade_to, enrolment, \
-                 boarding, address, contact, supervisor, facilities FROM schools \
+                 boarding, address, contact, supervisor, county, facilities FROM schools \
                  ORDER BY district, code",
             )
             .fetch_all(&self.pool)
@@ -216,8 +218,8 @@ impl Store for SqliteStore {
             for s in schools {
                 inserted += sqlx::query(
                     "INSERT INTO schools (id, code, name, district, stage, grade_from, grade_to, \
-                     enrolment, boarding, address, contact, supervisor, facilities) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                     enrolment, boarding, address, contact, supervisor, county, facilities) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 )
                 .bind(&s.id)
                 .bind(&s.code)
@@ -231,6 +233,7 @@ impl Store for SqliteStore {
                 .bind(&s.address)
                 .bind(&s.contact)
                 .bind(&s.supervisor)
+                .bind(&s.county)
                 .bind(facilities_json(s)?)
                 .execute(&mut *tx)
                 .await?

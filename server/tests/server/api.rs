@@ -188,6 +188,10 @@ async fn every_demo_school_names_its_responsible_supervisor() {
         assert!((2..=3).contains(&codes.len()), "{who}: {codes:?}");
     }
     assert_eq!(per_supervisor["韩立新"], ["QH0101", "QH0102", "QH0105"]);
+    // Every demo school is in 清河县, whose 督导室 issues its documents; `district` is the town.
+    for s in raw.as_array().expect("array") {
+        assert_eq!(s["county"], "清河县", "{}", s["code"]);
+    }
 }
 
 #[tokio::test]
@@ -260,9 +264,12 @@ async fn migrating_a_database_seeded_before_supervisors_assigns_the_demo_ones() 
     for demo_school in demo::schools() {
         let got = listed.iter().find(|s| s.id == demo_school.id).expect("row");
         assert_eq!(got.supervisor, demo_school.supervisor, "{}", got.code);
+        // …and its county, which heads its 督导意见书.
+        assert_eq!(got.county, "清河县", "{}", got.code);
     }
     let got = listed.iter().find(|s| s.id == "real-1").expect("real row");
     assert_eq!(got.supervisor, "");
+    assert_eq!(got.county, "");
 }
 
 #[tokio::test]
