@@ -523,3 +523,18 @@ async fn upgrading_a_version_1_database_keeps_the_outbox_and_adds_photos() {
         "the photos store exists"
     );
 }
+
+/// On plain http (an office server on the county LAN) there is no `crypto.subtle`: the Rust
+/// digest must give the same hash, or the server would reject every photo from such a phone.
+#[wasm_bindgen_test]
+async fn the_rust_digest_used_without_https_agrees_with_the_browsers() {
+    let abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    assert_eq!(process::sha256_hex_in_rust(b"abc"), abc);
+    assert_eq!(process::sha256_hex(b"abc").await.unwrap(), abc);
+    let (c, _) = canvas(640, 480);
+    let jpeg = to_jpeg(&c).await;
+    assert_eq!(
+        process::sha256_hex(&jpeg).await.unwrap(),
+        process::sha256_hex_in_rust(&jpeg)
+    );
+}

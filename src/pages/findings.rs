@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 /// Where a tap on a finding of this visit leads.
-fn target(v: &Visit) -> String {
+pub fn target(v: &Visit) -> String {
     match v.state {
         VisitState::Signed | VisitState::Synced => format!("/visits/{}/opinion", v.id),
         _ => format!("/visits/{}/review", v.id),
@@ -62,7 +62,7 @@ fn VisitFindings(visit: Visit) -> impl IntoView {
 }
 
 #[component]
-fn SettledFinding(
+pub fn SettledFinding(
     finding: Finding,
     href: String,
     school: String,

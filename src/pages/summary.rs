@@ -38,7 +38,13 @@ fn Summary(session: Session) -> impl IntoView {
         (cl.tally(&v.answers), cl.proposed_findings(&v.answers))
     });
     let titles: Vec<_> = session.templates.iter().map(|t| t.title.clone()).collect();
-    let n = findings.len();
+    // Once finished, the findings are the ones the supervisor settled (edited, merged, dropped);
+    // before that, what the answers propose.
+    let settled = (v.state != dudao_domain::VisitState::Draft).then(|| v.findings.clone());
+    let n = settled.as_ref().map_or(findings.len(), Vec::len);
+    let href = crate::pages::findings::target(&v);
+    let signed = matches!(v.state, dudao_domain::VisitState::Signed | dudao_domain::VisitState::Synced);
+    let school_name = v.school.name.clone();
     let state = v.state;
     let started = v.started_at;
     let finished = v.finished_at;
@@ -72,8 +78,12 @@ fn Summary(session: Session) -> impl IntoView {
             }).collect_view()}
         </ul>
         <h2 data-testid="findings-count">{move || (i18n.t().findings_count)(n)}</h2>
-        {if findings.is_empty() {
+        {if n == 0 {
             view! { <p class="empty">{move || i18n.t().no_findings}</p> }.into_any()
+        } else if let Some(settled) = settled {
+            view! { <ol class="findings settled">{settled.into_iter().map(|f| view! {
+                <crate::pages::findings::SettledFinding finding=f href=href.clone() school=school_name.clone() at=started signed/>
+            }).collect_view()}</ol> }.into_any()
         } else {
             view! { <ol class="findings">{findings.into_iter().map(|f| view! { <FindingItem finding=f/> }).collect_view()}</ol> }.into_any()
         }}

@@ -235,24 +235,29 @@ async fn jpeg(c: &HtmlCanvasElement, quality: f64) -> Result<Blob, PhotoError> {
         .map_err(|_| PhotoError::Failed("toBlob gave no image (canvas too large?)".into()))
 }
 
-/// Lower-case hex SHA-256 of `bytes`, by the browser's `crypto.subtle`.
+/// Lower-case hex SHA-256 of `bytes`: by the browser's `crypto.subtle` (native, off the main
+/// thread) where the page is a secure context, and in Rust otherwise — an office server reached
+/// over plain http on the county LAN must not make every photo fail.
 pub async fn sha256_hex(bytes: &[u8]) -> Result<String, PhotoError> {
     let subtle = window()?.crypto().map_err(failed("crypto"))?.subtle();
-    // Only in a secure context (https or localhost).
     if JsValue::from(subtle.clone()).is_undefined() {
-        return Err(PhotoError::Failed(
-            "crypto.subtle is unavailable (page not served over https)".into(),
-        ));
+        return Ok(sha256_hex_in_rust(bytes));
     }
     let p = subtle
         .digest_with_str_and_u8_array("SHA-256", bytes)
         .map_err(failed("digest"))?;
     let buf = JsFuture::from(p).await.map_err(failed("digest"))?;
-    Ok(Uint8Array::new(&buf)
-        .to_vec()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(hex(&Uint8Array::new(&buf).to_vec()))
+}
+
+/// The same digest computed in Rust, for pages that are not a secure context.
+pub fn sha256_hex_in_rust(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex(&sha2::Sha256::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Burns `text` into the bottom of the picture: white on a semi-transparent dark band, sized

@@ -72,6 +72,7 @@ pub fn VisitEditor(session: Session) -> impl IntoView {
     let templates: Arc<Vec<Template>> = session.templates.clone();
     let visit = RwSignal::new(session.visit.clone());
     let last_saved = StoredValue::new(session.visit);
+    provide_context(super::SavedVisit(last_saved));
     let missing = RwSignal::new(Vec::<Missing>::new());
     // Where the visit takes place, asked when it starts (the editor opens at once) or when a
     // draft without one is reopened; never waited for. See `geo::record_location`.

@@ -49,6 +49,7 @@ pub fn PhotoStrip(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let app = use_app();
+    let saved = use_context::<super::SavedVisit>();
     let loaded = RwSignal::new_local(Vec::<Shown>::new());
     // Photos waiting for or in processing.
     let busy = RwSignal::new(0usize);
@@ -155,7 +156,12 @@ pub fn PhotoStrip(
             visit.set(next.clone());
             let op = photos_op(&next, &code);
             match save_photo(&next, &photo, vec![op]).await {
-                Ok(()) => app.refresh_pending(),
+                Ok(()) => {
+                    if let Some(s) = saved {
+                        s.0.set_value(next);
+                    }
+                    app.refresh_pending();
+                }
                 Err(e) => {
                     leptos::logging::error!("saving photo failed: {e}");
                     let _ = visit.try_update(|v| v.detach_photo(&code, &id, now_ms()));
@@ -239,6 +245,9 @@ pub fn PhotoStrip(
                         revoke_object_url(&gone.thumb_url);
                     }
                     let _ = loaded.try_update(|l| l.retain(|s| s.id != id));
+                    if let Some(s) = saved {
+                        s.0.set_value(next);
+                    }
                     app.refresh_pending();
                 }
                 Err(e) => {
@@ -262,7 +271,7 @@ pub fn PhotoStrip(
         <div class="photos" data-testid="photos">
             <Show when=move || needs_photo.get() && count() == 0>
                 <p class="photo-needed" data-testid="photo-needed" role="note">
-                    "📷 " {move || i18n.t().missing_photo}
+                    <svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d="M9 3 7.2 5H4a2 2 0 0 0-2 2v11a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2h-3.2L15 3H9zm3 5a5 5 0 1 1 0 10 5 5 0 0 1 0-10zm0 2a3 3 0 1 0 0 6 3 3 0 0 0 0-6z"/></svg> {move || i18n.t().missing_photo}
                 </p>
             </Show>
             <Show when=move || { count() > 0 || busy.get() > 0 }>
@@ -300,12 +309,12 @@ pub fn PhotoStrip(
                     <label class="btn small photo-btn">
                         <input type="file" accept="image/*" capture="environment" class="sr-only"
                             data-testid="photo-take" on:change=on_take.clone()/>
-                        {move || format!("📷 {}", i18n.t().photo_take)}
+                        <svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d="M9 3 7.2 5H4a2 2 0 0 0-2 2v11a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2h-3.2L15 3H9zm3 5a5 5 0 1 1 0 10 5 5 0 0 1 0-10zm0 2a3 3 0 1 0 0 6 3 3 0 0 0 0-6z"/></svg> {move || i18n.t().photo_take}
                     </label>
                     <label class="btn small photo-btn">
                         <input type="file" accept="image/*" multiple class="sr-only"
                             data-testid="photo-pick" on:change=on_files.clone()/>
-                        {move || format!("🖼 {}", i18n.t().photo_pick)}
+                        <svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" fill-rule="evenodd" d="M4 4h16a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm0 2v10.6l4.3-4.3 3 3 5.2-5.8L20 13.4V6H4zm4 1.5a2 2 0 1 1 0 4 2 2 0 0 1 0-4z"/></svg> {move || i18n.t().photo_pick}
                     </label>
                 </div>
             </Show>
