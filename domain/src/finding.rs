@@ -211,10 +211,16 @@ impl Finding {
             if b.is_empty() || a.contains(b) {
                 return;
             }
+            // One paragraph in the 督导意见书: sentences run on, a clause without its full stop
+            // gets a 分号.
             if a.trim().is_empty() {
                 *a = b.to_owned();
             } else {
-                a.push('\n');
+                let t = a.trim_end().to_owned();
+                *a = t;
+                if !a.ends_with(['。', '；', '！', '？', '.', ';']) {
+                    a.push('；');
+                }
                 a.push_str(b);
             }
         };

@@ -342,9 +342,17 @@ fn merging_joins_codes_and_texts_and_keeps_the_graver_severity_and_earlier_deadl
     let f = &v.findings[0];
     assert_eq!(f.id, fid("JC-04"));
     assert_eq!(f.item_codes, ["JC-04", "XD-03", "JC-01"]);
-    assert_eq!(f.description, format!("{d4}\n{d3}\n{d1}"));
+    // One paragraph in the document: the sentences run on, each ending in its full stop.
+    assert!(d4.ends_with('。') && d3.ends_with('。'), "{d4} {d3}");
+    assert_eq!(f.description, format!("{d4}{d3}{d1}"));
+    assert!(!f.description.contains('\n'));
     // JC-01 and XD-03 cite the same notice: the same requirement is written once.
-    assert_eq!(f.requirement.lines().count(), 2, "{}", f.requirement);
+    assert_eq!(
+        f.requirement.matches("整改到位。").count(),
+        2,
+        "{}",
+        f.requirement
+    );
     assert!(f.requirement.contains("60"), "{}", f.requirement);
     assert!(
         f.requirement.contains("手机管理工作的通知"),

@@ -1,6 +1,6 @@
 pub mod findings;
-pub mod review;
 pub mod opinion;
+pub mod review;
 pub mod schools;
 pub mod summary;
 pub mod sync;

@@ -43,7 +43,10 @@ fn Summary(session: Session) -> impl IntoView {
     let settled = (v.state != dudao_domain::VisitState::Draft).then(|| v.findings.clone());
     let n = settled.as_ref().map_or(findings.len(), Vec::len);
     let href = crate::pages::findings::target(&v);
-    let signed = matches!(v.state, dudao_domain::VisitState::Signed | dudao_domain::VisitState::Synced);
+    let signed = matches!(
+        v.state,
+        dudao_domain::VisitState::Signed | dudao_domain::VisitState::Synced
+    );
     let school_name = v.school.name.clone();
     let state = v.state;
     let started = v.started_at;
