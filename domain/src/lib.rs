@@ -4,6 +4,7 @@
 //! The app (wasm) and the server both build on it.
 
 pub mod answer;
+pub mod backup;
 pub mod basis;
 pub mod builtin;
 pub mod checklist;
