@@ -6,6 +6,8 @@
 use super::error::StorageError;
 use js_sys::{Array, Promise};
 use serde::{de::DeserializeOwned, Serialize};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -26,9 +28,28 @@ pub const META: &str = "meta";
 /// Photo evidence: `PhotoMeta` fields plus the JPEG and its thumbnail as Blobs, by `visit_id`.
 pub const PHOTOS: &str = "photos";
 
+/// A connection that survives another tab's schema upgrade: when the browser closes it
+/// (`versionchange`, or the user clearing site data) the next call opens it again.
 #[derive(Clone)]
 pub struct Db {
-    db: IdbDatabase,
+    db: Rc<RefCell<IdbDatabase>>,
+    name: Rc<str>,
+    version: u32,
+    closed: Rc<Cell<bool>>,
+}
+
+/// Window events the UI listens for (see `storage::durability`): another tab upgraded the
+/// schema and this page runs older code; this page's upgrade waits for other tabs to close.
+pub const EVENT_VERSION_CHANGE: &str = "dudao-db-versionchange";
+pub const EVENT_UPGRADE_BLOCKED: &str = "dudao-db-upgrade-blocked";
+pub const EVENT_OPENED: &str = "dudao-db-opened";
+
+fn announce(name: &str) {
+    if let Some(w) = web_sys::window() {
+        if let Ok(ev) = web_sys::Event::new(name) {
+            let _ = w.dispatch_event(&ev);
+        }
+    }
 }
 
 /// Creates or upgrades object stores. Each step runs once, in order, inside the upgrade
@@ -55,6 +76,77 @@ fn migrate(db: &IdbDatabase, old_version: u32) -> Result<(), JsValue> {
         photos.create_index_with_str("visit_id", "visit_id")?;
     }
     Ok(())
+}
+
+/// Opens `name` at `version` (or whatever version it has, for `None`), migrating forward. The
+/// connection closes itself when another tab needs to upgrade (so that tab is not blocked) and
+/// sets `closed`; the page is told through `EVENT_VERSION_CHANGE`.
+async fn open_db(
+    name: &str,
+    version: Option<u32>,
+    closed: &Rc<Cell<bool>>,
+) -> Result<IdbDatabase, StorageError> {
+    let factory = web_sys::window()
+        .ok_or_else(|| StorageError::Unavailable("no window".into()))?
+        .indexed_db()
+        .map_err(StorageError::from_js)?
+        .ok_or_else(|| StorageError::Unavailable("IndexedDB is not available".into()))?;
+    let open: IdbOpenDbRequest = match version {
+        Some(v) => factory.open_with_u32(name, v),
+        None => factory.open(name),
+    }
+    .map_err(StorageError::from_js)?;
+    let upgrade =
+        Closure::<dyn FnMut(IdbVersionChangeEvent)>::new(move |ev: IdbVersionChangeEvent| {
+            let target: IdbOpenDbRequest = ev
+                .target()
+                .expect("upgrade event has a target")
+                .unchecked_into();
+            let db: IdbDatabase = target
+                .result()
+                .expect("upgrade has a database")
+                .unchecked_into();
+            if let Err(e) = migrate(&db, ev.old_version() as u32) {
+                web_sys::console::error_2(&"IndexedDB migration failed".into(), &e);
+                if let Some(tx) = target.transaction() {
+                    let _ = tx.abort();
+                }
+            }
+        });
+    open.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
+    let was_blocked = Rc::new(Cell::new(false));
+    let flag = was_blocked.clone();
+    let blocked = Closure::<dyn FnMut()>::new(move || {
+        web_sys::console::warn_1(&"IndexedDB upgrade is blocked by another open tab".into());
+        flag.set(true);
+        announce(EVENT_UPGRADE_BLOCKED);
+    });
+    open.set_onblocked(Some(blocked.as_ref().unchecked_ref()));
+    let result = request(&open).await;
+    open.set_onupgradeneeded(None);
+    open.set_onblocked(None);
+    drop((upgrade, blocked));
+    if was_blocked.get() {
+        announce(EVENT_OPENED);
+    }
+    let db: IdbDatabase = result?.unchecked_into();
+    // Another tab upgrading the schema asks us to let go; close so it is not blocked, and
+    // remember, so the next call reopens instead of failing with InvalidStateError.
+    let db2 = db.clone();
+    let flag = closed.clone();
+    let on_version_change = Closure::<dyn FnMut()>::new(move || {
+        db2.close();
+        flag.set(true);
+        announce(EVENT_VERSION_CHANGE);
+    });
+    db.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
+    on_version_change.forget();
+    // The browser closed it (site data cleared, storage failure).
+    let flag = closed.clone();
+    let on_close = Closure::<dyn FnMut()>::new(move || flag.set(true));
+    db.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+    on_close.forget();
+    Ok(db)
 }
 
 /// Resolves when the request succeeds, rejects with its error otherwise.
@@ -122,61 +214,73 @@ impl Db {
 
     /// Opens (creating or upgrading) a database; tests use their own names.
     pub async fn open_named(name: &str) -> Result<Db, StorageError> {
-        let factory = web_sys::window()
-            .ok_or_else(|| StorageError::Unavailable("no window".into()))?
-            .indexed_db()
-            .map_err(StorageError::from_js)?
-            .ok_or_else(|| StorageError::Unavailable("IndexedDB is not available".into()))?;
-        let open: IdbOpenDbRequest = factory
-            .open_with_u32(name, DB_VERSION)
-            .map_err(StorageError::from_js)?;
-        let upgrade =
-            Closure::<dyn FnMut(IdbVersionChangeEvent)>::new(move |ev: IdbVersionChangeEvent| {
-                let target: IdbOpenDbRequest = ev
-                    .target()
-                    .expect("upgrade event has a target")
-                    .unchecked_into();
-                let db: IdbDatabase = target
-                    .result()
-                    .expect("upgrade has a database")
-                    .unchecked_into();
-                if let Err(e) = migrate(&db, ev.old_version() as u32) {
-                    web_sys::console::error_2(&"IndexedDB migration failed".into(), &e);
-                    if let Some(tx) = target.transaction() {
-                        let _ = tx.abort();
-                    }
-                }
-            });
-        open.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
-        let blocked = Closure::<dyn FnMut()>::new(|| {
-            web_sys::console::warn_1(&"IndexedDB upgrade is blocked by another open tab".into());
-        });
-        open.set_onblocked(Some(blocked.as_ref().unchecked_ref()));
-        let result = request(&open).await;
-        open.set_onupgradeneeded(None);
-        open.set_onblocked(None);
-        drop((upgrade, blocked));
-        let db: IdbDatabase = result?.unchecked_into();
-        // Another tab upgrading the schema asks us to let go; close so it is not blocked.
-        let db2 = db.clone();
-        let on_version_change = Closure::<dyn FnMut()>::new(move || db2.close());
-        db.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
-        on_version_change.forget();
-        Ok(Db { db })
+        Self::open_named_at(name, DB_VERSION).await
     }
 
-    fn tx(
-        &self,
-        stores: &[&str],
-        mode: IdbTransactionMode,
-    ) -> Result<IdbTransaction, StorageError> {
+    /// Opens `name` at `version` (tests: a newer build's version, as another tab would).
+    pub async fn open_named_at(name: &str, version: u32) -> Result<Db, StorageError> {
+        let closed = Rc::new(Cell::new(false));
+        let db = open_db(name, Some(version), &closed).await?;
+        Ok(Db {
+            db: Rc::new(RefCell::new(db)),
+            name: name.into(),
+            version,
+            closed,
+        })
+    }
+
+    /// Opens the connection again after the browser closed it. When another tab has upgraded
+    /// the schema beyond this build's version, opens the current one (stores are only ever
+    /// added, so this build's records are all there) and the UI asks for a reload.
+    async fn reopen(&self) -> Result<(), StorageError> {
+        let db = match open_db(&self.name, Some(self.version), &self.closed).await {
+            Err(StorageError::Failed(m)) if m.starts_with("VersionError") => {
+                open_db(&self.name, None, &self.closed).await?
+            }
+            r => r?,
+        };
+        *self.db.borrow_mut() = db;
+        self.closed.set(false);
+        Ok(())
+    }
+
+    fn tx_now(&self, stores: &[&str], mode: IdbTransactionMode) -> Result<IdbTransaction, JsValue> {
         let names = Array::new();
         for s in stores {
             names.push(&JsValue::from_str(s));
         }
         self.db
+            .borrow()
             .transaction_with_str_sequence_and_mode(&names, mode)
-            .map_err(StorageError::from_js)
+    }
+
+    /// A new transaction, reopening first if the connection was closed under us. The
+    /// transaction is created after the last await, so the caller uses it while it is active.
+    async fn tx(
+        &self,
+        stores: &[&str],
+        mode: IdbTransactionMode,
+    ) -> Result<IdbTransaction, StorageError> {
+        if self.closed.get() {
+            self.reopen().await?;
+        }
+        match self.tx_now(stores, mode) {
+            Ok(tx) => Ok(tx),
+            Err(e)
+                if e.dyn_ref::<web_sys::DomException>()
+                    .is_some_and(|d| d.name() == "InvalidStateError") =>
+            {
+                self.reopen().await?;
+                self.tx_now(stores, mode).map_err(StorageError::from_js)
+            }
+            Err(e) => Err(StorageError::from_js(e)),
+        }
+    }
+
+    /// The version of the schema this connection sees (higher than `DB_VERSION` once a newer
+    /// build in another tab has upgraded it).
+    pub fn version(&self) -> u32 {
+        self.db.borrow().version() as u32
     }
 
     pub async fn get<T: DeserializeOwned>(
@@ -184,7 +288,7 @@ impl Db {
         store: &str,
         key: &str,
     ) -> Result<Option<T>, StorageError> {
-        let tx = self.tx(&[store], IdbTransactionMode::Readonly)?;
+        let tx = self.tx(&[store], IdbTransactionMode::Readonly).await?;
         let req = tx
             .object_store(store)
             .map_err(StorageError::from_js)?
@@ -199,7 +303,7 @@ impl Db {
     }
 
     pub async fn all<T: DeserializeOwned>(&self, store: &str) -> Result<Vec<T>, StorageError> {
-        let tx = self.tx(&[store], IdbTransactionMode::Readonly)?;
+        let tx = self.tx(&[store], IdbTransactionMode::Readonly).await?;
         let req = tx
             .object_store(store)
             .map_err(StorageError::from_js)?
@@ -210,7 +314,7 @@ impl Db {
     }
 
     pub async fn count(&self, store: &str) -> Result<u32, StorageError> {
-        let tx = self.tx(&[store], IdbTransactionMode::Readonly)?;
+        let tx = self.tx(&[store], IdbTransactionMode::Readonly).await?;
         let req = tx
             .object_store(store)
             .map_err(StorageError::from_js)?
@@ -226,7 +330,7 @@ impl Db {
         stores: &[&str],
         f: impl FnOnce(&Writer) -> Result<(), StorageError>,
     ) -> Result<(), StorageError> {
-        let tx = self.tx(stores, IdbTransactionMode::Readwrite)?;
+        let tx = self.tx(stores, IdbTransactionMode::Readwrite).await?;
         let done = completion(&tx);
         if let Err(e) = f(&Writer { tx: tx.clone() }) {
             let _ = tx.abort();
@@ -238,7 +342,7 @@ impl Db {
 
     /// A record as the browser stores it (Blobs intact), or `None`.
     pub async fn get_raw(&self, store: &str, key: &str) -> Result<Option<JsValue>, StorageError> {
-        let tx = self.tx(&[store], IdbTransactionMode::Readonly)?;
+        let tx = self.tx(&[store], IdbTransactionMode::Readonly).await?;
         let req = tx
             .object_store(store)
             .map_err(StorageError::from_js)?
@@ -255,7 +359,7 @@ impl Db {
         index: &str,
         key: &str,
     ) -> Result<Vec<JsValue>, StorageError> {
-        let tx = self.tx(&[store], IdbTransactionMode::Readonly)?;
+        let tx = self.tx(&[store], IdbTransactionMode::Readonly).await?;
         let req = tx
             .object_store(store)
             .and_then(|s| s.index(index))
@@ -265,8 +369,10 @@ impl Db {
         Ok(arr.iter().collect())
     }
 
+    /// Closes the connection; the next call opens it again.
     pub fn close(&self) {
-        self.db.close();
+        self.db.borrow().close();
+        self.closed.set(true);
     }
 }
 
