@@ -15,6 +15,7 @@ use leptos_router::path;
 pub fn App() -> impl IntoView {
     provide_i18n();
     AppState::provide();
+    crate::pwa::Pwa::provide();
     let i18n = use_i18n();
     view! {
         <Router>
@@ -33,6 +34,7 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
             <MessageLine/>
+            <crate::components::update_banner::UpdateBanner/>
             <BottomBar/>
         </Router>
     }

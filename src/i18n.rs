@@ -70,6 +70,10 @@ pub fn use_i18n() -> I18n {
 
 pub struct Strings {
     pub app_name: &'static str,
+    pub update_available: &'static str,
+    pub update_detail: &'static str,
+    pub update_now: &'static str,
+    pub update_later: &'static str,
     pub tab_schools: &'static str,
     pub tab_visits: &'static str,
     pub tab_findings: &'static str,
@@ -255,6 +259,10 @@ pub struct Strings {
 
 pub static ZH: Strings = Strings {
     app_name: "督导",
+    update_available: "新版本可用",
+    update_detail: "更新后页面会重新载入，已保存的记录不受影响。",
+    update_now: "立即更新",
+    update_later: "稍后",
     tab_schools: "学校",
     tab_visits: "督导",
     tab_findings: "整改",
@@ -435,6 +443,10 @@ pub static ZH: Strings = Strings {
 
 pub static EN: Strings = Strings {
     app_name: "Dudao",
+    update_available: "A new version is available",
+    update_detail: "The page reloads to update; nothing saved is affected.",
+    update_now: "Update now",
+    update_later: "Later",
     tab_schools: "Schools",
     tab_visits: "Visits",
     tab_findings: "Findings",

@@ -8,6 +8,7 @@ pub mod geo;
 pub mod i18n;
 pub mod pages;
 pub mod photo;
+pub mod pwa;
 pub mod session;
 pub mod state;
 pub mod storage;

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Trunk post_build hook (see Trunk.toml): writes the service worker into the staged build.
+# Lists every staged file (index.html, Trunk's hashed JS/wasm/CSS, the icons and the manifest)
+# as the precache list, and sets VERSION to a hash of those files' names and contents, so any
+# change to the build is a new version with its own cache (dudao-shell-<VERSION>).
+# Trunk sets TRUNK_STAGING_DIR and TRUNK_SOURCE_DIR; both may be given by hand to test it:
+#   TRUNK_STAGING_DIR=dist TRUNK_SOURCE_DIR=. pwa/gen-sw.sh
+set -euo pipefail
+stage="${TRUNK_STAGING_DIR:?run as a Trunk post_build hook (TRUNK_STAGING_DIR is not set)}"
+src="${TRUNK_SOURCE_DIR:-$(cd "$(dirname "$0")/.." && pwd)}"
+template="$src/pwa/sw.js"
+
+cd "$stage"
+# Every file but the worker itself, as absolute URL paths, in a stable order.
+files="$(find . -type f ! -name sw.js ! -name '.*' | sed 's|^\./|/|' | LC_ALL=C sort)"
+if ! grep -qx '/index.html' <<<"$files"; then
+  echo "gen-sw: no index.html in $stage; not writing sw.js" >&2
+  exit 1
+fi
+version="$(while read -r f; do printf '%s\n' "$f"; sha256sum ".$f" | cut -d' ' -f1; done <<<"$files" \
+  | sha256sum | cut -c1-16)"
+list="[$(sed 's/.*/"&"/' <<<"$files" | paste -sd, | sed 's/,/, /g')]"
+
+sed -e "s|__DUDAO_VERSION__|$version|" -e "s|__DUDAO_PRECACHE__|$list|" "$template" >sw.js
+echo "gen-sw: sw.js version $version, $(wc -l <<<"$files") files precached"
