@@ -83,3 +83,55 @@ async fn missing_dist_says_the_app_is_not_built() {
     // The API does not depend on the app being built.
     assert_eq!(get(&t.router, "/api/health").await.status, StatusCode::OK);
 }
+
+/// The installable app (pwa/): the manifest, the icons and the service worker, as the browser
+/// needs them to install the app and to find a new version.
+async fn app_with_pwa_files() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dist = dir.path().join("dist");
+    fs::create_dir_all(dist.join("icons")).expect("dist/icons");
+    fs::write(dist.join("index.html"), INDEX).expect("index");
+    fs::write(dist.join("sw.js"), SW).expect("sw");
+    fs::write(
+        dist.join("manifest.webmanifest"),
+        r#"{"name":"督导","start_url":"/"}"#,
+    )
+    .expect("manifest");
+    fs::write(dist.join("icons/icon-192.png"), b"\x89PNG\r\n\x1a\n").expect("icon");
+    test_app_with_dist(dir, dist).await
+}
+
+#[tokio::test]
+async fn service_worker_is_javascript_revalidated_on_every_load() {
+    let t = app_with_pwa_files().await;
+    let reply = get(&t.router, "/sw.js").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(
+        reply.header("content-type").starts_with("text/javascript"),
+        "{}",
+        reply.header("content-type")
+    );
+    assert_eq!(reply.header("cache-control"), "no-cache");
+}
+
+#[tokio::test]
+async fn manifest_is_served_as_a_web_app_manifest() {
+    let t = app_with_pwa_files().await;
+    let reply = get(&t.router, "/manifest.webmanifest").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.header("content-type"), "application/manifest+json");
+    assert_eq!(reply.header("cache-control"), "no-cache");
+    assert!(reply.text().contains("督导"));
+}
+
+#[tokio::test]
+async fn icons_are_png_and_a_missing_icon_is_404() {
+    let t = app_with_pwa_files().await;
+    let reply = get(&t.router, "/icons/icon-192.png").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.header("content-type"), "image/png");
+    assert_eq!(reply.header("cache-control"), "no-cache");
+    let missing = get(&t.router, "/icons/icon-1024.png").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_ne!(missing.text(), INDEX);
+}
