@@ -16,10 +16,12 @@ pub fn App() -> impl IntoView {
     provide_i18n();
     AppState::provide();
     crate::pwa::Pwa::provide();
+    crate::storage::durability::Durability::provide();
     let i18n = use_i18n();
     view! {
         <Router>
             <Header/>
+            <crate::components::storage_banners::StorageBanners/>
             <main class="main">
                 <Routes fallback=move || view! { <p class="empty">{move || i18n.t().visit_not_found}</p> }>
                     <Route path=path!("/") view=SchoolsPage/>

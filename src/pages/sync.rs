@@ -4,44 +4,12 @@ use crate::i18n::use_i18n;
 use crate::state::use_app;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-
-#[derive(Clone, Copy, PartialEq)]
-struct StorageInfo {
-    used: f64,
-    quota: f64,
-    persisted: bool,
-}
-
-async fn storage_info() -> Option<StorageInfo> {
-    let sm = web_sys::window()?.navigator().storage();
-    let est: web_sys::StorageEstimate = JsFuture::from(sm.estimate().ok()?)
-        .await
-        .ok()?
-        .unchecked_into();
-    let persisted = JsFuture::from(sm.persisted().ok()?)
-        .await
-        .ok()?
-        .as_bool()
-        .unwrap_or(false);
-    Some(StorageInfo {
-        used: est.get_usage().unwrap_or(0.0),
-        quota: est.get_quota().unwrap_or(0.0),
-        persisted,
-    })
-}
-
-fn mb(bytes: f64) -> String {
-    format!("{:.1} MB", bytes / 1_048_576.0)
-}
 
 #[component]
 pub fn SyncPage() -> impl IntoView {
     let i18n = use_i18n();
     let app = use_app();
     app.refresh_pending();
-    let storage = LocalResource::new(storage_info);
     let server = LocalResource::new(|| async {
         crate::api::get_json::<serde_json::Value>("/api/health")
             .await
@@ -68,13 +36,12 @@ pub fn SyncPage() -> impl IntoView {
                     Some(true) => i18n.t().server_ok,
                     Some(false) => i18n.t().server_unreachable,
                 }}</dd>
-                <dt>{move || i18n.t().storage_used}</dt>
-                <dd>{move || storage.get().flatten().map(|s| format!("{} / {}", mb(s.used), mb(s.quota))).unwrap_or_default()}</dd>
             </dl>
             <p class="note-text">{move || i18n.t().sync_not_yet}</p>
-            <p class="note-text">{move || storage.get().flatten().map(|s| if s.persisted { i18n.t().storage_persistent } else { i18n.t().storage_not_persistent })}</p>
             <p class="note-text">{move || (i18n.t().schools_cached)(app.schools.with(Vec::len))}</p>
             <button class="btn wide" disabled=refreshing on:click=refresh>{move || i18n.t().refresh_schools}</button>
+            <crate::components::storage_panel::StoragePanel/>
+            <crate::pages::backup::BackupSection/>
         </section>
     }
 }

@@ -22,3 +22,14 @@ pub fn last_templates() -> Option<Vec<String>> {
 pub fn set_last_templates(ids: &[String]) {
     let _ = LocalStorage::set(TEMPLATES, ids);
 }
+
+const WECHAT_DISMISSED: &str = "dudao.wechat_dismissed";
+
+/// The WeChat in-app browser advice was read and dismissed on this device.
+pub fn wechat_dismissed() -> bool {
+    LocalStorage::get(WECHAT_DISMISSED).unwrap_or(false)
+}
+
+pub fn set_wechat_dismissed() {
+    let _ = LocalStorage::set(WECHAT_DISMISSED, true);
+}
