@@ -1,3 +1,4 @@
+pub mod backup;
 pub mod findings;
 pub mod opinion;
 pub mod review;

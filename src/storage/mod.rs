@@ -2,6 +2,7 @@
 //! outbox) and small preferences in localStorage.
 
 pub mod durability;
+pub mod backup;
 pub mod error;
 pub mod idb;
 pub mod photos;
