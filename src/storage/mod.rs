@@ -1,8 +1,8 @@
 //! Storage on the phone: IndexedDB for records (visits, schools, pinned templates, the sync
 //! outbox) and small preferences in localStorage.
 
-pub mod durability;
 pub mod backup;
+pub mod durability;
 pub mod error;
 pub mod idb;
 pub mod photos;
