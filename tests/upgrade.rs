@@ -263,3 +263,23 @@ async fn a_blocked_upgrade_is_reported_and_completes_when_the_other_tab_closes()
     assert_eq!(back, v);
     assert_eq!(db.count(OUTBOX).await.unwrap(), 0);
 }
+
+/// A page still running the older build (reloaded from a cache, or opened before the update
+/// reached it) finds the database already upgraded: it opens it as it is, records intact,
+/// instead of failing with VersionError on every call.
+#[wasm_bindgen_test]
+async fn an_older_build_opens_a_database_a_newer_one_upgraded() {
+    let name = unique("upgrade-newer");
+    let newer = Db::open_named_at(&name, DB_VERSION + 1).await.unwrap();
+    let t = template();
+    let v = Visit::new("v-newer".into(), &school(), "李督学".into(), &[&t], 1);
+    repo::save_visit_in(&newer, &v, vec![]).await.unwrap();
+    newer.close();
+
+    let older = Db::open_named(&name)
+        .await
+        .expect("the older build opens the newer schema");
+    assert_eq!(older.version(), DB_VERSION + 1);
+    let back: Visit = older.get(VISITS, "v-newer").await.unwrap().unwrap();
+    assert_eq!(back, v);
+}

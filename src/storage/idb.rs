@@ -149,6 +149,23 @@ async fn open_db(
     Ok(db)
 }
 
+/// Opens at `version`, or at the database's own version when a newer build (another tab, or
+/// one cached before a rollback) has already upgraded it: stores are only ever added, so every
+/// store this build knows is there.
+async fn open_at_least(
+    name: &str,
+    version: u32,
+    closed: &Rc<Cell<bool>>,
+) -> Result<IdbDatabase, StorageError> {
+    match open_db(name, Some(version), closed).await {
+        Err(StorageError::Failed(m)) if m.starts_with("VersionError") => {
+            leptos::logging::log!("IndexedDB {name} is newer than version {version}: {m}");
+            open_db(name, None, closed).await
+        }
+        r => r,
+    }
+}
+
 /// Resolves when the request succeeds, rejects with its error otherwise.
 async fn request(req: &IdbRequest) -> Result<JsValue, StorageError> {
     let req2 = req.clone();
@@ -220,7 +237,7 @@ impl Db {
     /// Opens `name` at `version` (tests: a newer build's version, as another tab would).
     pub async fn open_named_at(name: &str, version: u32) -> Result<Db, StorageError> {
         let closed = Rc::new(Cell::new(false));
-        let db = open_db(name, Some(version), &closed).await?;
+        let db = open_at_least(name, version, &closed).await?;
         Ok(Db {
             db: Rc::new(RefCell::new(db)),
             name: name.into(),
@@ -229,16 +246,10 @@ impl Db {
         })
     }
 
-    /// Opens the connection again after the browser closed it. When another tab has upgraded
-    /// the schema beyond this build's version, opens the current one (stores are only ever
-    /// added, so this build's records are all there) and the UI asks for a reload.
+    /// Opens the connection again after the browser closed it (at the newer version when
+    /// another tab upgraded the schema; the UI then asks for a reload).
     async fn reopen(&self) -> Result<(), StorageError> {
-        let db = match open_db(&self.name, Some(self.version), &self.closed).await {
-            Err(StorageError::Failed(m)) if m.starts_with("VersionError") => {
-                open_db(&self.name, None, &self.closed).await?
-            }
-            r => r?,
-        };
+        let db = open_at_least(&self.name, self.version, &self.closed).await?;
         *self.db.borrow_mut() = db;
         self.closed.set(false);
         Ok(())
