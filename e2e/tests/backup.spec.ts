@@ -68,9 +68,9 @@ test('export, wipe the browser, import: the visit is back; again skips; a corrup
   expect(pending).toBeGreaterThan(0);
   await context.setOffline(true);
   const section = page.locator('#backup');
-  await section.scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
   await expect(section).toContainText('个人信息');
-  await shot(page, info, '50-backup-section');
+  await shot(page, info, '80-backup-section');
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByTestId('backup-export').click(),
@@ -84,7 +84,7 @@ test('export, wipe the browser, import: the visit is back; again skips; a corrup
   const bundle = JSON.parse(fs.readFileSync(file, 'utf8'));
   expect(bundle.format).toBe('dudao-backup');
   expect(bundle.photos).toHaveLength(1);
-  await shot(page, info, '51-backup-exported');
+  await shot(page, info, '81-backup-exported');
 
   // Clear site data, as a new phone or a browser that wiped it.
   await context.setOffline(false);
@@ -103,8 +103,8 @@ test('export, wipe the browser, import: the visit is back; again skips; a corrup
   await expect(page.getByTestId('backup-result')).toHaveText('导入完成：新增 1 条，更新 0 条，跳过 0 条（照片新增 1 张）');
   await expect(page.getByTestId('backup-error')).toHaveCount(0);
   await expect(page.getByTestId('pending-count')).toHaveText(String(pending));
-  await page.locator('#backup').scrollIntoViewIfNeeded();
-  await shot(page, info, '52-backup-imported');
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await shot(page, info, '82-backup-imported');
 
   // Importing the same file again adds nothing.
   await page.getByTestId('backup-import').setInputFiles(file);
@@ -118,8 +118,8 @@ test('export, wipe the browser, import: the visit is back; again skips; a corrup
   await page.getByTestId('backup-import').setInputFiles(half);
   await expect(page.getByTestId('backup-error')).toContainText('备份文件已损坏或不完整');
   await expect(page.getByTestId('backup-result')).toHaveCount(0);
-  await page.locator('#backup').scrollIntoViewIfNeeded();
-  await shot(page, info, '53-backup-corrupt');
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await shot(page, info, '83-backup-corrupt');
   await page.getByTestId('backup-import').setInputFiles({
     name: '班级名单.json', mimeType: 'application/json', buffer: Buffer.from('{"班级":"三年级二班","人数":45}'),
   });
@@ -134,7 +134,7 @@ test('export, wipe the browser, import: the visit is back; again skips; a corrup
   await page.goto(`${visitUrl}/review`);
   await expect(page.getByTestId('finding-card')).toHaveCount(findings);
   expect(await findingIndex(page, '安全出口')).toBeGreaterThanOrEqual(0);
-  await shot(page, info, '54-backup-restored-review');
+  await shot(page, info, '84-backup-restored-review');
   await page.getByTestId('reopen-visit').click();
   await expect(page).toHaveURL(visitUrl);
   await v.openSection('消防');
@@ -145,5 +145,5 @@ test('export, wipe the browser, import: the visit is back; again skips; a corrup
     async (img: HTMLImageElement) => { await img.decode(); return img.naturalWidth > 0; });
   expect(loaded).toBe(true);
   await back.scrollIntoViewIfNeeded();
-  await shot(page, info, '55-backup-restored-photo');
+  await shot(page, info, '85-backup-restored-photo');
 });
