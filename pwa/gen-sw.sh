@@ -10,15 +10,18 @@ stage="${TRUNK_STAGING_DIR:?run as a Trunk post_build hook (TRUNK_STAGING_DIR is
 src="${TRUNK_SOURCE_DIR:-$(cd "$(dirname "$0")/.." && pwd)}"
 template="$src/pwa/sw.js"
 
+# sha256sum on Linux, shasum on macOS.
+if command -v sha256sum >/dev/null; then sha() { sha256sum "$@"; }; else sha() { shasum -a 256 "$@"; }; fi
+
 cd "$stage"
 # Every file but the worker itself, as absolute URL paths, in a stable order.
-files="$(find . -type f ! -name sw.js ! -name '.*' | sed 's|^\./|/|' | LC_ALL=C sort)"
+files="$(find . -type f ! -name sw.js ! -path '*/.*' | sed 's|^\./|/|' | LC_ALL=C sort)"
 if ! grep -qx '/index.html' <<<"$files"; then
   echo "gen-sw: no index.html in $stage; not writing sw.js" >&2
   exit 1
 fi
-version="$(while read -r f; do printf '%s\n' "$f"; sha256sum ".$f" | cut -d' ' -f1; done <<<"$files" \
-  | sha256sum | cut -c1-16)"
+version="$(while read -r f; do printf '%s\n' "$f"; sha ".$f" | cut -d' ' -f1; done <<<"$files" \
+  | sha | cut -c1-16)"
 list="[$(sed 's/.*/"&"/' <<<"$files" | paste -sd, | sed 's/,/, /g')]"
 
 sed -e "s|__DUDAO_VERSION__|$version|" -e "s|__DUDAO_PRECACHE__|$list|" "$template" >sw.js

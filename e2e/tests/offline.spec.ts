@@ -27,6 +27,20 @@ async function askWorker(page: Page, type: 'VERSION' | 'HELLO'): Promise<string>
   }), type);
 }
 
+/** The visit as the app stored it in IndexedDB (read through a second connection, as JSON). */
+async function storedVisit(page: Page, id: string): Promise<string> {
+  return page.evaluate((id) => new Promise<string>((resolve, reject) => {
+    const open = indexedDB.open('dudao');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const get = db.transaction('visits', 'readonly').objectStore('visits').get(id);
+      get.onsuccess = () => { db.close(); resolve(JSON.stringify(get.result ?? null)); };
+      get.onerror = () => { db.close(); reject(get.error); };
+    };
+  }), id);
+}
+
 async function shellCaches(page: Page): Promise<string[]> {
   return (await page.evaluate(() => caches.keys())).filter((k) => k.startsWith('dudao-shell-')).sort();
 }
@@ -155,6 +169,7 @@ test('offline from the second load: a visit with a photo, finished, signed and r
   await expect(photo).toHaveCount(1);
   expect(await photo.evaluate(async (img: HTMLImageElement) => { await img.decode(); return img.naturalWidth; }))
     .toBeGreaterThan(0);
+  await photo.scrollIntoViewIfNeeded();
   await shot(page, info, 'pwa-2-offline-opinion-photo');
   await context.setOffline(false);
 });
@@ -164,9 +179,15 @@ test('a tab closed mid-entry offline, with no unload handler, keeps every answer
   const visitUrl = await startVisit(page, ['zuoye_gongshi']);
   await page.locator('[data-code="ZG-GS-01"]').getByRole('button', { name: '符合', exact: true }).click();
   await page.locator('[data-code="ZG-GS-03"]').getByTestId('time-input').fill('16:30');
-  // Typed key by key, as on the phone, and the tab swiped away right after the last key.
+  // Typed key by key, as on the phone, still focused (no change or blur event), and the tab
+  // swiped away with no unload handler running: nothing may depend on a save at unload.
+  // The one wait is for the app's own write of the last key to reach IndexedDB, which takes a
+  // few milliseconds; a tab killed inside that window loses that one keystroke.
   const text = page.locator('[data-code="ZG-GS-05"]').getByTestId('text-input');
   await text.pressSequentially('语文、数学各一项');
+  const id = visitUrl.split('/').pop()!;
+  await expect.poll(() => storedVisit(page, id)).toContain('语文、数学各一项');
+  await expect(text).toBeFocused();
   await page.close({ runBeforeUnload: false });
 
   const again = await context.newPage();
