@@ -54,4 +54,5 @@ fn usage_percent_stays_within_the_bar() {
         0.0
     );
     assert_eq!(mb(1_572_864.0), "1.5 MB");
+    assert_eq!(mb(10.0 * 1_073_741_824.0 + 1_048_576.0), "10.0 GB");
 }

@@ -143,7 +143,7 @@ test('a write the phone has no room for is refused whole, earlier answers surviv
     await expect(message).toContainText('手机存储空间已满', { timeout: 15_000 });
     await expect(message).toContainText('已保存的记录不受影响');
     await expect(exits.getByTestId('photo-thumb')).toHaveCount(0);
-    await shot(page, info, '50-storage-full');
+    await shot(page, info, '60-storage-full');
 
     // After a reload (still full): the refused photo is nowhere, everything earlier is.
     await page.reload();
@@ -179,7 +179,7 @@ test('the 存储 block shows space used and whether the data is safe from evicti
   await page.goto('/sync');
   const panel = page.getByTestId('storage-panel');
   await expect(panel).toBeVisible();
-  await expect(page.getByTestId('storage-usage')).toContainText(/已用 \d+\.\d MB，共可用 \d+\.\d MB/);
+  await expect(page.getByTestId('storage-usage')).toContainText(/已用 \d+\.\d [MG]B，共可用 \d+\.\d [MG]B/);
   await expect(panel.getByRole('meter')).toBeVisible();
   await expect(panel).toHaveAttribute('data-persisted', /true|false/);
   if ((await panel.getAttribute('data-persisted')) === 'false') {
@@ -194,7 +194,7 @@ test('the 存储 block shows space used and whether the data is safe from evicti
     await expect(page.getByTestId('storage-persisted')).toContainText('已持久保存');
   }
   await panel.scrollIntoViewIfNeeded();
-  await shot(page, info, '51-storage-block');
+  await shot(page, info, '61-storage-block');
 });
 
 const WECHAT_UA = 'Mozilla/5.0 (Linux; Android 13; V2164A) AppleWebKit/537.36 (KHTML, like Gecko) '
@@ -223,7 +223,7 @@ test('WeChat\'s in-app browser is told to open the app in the system browser, on
   await expect(banner).toContainText('您正在微信内置浏览器中使用');
   await expect(banner).toContainText('在浏览器打开');
   await expect(wx.getByTestId('school-card').first()).toBeVisible();
-  await shot(wx, info, '52-wechat-banner');
+  await shot(wx, info, '62-wechat-banner');
   await wx.getByTestId('wechat-dismiss').click();
   await expect(banner).toHaveCount(0);
   await wx.reload();
@@ -267,7 +267,7 @@ test('another tab upgrading the database asks this one to reload, and this one k
 
   // This tab is told, and an answer given now is still saved.
   await expect(page.getByTestId('reload-needed')).toContainText('应用已在另一个标签页更新，请刷新本页');
-  await shot(page, info, '53-reload-needed');
+  await shot(page, info, '63-reload-needed');
   const secondCode = await answerNextFourChoice(page);
   await expect(page.getByTestId('message')).toHaveCount(0);
 

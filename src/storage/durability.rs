@@ -32,9 +32,14 @@ impl StorageInfo {
     }
 }
 
-/// Bytes in MB with one decimal ("12.3 MB").
+/// Bytes in MB with one decimal ("12.3 MB"), or GB from 1 GB up ("10.0 GB").
 pub fn mb(bytes: f64) -> String {
-    format!("{:.1} MB", bytes / 1_048_576.0)
+    let mb = bytes / 1_048_576.0;
+    if mb >= 1024.0 {
+        format!("{:.1} GB", mb / 1024.0)
+    } else {
+        format!("{mb:.1} MB")
+    }
 }
 
 /// The storage context: what the 存储 block and the banners show.
