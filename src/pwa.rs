@@ -167,6 +167,14 @@ impl Pwa {
             match waiting {
                 // The reload follows on `controllerchange`.
                 Some(worker) => {
+                    // Should `controllerchange` not come (the page somehow not taken over),
+                    // the new worker being active is enough to reload into it.
+                    let w = worker.clone();
+                    listen(&worker, "statechange", move || {
+                        if w.state() == ServiceWorkerState::Activated {
+                            self.reload_once();
+                        }
+                    });
                     if let Err(e) = worker.post_message(&message("SKIP_WAITING")) {
                         leptos::logging::error!(
                             "asking the new version to take over failed: {e:?}"
