@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Trunk post_build hook (see Trunk.toml): writes the service worker into the staged build.
 # Lists every staged file (index.html, Trunk's hashed JS/wasm/CSS, the icons and the manifest)
-# as the precache list, and sets VERSION to a hash of those files' names and contents, so any
-# change to the build is a new version with its own cache (dudao-shell-<VERSION>).
+# as the precache list, and sets VERSION to a hash of those files' names and contents (and of
+# pwa/sw.js itself), so any change to the build is a new version with its own cache
+# (dudao-shell-<VERSION>).
 # Trunk sets TRUNK_STAGING_DIR and TRUNK_SOURCE_DIR; both may be given by hand to test it:
 #   TRUNK_STAGING_DIR=dist TRUNK_SOURCE_DIR=. pwa/gen-sw.sh
 set -euo pipefail
@@ -20,8 +21,9 @@ if ! grep -qx '/index.html' <<<"$files"; then
   echo "gen-sw: no index.html in $stage; not writing sw.js" >&2
   exit 1
 fi
-version="$(while read -r f; do printf '%s\n' "$f"; sha ".$f" | cut -d' ' -f1; done <<<"$files" \
-  | sha | cut -c1-16)"
+# The worker's own code counts too: a change to it alone is a new version as well.
+version="$( (while read -r f; do printf '%s\n' "$f"; sha ".$f" | cut -d' ' -f1; done <<<"$files"
+  sha "$template" | cut -d' ' -f1) | sha | cut -c1-16)"
 list="[$(sed 's/.*/"&"/' <<<"$files" | paste -sd, | sed 's/,/, /g')]"
 
 sed -e "s|__DUDAO_VERSION__|$version|" -e "s|__DUDAO_PRECACHE__|$list|" "$template" >sw.js

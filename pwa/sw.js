@@ -152,5 +152,11 @@ async function cleanUp() {
     if (installed.has(version) && installed.get(version) >= mine) continue;
     await caches.delete(name);
     await meta.delete(metaKey('installed', version));
+    installed.delete(version);
+  }
+  // Records of older versions whose install never finished (their cache is gone or never was).
+  const names = new Set(await caches.keys());
+  for (const [version, at] of installed) {
+    if (at < mine && !names.has(PREFIX + version)) await meta.delete(metaKey('installed', version));
   }
 }
