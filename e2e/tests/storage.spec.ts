@@ -190,11 +190,44 @@ test('the 存储 block shows space used and whether the data is safe from evicti
     await expect(backup).toHaveAttribute('href', '#backup');
     const box = await backup.boundingBox();
     expect(box!.height).toBeGreaterThanOrEqual(44);
+    // No install offer yet: the hint says where the browser keeps it.
+    await expect(page.getByTestId('install-hint')).toContainText('安装应用');
+    // Chrome offers installation (its beforeinstallprompt event, as it sends it): the button
+    // shows that prompt, once.
+    await page.evaluate(() => {
+      const ev = new Event('beforeinstallprompt', { cancelable: true }) as any;
+      ev.prompt = () => { (window as any).installPrompted = true; return Promise.resolve(); };
+      window.dispatchEvent(ev);
+    });
+    await expect(page.getByTestId('install-hint')).toHaveCount(0);
+    const install = page.getByTestId('storage-install');
+    await expect(install).toHaveText('安装到主屏幕');
+    await panel.scrollIntoViewIfNeeded();
+    await shot(page, info, '61a-storage-install');
+    await install.click();
+    expect(await page.evaluate(() => (window as any).installPrompted)).toBe(true);
+    await expect(install).toHaveCount(0);
   } else {
     await expect(page.getByTestId('storage-persisted')).toContainText('已持久保存');
   }
   await panel.scrollIntoViewIfNeeded();
   await shot(page, info, '61-storage-block');
+});
+
+test('Safari on an iPhone is told how to add the app to the home screen', async ({ browser }, info) => {
+  const ctx = await browser.newContext({
+    userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 '
+      + '(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
+    baseURL: info.project.use.baseURL, locale: 'zh-CN', viewport: info.project.use.viewport ?? undefined,
+  });
+  const page = await ctx.newPage();
+  await page.goto('/sync');
+  const panel = page.getByTestId('storage-panel');
+  await expect(panel).toHaveAttribute('data-persisted', /true|false/);
+  if ((await panel.getAttribute('data-persisted')) === 'false') {
+    await expect(page.getByTestId('install-hint')).toHaveText('点击分享按钮，选择‘添加到主屏幕’');
+  }
+  await ctx.close();
 });
 
 const WECHAT_UA = 'Mozilla/5.0 (Linux; Android 13; V2164A) AppleWebKit/537.36 (KHTML, like Gecko) '
