@@ -343,10 +343,26 @@ impl Db {
     ) -> Result<(), StorageError> {
         let tx = self.tx(stores, IdbTransactionMode::Readwrite).await?;
         let done = completion(&tx);
-        if let Err(e) = f(&Writer { tx: tx.clone() }) {
+        let writer = Writer {
+            tx: tx.clone(),
+            reads: std::cell::Cell::new(false),
+        };
+        if let Err(e) = f(&writer) {
             let _ = tx.abort();
             let _ = done.await;
             return Err(e);
+        }
+        // Everything is queued: ask the browser to commit now rather than when the event loop
+        // gets round to it, so a tab killed right after a keystroke still keeps it. Not when a
+        // read's callback will queue more writes (they would find the transaction committing).
+        // (Called through Reflect: web-sys marks `commit` deprecated, and Safari before 15
+        // lacks it, in which case the transaction commits on its own as before.)
+        if !writer.reads.get() {
+            if let Ok(commit) = js_sys::Reflect::get(&tx, &JsValue::from_str("commit")) {
+                if let Some(commit) = commit.dyn_ref::<js_sys::Function>() {
+                    let _ = commit.call0(&tx);
+                }
+            }
         }
         done.await.map(|_| ()).map_err(StorageError::from_js)
     }
@@ -390,6 +406,8 @@ impl Db {
 /// Write access inside one transaction.
 pub struct Writer {
     tx: IdbTransaction,
+    /// A read was queued whose callback writes more (`get_then`): no early commit.
+    reads: std::cell::Cell<bool>,
 }
 
 impl Writer {
@@ -435,6 +453,7 @@ impl Writer {
         key: &str,
         then: impl FnOnce(&Writer, Option<T>) -> Result<(), StorageError> + 'static,
     ) -> Result<(), StorageError> {
+        self.reads.set(true);
         let req = self
             .store(store)?
             .get(&JsValue::from_str(key))
@@ -448,7 +467,11 @@ impl Writer {
             } else {
                 from_js(&v).map(Some)
             };
-            if let Err(e) = value.and_then(|value| then(&Writer { tx: tx.clone() }, value)) {
+            let inner = Writer {
+                tx: tx.clone(),
+                reads: std::cell::Cell::new(true),
+            };
+            if let Err(e) = value.and_then(|value| then(&inner, value)) {
                 web_sys::console::error_1(&format!("read-modify-write aborted: {e}").into());
                 let _ = tx.abort();
             }
