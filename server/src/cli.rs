@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::db::Database;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "dudao-server",
@@ -90,12 +92,22 @@ pub struct FileDatabaseArgs {
 }
 
 /// Which library a file is checked against: the built-in templates, plus what the office
-/// published when a database is given. The database must exist; it is never created here.
+/// published when a database is given. A SQLite file must exist; it is never created here.
 #[derive(Debug, Clone, Args)]
 pub struct LibraryArgs {
-    /// SQLite database whose published templates and thresholds count too.
-    #[arg(long, env = "DUDAO_DATABASE", value_name = "FILE")]
-    pub database: Option<PathBuf>,
+    /// SQLite database file or postgres:// URL whose published templates and thresholds count
+    /// too.
+    #[arg(long, env = "DUDAO_DATABASE", value_name = "FILE|URL")]
+    pub database: Option<Database>,
+    /// PostgreSQL URL, used when --database is not given.
+    #[arg(long, env = "DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<Database>,
+}
+
+impl LibraryArgs {
+    pub fn database(&self) -> Option<&Database> {
+        self.database.as_ref().or(self.database_url.as_ref())
+    }
 }
 
 impl Cli {
@@ -104,11 +116,27 @@ impl Cli {
     }
 }
 
+/// The database: `--database` (or `DUDAO_DATABASE`) if given, else `DATABASE_URL`, else the
+/// SQLite file `data/dudao.sqlite`.
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseArgs {
-    /// SQLite database file; created with its directory if missing.
-    #[arg(long, env = "DUDAO_DATABASE", default_value = "data/dudao.sqlite")]
-    pub database: PathBuf,
+    /// SQLite database file, created with its directory if missing, or a postgres:// URL
+    /// [default: data/dudao.sqlite]
+    #[arg(long, env = "DUDAO_DATABASE", value_name = "FILE|URL")]
+    pub database: Option<Database>,
+    /// PostgreSQL URL (postgres://user:password@host:port/database), used when --database is
+    /// not given. The database must exist; its tables are created.
+    #[arg(long, env = "DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<Database>,
+}
+
+impl DatabaseArgs {
+    pub fn database(&self) -> Database {
+        self.database
+            .clone()
+            .or_else(|| self.database_url.clone())
+            .unwrap_or_else(|| Database::Sqlite(PathBuf::from("data/dudao.sqlite")))
+    }
 }
 
 #[derive(Debug, Clone, Args)]

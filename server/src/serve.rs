@@ -7,7 +7,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use crate::cli::{DatabaseArgs, ServeArgs};
-use crate::db::{SqliteStore, Store, StoreError};
+use crate::db::{Store, StoreError};
 use crate::error::error_chain;
 use crate::library::Library;
 use crate::{app, demo, AppState};
@@ -49,7 +49,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
     let served = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await;
-    // Closing checkpoints the WAL, so the database is one file again after a clean stop.
+    // Closing checkpoints SQLite's WAL, so the database is one file again after a clean stop.
     store.close().await;
     tracing::info!("stopped");
     served.map_err(StartError::Serve)
@@ -64,9 +64,10 @@ pub async fn seed_demo_only(args: DatabaseArgs) -> Result<(), StartError> {
 }
 
 async fn open_store(args: &DatabaseArgs) -> Result<Arc<dyn Store>, StoreError> {
-    let store = SqliteStore::open(&args.database).await?;
-    tracing::info!(database = %args.database.display(), "database open");
-    Ok(Arc::new(store))
+    let database = args.database();
+    let store = database.open().await?;
+    tracing::info!(backend = store.backend(), %database, "database open");
+    Ok(store)
 }
 
 async fn seed_demo(store: &dyn Store) -> Result<(), StoreError> {

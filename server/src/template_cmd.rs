@@ -7,6 +7,7 @@
 use std::fmt::Write as _;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use dudao_domain::datetime;
 use dudao_domain::local::LocalThresholds;
@@ -16,7 +17,7 @@ use crate::cli::{
     DatabaseArgs, ExportArgs, FileDatabaseArgs, ImportArgs, LibraryArgs, TemplateCommand,
     ValidateArgs,
 };
-use crate::db::{SqliteStore, Store, StoreError};
+use crate::db::{Database, Store, StoreError};
 use crate::library::{self, Library, LibraryError, Origin, PublishError, ThresholdsError};
 
 #[derive(Debug, thiserror::Error)]
@@ -230,17 +231,19 @@ fn edition_summary(edition: &Template) -> String {
 
 /// The library to check against: built-in templates, plus a database's if one is named.
 async fn library_from(args: &LibraryArgs) -> Result<Library, CmdError> {
-    let Some(path) = &args.database else {
+    let Some(database) = args.database() else {
         return Ok(Library::build(Vec::new(), Vec::new())?);
     };
-    if !path.is_file() {
-        return Err(CmdError::Invalid(format!(
-            "no database at {}; leave out --database to check against the built-in templates",
-            path.display()
-        )));
+    if let Database::Sqlite(path) = database {
+        if !path.is_file() {
+            return Err(CmdError::Invalid(format!(
+                "no database at {}; leave out --database to check against the built-in templates",
+                path.display()
+            )));
+        }
     }
-    let store = SqliteStore::open(path).await?;
-    let library = Library::load(&store).await;
+    let store = database.open().await?;
+    let library = Library::load(store.as_ref()).await;
     store.close().await;
     Ok(library?)
 }
@@ -400,8 +403,8 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CmdError> {
     })
 }
 
-async fn open_store(args: &DatabaseArgs) -> Result<SqliteStore, CmdError> {
-    Ok(SqliteStore::open(&args.database).await?)
+async fn open_store(args: &DatabaseArgs) -> Result<Arc<dyn Store>, CmdError> {
+    Ok(args.database().open().await?)
 }
 
 async fn publish(args: FileDatabaseArgs) -> Result<(), CmdError> {
@@ -410,7 +413,8 @@ async fn publish(args: FileDatabaseArgs) -> Result<(), CmdError> {
         "store it with `dudao-server template thresholds`",
     )?;
     let store = open_store(&args.db).await?;
-    let published = library::publish(&store, &file_name(&args.file), template.clone()).await;
+    let published =
+        library::publish(store.as_ref(), &file_name(&args.file), template.clone()).await;
     store.close().await;
     let library = published.map_err(|e| match e {
         PublishError::Library(e) => CmdError::Library(e),
@@ -448,7 +452,7 @@ async fn thresholds(args: FileDatabaseArgs) -> Result<(), CmdError> {
         )));
     }
     let store = open_store(&args.db).await?;
-    let stored = library::store_thresholds(&store, &file_name(&args.file), &src).await;
+    let stored = library::store_thresholds(store.as_ref(), &file_name(&args.file), &src).await;
     store.close().await;
     let edition = stored.map_err(|e| match e {
         ThresholdsError::Library(e) => CmdError::Library(e),
@@ -480,7 +484,7 @@ async fn thresholds(args: FileDatabaseArgs) -> Result<(), CmdError> {
 
 async fn list(args: DatabaseArgs) -> Result<(), CmdError> {
     let store = open_store(&args).await?;
-    let library = Library::load(&store).await;
+    let library = Library::load(store.as_ref()).await;
     store.close().await;
     let library = library?;
     let rows: Vec<[String; 5]> = library

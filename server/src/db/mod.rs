@@ -1,17 +1,99 @@
 //! Storage behind one interface, so the handlers never know which database they talk to.
 //!
-//! `sqlite` is the default (a file next to the server, the demo county); a PostgreSQL
-//! implementation will live in `postgres.rs` behind the same [`Store`] trait.
+//! `sqlite` is the default (a file next to the server, the demo county); `postgres` is chosen by
+//! a `postgres://` URL ([`Database`]). Both run their own migrations (`migrations/sqlite`,
+//! `migrations/postgres`) and decode rows with the same code (`rows`).
 
+pub mod postgres;
+mod rows;
 pub mod sqlite;
 
+use std::fmt;
 use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
+use std::str::FromStr;
+use std::sync::Arc;
 
 use dudao_domain::{School, Template};
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
+
+/// Where the data lives: a SQLite file (the default) or a PostgreSQL database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    Sqlite(PathBuf),
+    /// A `postgres://` or `postgresql://` URL.
+    Postgres(String),
+}
+
+impl Database {
+    /// Opens the store and runs its migrations.
+    pub async fn open(&self) -> Result<Arc<dyn Store>, StoreError> {
+        Ok(match self {
+            Database::Sqlite(path) => Arc::new(SqliteStore::open(path).await?),
+            Database::Postgres(url) => Arc::new(PostgresStore::open(url).await?),
+        })
+    }
+}
+
+impl FromStr for Database {
+    type Err = String;
+
+    /// `postgres://…` and `postgresql://…` are PostgreSQL, `sqlite:PATH` / `sqlite://PATH` and
+    /// anything else a SQLite file path. Another `scheme://` is refused rather than taken for a
+    /// file name.
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.is_empty() {
+            return Err("the database is empty: give a SQLite file or a postgres:// URL".into());
+        }
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            return Ok(Database::Postgres(s.to_owned()));
+        }
+        if let Some(path) = s
+            .strip_prefix("sqlite://")
+            .or_else(|| s.strip_prefix("sqlite:"))
+        {
+            return Ok(Database::Sqlite(PathBuf::from(path)));
+        }
+        if let Some((scheme, _)) = s.split_once("://") {
+            if !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '+')
+            {
+                return Err(format!(
+                    "unsupported database URL scheme {scheme}://: use a SQLite file path or a \
+                     postgres:// URL"
+                ));
+            }
+        }
+        Ok(Database::Sqlite(PathBuf::from(s)))
+    }
+}
+
+/// For the log: the file path, or the URL without its password.
+impl fmt::Display for Database {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Database::Sqlite(path) => write!(f, "{}", path.display()),
+            Database::Postgres(url) => {
+                // postgres://user:secret@host/db → postgres://user:***@host/db
+                let Some((scheme, rest)) = url.split_once("://") else {
+                    return f.write_str(url);
+                };
+                match rest.split_once('@') {
+                    Some((auth, host)) if auth.contains(':') => {
+                        let user = auth.split(':').next().unwrap_or_default();
+                        write!(f, "{scheme}://{user}:***@{host}")
+                    }
+                    _ => f.write_str(url),
+                }
+            }
+        }
+    }
+}
 
 /// What a [`Store`] method returns. Boxed rather than `async fn` in the trait: `async fn` makes
 /// the trait unusable as `dyn Store`, and the backend is chosen at runtime from the configuration.

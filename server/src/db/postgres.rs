@@ -1,0 +1,240 @@
+//! The PostgreSQL [`Store`], chosen with `DATABASE_URL=postgres://…` (or `--database
+//! postgres://…`). Migrations from `migrations/postgres` are embedded in the binary and run when
+//! the store opens; sqlx holds an advisory lock while migrating, so two servers starting at once
+//! do not both migrate.
+//!
+//! Rows are decoded by the same code as SQLite's ([`super::rows`]); JSON columns are JSONB and
+//! are read as text (`::text`) and written from text (`::jsonb`). Every ORDER BY on text uses
+//! `COLLATE "C"` so the order is by code point, as on SQLite.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use dudao_domain::School;
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+use super::rows::{facilities_json, template_json, PublishedRow, SchoolRow, ThresholdsRow};
+use super::{LibraryStamp, PublishedTemplate, Store, StoreError, StoreFuture, ThresholdsFile};
+
+static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
+
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to `url` (`postgres://user:password@host:port/database`) and migrates the
+    /// database. The database must exist; it is not created here.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let options: PgConnectOptions = url.parse()?;
+        Self::open_with(options).await
+    }
+
+    /// As [`PostgresStore::open`], from options already built (the tests set a `search_path`
+    /// per test this way).
+    pub async fn open_with(options: PgConnectOptions) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            // A stuck database should fail the health check quickly, not hang it.
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(PostgresStore { pool })
+    }
+}
+
+impl Store for PostgresStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    fn ping(&self) -> StoreFuture<'_, ()> {
+        Box::pin(async move {
+            sqlx::query("SELECT 1").execute(&self.pool).await?;
+            Ok(())
+        })
+    }
+
+    fn list_schools(&self) -> StoreFuture<'_, Vec<School>> {
+        Box::pin(async move {
+            let rows: Vec<SchoolRow> = sqlx::query_as(
+                "SELECT id, code, name, district, stage, grade_from, grade_to, enrolment, \
+                 boarding, address, contact, supervisor, county, facilities::text AS facilities \
+                 FROM schools ORDER BY district COLLATE \"C\", code COLLATE \"C\"",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            rows.into_iter().map(School::try_from).collect()
+        })
+    }
+
+    fn seed_schools<'a>(&'a self, schools: &'a [School]) -> StoreFuture<'a, u64> {
+        Box::pin(async move {
+            let mut tx = self.pool.begin().await?;
+            let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM schools")
+                .fetch_one(&mut *tx)
+                .await?;
+            if existing > 0 {
+                return Ok(0);
+            }
+            let mut inserted = 0;
+            for s in schools {
+                // A second server seeding at once waits on the unique index for this
+                // transaction, then skips the row: no duplicate, no error.
+                inserted += sqlx::query(
+                    "INSERT INTO schools (id, code, name, district, stage, grade_from, grade_to, \
+                     enrolment, boarding, address, contact, supervisor, county, facilities) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb) \
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(&s.id)
+                .bind(&s.code)
+                .bind(&s.name)
+                .bind(&s.district)
+                .bind(s.stage.zh())
+                .bind(i64::from(s.grades.from))
+                .bind(i64::from(s.grades.to))
+                .bind(i64::from(s.enrolment))
+                .bind(s.boarding)
+                .bind(&s.address)
+                .bind(&s.contact)
+                .bind(&s.supervisor)
+                .bind(&s.county)
+                .bind(facilities_json(s)?)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            }
+            tx.commit().await?;
+            Ok(inserted)
+        })
+    }
+
+    fn publish_template<'a>(&'a self, published: &'a PublishedTemplate) -> StoreFuture<'a, ()> {
+        Box::pin(async move {
+            let t = &published.template;
+            let body = template_json(t)?;
+            let inserted = sqlx::query(
+                "INSERT INTO published_templates (id, version, body, source, published_at) \
+                 VALUES ($1, $2, $3::jsonb, $4, $5)",
+            )
+            .bind(&t.id)
+            .bind(i64::from(t.version))
+            .bind(body)
+            .bind(&published.source)
+            .bind(published.published_at)
+            .execute(&self.pool)
+            .await;
+            match inserted {
+                Ok(_) => Ok(()),
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                    Err(StoreError::TemplateExists {
+                        id: t.id.clone(),
+                        version: t.version,
+                    })
+                }
+                Err(e) => Err(e.into()),
+            }
+        })
+    }
+
+    fn list_published_templates(&self) -> StoreFuture<'_, Vec<PublishedTemplate>> {
+        Box::pin(async move {
+            let rows: Vec<PublishedRow> = sqlx::query_as(
+                "SELECT id, version, body::text AS body, source, published_at \
+                 FROM published_templates ORDER BY id COLLATE \"C\", version",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            rows.into_iter().map(PublishedTemplate::try_from).collect()
+        })
+    }
+
+    fn save_local_thresholds<'a>(&'a self, file: &'a ThresholdsFile) -> StoreFuture<'a, ()> {
+        Box::pin(async move {
+            let mut tx = self.pool.begin().await?;
+            // Under READ COMMITTED two writers could each see no higher edition and both insert
+            // (editions 3 then 2, say). A transaction-scoped lock on this template and district
+            // makes the check and the insert one step; other districts are not held up.
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))")
+                .bind(&file.template_id)
+                .bind(&file.district)
+                .execute(&mut *tx)
+                .await?;
+            let latest: Option<i64> = sqlx::query_scalar(
+                "SELECT MAX(edition) FROM local_thresholds \
+                 WHERE template_id = $1 AND district = $2",
+            )
+            .bind(&file.template_id)
+            .bind(&file.district)
+            .fetch_one(&mut *tx)
+            .await?;
+            if let Some(latest) = latest.filter(|&l| l >= i64::from(file.edition)) {
+                return Err(StoreError::ThresholdsNotNewer {
+                    template: file.template_id.clone(),
+                    district: file.district.clone(),
+                    edition: file.edition,
+                    latest: u32::try_from(latest).unwrap_or(file.edition),
+                });
+            }
+            sqlx::query(
+                "INSERT INTO local_thresholds \
+                 (template_id, district, edition, body, source, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&file.template_id)
+            .bind(&file.district)
+            .bind(i64::from(file.edition))
+            .bind(&file.body)
+            .bind(&file.source)
+            .bind(file.created_at)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    fn latest_local_thresholds(&self) -> StoreFuture<'_, Vec<ThresholdsFile>> {
+        Box::pin(async move {
+            let rows: Vec<ThresholdsRow> = sqlx::query_as(
+                "SELECT template_id, district, edition, body, source, created_at \
+                 FROM local_thresholds t WHERE edition = (SELECT MAX(edition) \
+                 FROM local_thresholds m \
+                 WHERE m.template_id = t.template_id AND m.district = t.district) \
+                 ORDER BY template_id COLLATE \"C\", district COLLATE \"C\"",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            rows.into_iter().map(ThresholdsFile::try_from).collect()
+        })
+    }
+
+    fn library_stamp(&self) -> StoreFuture<'_, LibraryStamp> {
+        Box::pin(async move {
+            let (templates, templates_at, thresholds, thresholds_at): (i64, i64, i64, i64) =
+                sqlx::query_as(
+                    "SELECT (SELECT COUNT(*) FROM published_templates), \
+                     (SELECT COALESCE(MAX(published_at), 0) FROM published_templates), \
+                     (SELECT COUNT(*) FROM local_thresholds), \
+                     (SELECT COALESCE(MAX(created_at), 0) FROM local_thresholds)",
+                )
+                .fetch_one(&self.pool)
+                .await?;
+            Ok(LibraryStamp {
+                templates,
+                templates_at,
+                thresholds,
+                thresholds_at,
+            })
+        })
+    }
+
+    fn close(&self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        Box::pin(self.pool.close())
+    }
+}
