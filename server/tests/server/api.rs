@@ -5,23 +5,25 @@ use dudao_server::db::{SqliteStore, Store, StoreError};
 use dudao_server::demo;
 use serde_json::json;
 
-use crate::common::{get, send, test_app};
+use crate::common::{fresh_store, get, send, test_app, test_app_on, Backend};
 
-#[tokio::test]
-async fn health_is_ok_and_names_the_database() {
-    let t = test_app().await;
+async fn health_is_ok_and_names_the_database(backend: Backend) {
+    let t = test_app_on(backend).await;
     let reply = get(&t.router, "/api/health").await;
     assert_eq!(reply.status, StatusCode::OK);
     assert!(reply.header("content-type").starts_with("application/json"));
     assert_eq!(
         reply.json(),
-        json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "database": "sqlite"})
+        json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "database": match backend {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }})
     );
 }
+both_backends!(health_is_ok_and_names_the_database);
 
-#[tokio::test]
-async fn health_is_503_json_when_the_database_is_gone() {
-    let t = test_app().await;
+async fn health_is_503_json_when_the_database_is_gone(backend: Backend) {
+    let t = test_app_on(backend).await;
     t.state.store.close().await;
     let reply = get(&t.router, "/api/health").await;
     assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
@@ -33,10 +35,10 @@ async fn health_is_503_json_when_the_database_is_gone() {
         "leaks internals: {message}"
     );
 }
+both_backends!(health_is_503_json_when_the_database_is_gone);
 
-#[tokio::test]
-async fn schools_lists_the_demo_county_by_district_then_code() {
-    let t = test_app().await;
+async fn schools_lists_the_demo_county_by_district_then_code(backend: Backend) {
+    let t = test_app_on(backend).await;
     let reply = get(&t.router, "/api/schools").await;
     assert_eq!(reply.status, StatusCode::OK);
     let schools: Vec<School> = serde_json::from_slice(&reply.body).expect("schools");
@@ -76,10 +78,10 @@ async fn schools_lists_the_demo_county_by_district_then_code() {
         assert!(stages.contains(&stage), "no {stage} in {stages:?}");
     }
 }
+both_backends!(schools_lists_the_demo_county_by_district_then_code);
 
-#[tokio::test]
-async fn facilities_round_trip_through_the_store_and_the_api() {
-    let t = test_app().await;
+async fn facilities_round_trip_through_the_store_and_the_api(backend: Backend) {
+    let t = test_app_on(backend).await;
     let reply = get(&t.router, "/api/schools").await;
     assert_eq!(reply.status, StatusCode::OK);
     let raw = reply.json();
@@ -108,31 +110,24 @@ async fn facilities_round_trip_through_the_store_and_the_api() {
     assert_eq!(village.has(Facility::SchoolBus), None);
 
     // A school with no facilities recorded reads back with none.
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = SqliteStore::open(&dir.path().join("fresh.sqlite"))
-        .await
-        .expect("open");
+    let (_dir, _db, store) = fresh_store(backend).await;
     let mut unknown = demo::schools().remove(0);
     unknown.facilities.clear();
     store.seed_schools(&[unknown.clone()]).await.expect("seed");
     assert_eq!(store.list_schools().await.expect("list"), vec![unknown]);
 }
+both_backends!(facilities_round_trip_through_the_store_and_the_api);
 
-#[tokio::test]
-async fn a_corrupt_facilities_value_is_an_invalid_row_and_a_json_500() {
-    let t = test_app().await;
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", t.database().display()))
-        .await
-        .expect("connect");
+async fn a_corrupt_facilities_value_is_an_invalid_row_and_a_json_500(backend: Backend) {
+    let t = test_app_on(backend).await;
     // Valid JSON (the column's CHECK allows it) but not a facility.
-    sqlx::query("UPDATE schools SET facilities = '{\"游泳池\": true}' WHERE code = 'QH0101'")
-        .execute(&pool)
+    t.db.execute("UPDATE schools SET facilities = '{\"游泳池\": true}' WHERE code = 'QH0101'")
         .await
         .expect("update");
     // Not an object at all: the database refuses it.
-    let refused = sqlx::query("UPDATE schools SET facilities = '[1]' WHERE code = 'QH0102'")
-        .execute(&pool)
-        .await;
+    let refused =
+        t.db.execute("UPDATE schools SET facilities = '[1]' WHERE code = 'QH0102'")
+            .await;
     assert!(refused.is_err(), "{refused:?}");
 
     let listed = t.state.store.list_schools().await;
@@ -144,31 +139,33 @@ async fn a_corrupt_facilities_value_is_an_invalid_row_and_a_json_500() {
     assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(reply.json()["error"], "internal");
 }
+both_backends!(a_corrupt_facilities_value_is_an_invalid_row_and_a_json_500);
 
-#[tokio::test]
-async fn seeding_again_after_reopening_does_not_duplicate() {
-    let t = test_app().await;
+async fn seeding_again_after_reopening_does_not_duplicate(backend: Backend) {
+    let t = test_app_on(backend).await;
     t.state.store.close().await;
 
-    let reopened = SqliteStore::open(&t.database()).await.expect("reopen");
-    assert_eq!(demo::seed(&reopened).await.expect("seed again"), 0);
-    assert_eq!(demo::seed(&reopened).await.expect("seed a third time"), 0);
+    let reopened = t.db.open().await;
+    assert_eq!(demo::seed(reopened.as_ref()).await.expect("seed again"), 0);
+    assert_eq!(
+        demo::seed(reopened.as_ref())
+            .await
+            .expect("seed a third time"),
+        0
+    );
     let schools = reopened.list_schools().await.expect("list");
     assert_eq!(schools.len(), 10);
 }
+both_backends!(seeding_again_after_reopening_does_not_duplicate);
 
-#[tokio::test]
-async fn seeding_an_empty_database_inserts_every_demo_school() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = SqliteStore::open(&dir.path().join("fresh.sqlite"))
-        .await
-        .expect("open");
-    assert_eq!(demo::seed(&store).await.expect("seed"), 10);
+async fn seeding_an_empty_database_inserts_every_demo_school(backend: Backend) {
+    let (_dir, _db, store) = fresh_store(backend).await;
+    assert_eq!(demo::seed(store.as_ref()).await.expect("seed"), 10);
 }
+both_backends!(seeding_an_empty_database_inserts_every_demo_school);
 
-#[tokio::test]
-async fn every_demo_school_names_its_responsible_supervisor() {
-    let t = test_app().await;
+async fn every_demo_school_names_its_responsible_supervisor(backend: Backend) {
+    let t = test_app_on(backend).await;
     let reply = get(&t.router, "/api/schools").await;
     assert_eq!(reply.status, StatusCode::OK);
     let raw = reply.json();
@@ -193,13 +190,10 @@ async fn every_demo_school_names_its_responsible_supervisor() {
         assert_eq!(s["county"], "清河县", "{}", s["code"]);
     }
 }
+both_backends!(every_demo_school_names_its_responsible_supervisor);
 
-#[tokio::test]
-async fn a_school_with_no_supervisor_reads_back_with_none() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = SqliteStore::open(&dir.path().join("fresh.sqlite"))
-        .await
-        .expect("open");
+async fn a_school_with_no_supervisor_reads_back_with_none(backend: Backend) {
+    let (_dir, _db, store) = fresh_store(backend).await;
     let mut unassigned = demo::schools().remove(0);
     unassigned.supervisor.clear();
     store
@@ -208,6 +202,7 @@ async fn a_school_with_no_supervisor_reads_back_with_none() {
         .expect("seed");
     assert_eq!(store.list_schools().await.expect("list"), vec![unassigned]);
 }
+both_backends!(a_school_with_no_supervisor_reads_back_with_none);
 
 /// A database seeded with the demo county before schools had a 责任督学 gets the demo's
 /// supervisors from the migration that adds the column; a real school is left unassigned.

@@ -4,19 +4,121 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use axum::Router;
-use dudao_server::db::SqliteStore;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use dudao_server::db::{Database, Store};
 use dudao_server::{app, demo, AppState};
 use tempfile::TempDir;
 use tower::ServiceExt;
 
+/// Which database a test runs against. Tests of what the store keeps run on both (see
+/// `both_backends!` in `main.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server the tests use, from `DUDAO_TEST_PG` (`scripts/test` starts one with
+/// `scripts/pg-test-server` and sets it). Unset, a PostgreSQL test fails when `CI` is set and is
+/// skipped with a notice otherwise, so `cargo test` still works on a machine without PostgreSQL.
+pub fn pg_url() -> Option<String> {
+    match std::env::var("DUDAO_TEST_PG") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var_os("CI").is_some() => panic!(
+            "DUDAO_TEST_PG is not set, and CI is: the PostgreSQL tests must run \
+             (scripts/test sets it from scripts/pg-test-server)"
+        ),
+        _ => {
+            eprintln!(
+                "skipped on PostgreSQL: DUDAO_TEST_PG is not set \
+                 (export DUDAO_TEST_PG=$(scripts/pg-test-server))"
+            );
+            None
+        }
+    }
+}
+
+/// A fresh, empty database of one backend: a SQLite file in `dir`, or a new schema in the
+/// `DUDAO_TEST_PG` database (the URL sets `search_path`, so every table, the migrations' too,
+/// lives in it).
+pub struct TestDb {
+    pub database: Database,
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend, dir: &Path) -> TestDb {
+        let database = match backend {
+            Backend::Sqlite => Database::Sqlite(database_path(dir)),
+            Backend::Postgres => Database::Postgres(fresh_pg_schema().await),
+        };
+        TestDb { database }
+    }
+
+    /// Opens the store (migrating it); call again to reopen the same database.
+    pub async fn open(&self) -> Arc<dyn Store> {
+        self.database.open().await.expect("open the test database")
+    }
+
+    /// Runs SQL outside the store, as someone with a SQL shell would.
+    pub async fn execute(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        match &self.database {
+            Database::Sqlite(path) => {
+                let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+                    .await
+                    .expect("connect");
+                let done = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await;
+                pool.close().await;
+                Ok(done?.rows_affected())
+            }
+            Database::Postgres(url) => {
+                let pool = sqlx::PgPool::connect(url).await.expect("connect");
+                let done = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await;
+                pool.close().await;
+                Ok(done?.rows_affected())
+            }
+        }
+    }
+}
+
+/// Creates an empty schema in the `DUDAO_TEST_PG` database and returns a URL whose connections
+/// use it. Names are unique per process and test; a schema left by an earlier run with the same
+/// name is dropped first. (The cluster is throw-away: `rm -rf target/pg-test` clears it.)
+async fn fresh_pg_schema() -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let base = pg_url().expect("DUDAO_TEST_PG");
+    let schema = format!(
+        "test_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let pool = sqlx::PgPool::connect(&base)
+        .await
+        .unwrap_or_else(|e| panic!("cannot connect to DUDAO_TEST_PG={base}: {e}"));
+    for sql in [
+        format!("DROP SCHEMA IF EXISTS {schema} CASCADE"),
+        format!("CREATE SCHEMA {schema}"),
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&pool)
+            .await
+            .expect("create the test schema");
+    }
+    pool.close().await;
+    let join = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{join}options%5Bsearch_path%5D={schema}")
+}
+
 /// A seeded database and an app dist directory, both in a temp dir removed on drop.
 pub struct TestApp {
     pub dir: TempDir,
+    pub db: TestDb,
     pub state: AppState,
     pub router: Router,
 }
 
 impl TestApp {
+    /// The SQLite file (the SQLite-only tests use it).
     pub fn database(&self) -> PathBuf {
         database_path(self.dir.path())
     }
@@ -28,19 +130,39 @@ pub fn database_path(dir: &Path) -> PathBuf {
 }
 
 pub async fn test_app() -> TestApp {
+    test_app_on(Backend::Sqlite).await
+}
+
+pub async fn test_app_on(backend: Backend) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let dist = dir.path().join("dist");
-    test_app_with_dist(dir, dist).await
+    test_app_with_dist_on(backend, dir, dist).await
 }
 
 pub async fn test_app_with_dist(dir: TempDir, dist: PathBuf) -> TestApp {
-    let store = SqliteStore::open(&database_path(dir.path()))
-        .await
-        .expect("open sqlite");
-    demo::seed(&store).await.expect("seed demo");
-    let state = AppState::new(Arc::new(store), dist);
+    test_app_with_dist_on(Backend::Sqlite, dir, dist).await
+}
+
+pub async fn test_app_with_dist_on(backend: Backend, dir: TempDir, dist: PathBuf) -> TestApp {
+    let db = TestDb::new(backend, dir.path()).await;
+    let store = db.open().await;
+    demo::seed(store.as_ref()).await.expect("seed demo");
+    let state = AppState::new(store, dist);
     let router = app(state.clone());
-    TestApp { dir, state, router }
+    TestApp {
+        dir,
+        db,
+        state,
+        router,
+    }
+}
+
+/// A fresh, empty store of one backend, and the temp dir holding it if it is a file.
+pub async fn fresh_store(backend: Backend) -> (TempDir, TestDb, Arc<dyn Store>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = TestDb::new(backend, dir.path()).await;
+    let store = db.open().await;
+    (dir, db, store)
 }
 
 pub struct Reply {
