@@ -111,20 +111,14 @@ async fn fresh_pg_schema() -> String {
 
 /// A seeded database and an app dist directory, both in a temp dir removed on drop.
 pub struct TestApp {
-    pub dir: TempDir,
+    /// Holds the SQLite file and the dist directory until the test ends.
+    pub _dir: TempDir,
     pub db: TestDb,
     pub state: AppState,
     pub router: Router,
 }
 
-impl TestApp {
-    /// The SQLite file (the SQLite-only tests use it).
-    pub fn database(&self) -> PathBuf {
-        database_path(self.dir.path())
-    }
-}
-
-pub fn database_path(dir: &Path) -> PathBuf {
+fn database_path(dir: &Path) -> PathBuf {
     // A nested directory, so opening also proves the parent directory is created.
     dir.join("data").join("dudao.sqlite")
 }
@@ -150,7 +144,7 @@ pub async fn test_app_with_dist_on(backend: Backend, dir: TempDir, dist: PathBuf
     let state = AppState::new(store, dist);
     let router = app(state.clone());
     TestApp {
-        dir,
+        _dir: dir,
         db,
         state,
         router,

@@ -4,11 +4,11 @@
 use axum::http::StatusCode;
 use dudao_domain::builtin;
 use dudao_domain::Template;
-use dudao_server::db::{PublishedTemplate, SqliteStore, Store, StoreError, ThresholdsFile};
+use dudao_server::db::{PublishedTemplate, StoreError, ThresholdsFile};
 use dudao_server::demo;
 use dudao_server::library::{self, Library, PublishError, ThresholdsError};
 
-use crate::common::{get, test_app};
+use crate::common::{fresh_store, get, test_app_on, Backend};
 
 /// The built-in 五项管理 template, as the server parses it.
 pub fn wuxiang() -> Template {
@@ -51,14 +51,6 @@ fn thresholds(edition: u32, band: &str, version: u32) -> String {
         .replace("version = 1", &format!("version = {version}"))
 }
 
-async fn fresh_store() -> (tempfile::TempDir, SqliteStore) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = SqliteStore::open(&dir.path().join("fresh.sqlite"))
-        .await
-        .expect("open");
-    (dir, store)
-}
-
 fn served<'a>(templates: &'a [Template], id: &str) -> &'a Template {
     templates
         .iter()
@@ -72,9 +64,8 @@ fn daily_activity_min(t: &Template) -> Option<f64> {
 
 // --- the store ------------------------------------------------------------------------------
 
-#[tokio::test]
-async fn a_published_version_is_stored_once_and_read_back_whole() {
-    let (_dir, store) = fresh_store().await;
+async fn a_published_version_is_stored_once_and_read_back_whole(backend: Backend) {
+    let (_dir, _db, store) = fresh_store(backend).await;
     let published = PublishedTemplate {
         template: wuxiang_v(2),
         source: "wuxiang-v2.xlsx".into(),
@@ -92,10 +83,10 @@ async fn a_published_version_is_stored_once_and_read_back_whole() {
         "{again:?}"
     );
 }
+both_backends!(a_published_version_is_stored_once_and_read_back_whole);
 
-#[tokio::test]
-async fn only_a_higher_thresholds_edition_is_stored_per_template_and_district() {
-    let (_dir, store) = fresh_store().await;
+async fn only_a_higher_thresholds_edition_is_stored_per_template_and_district(backend: Backend) {
+    let (_dir, _db, store) = fresh_store(backend).await;
     let file = |district: &str, edition: u32| ThresholdsFile {
         template_id: "wuxiang".into(),
         district: district.into(),
@@ -136,18 +127,14 @@ async fn only_a_higher_thresholds_edition_is_stored_per_template_and_district() 
     assert_eq!(keys, [("江宁区", 1), ("清河县", 3)]);
     assert_eq!(latest[1], file("清河县", 3));
 }
+both_backends!(only_a_higher_thresholds_edition_is_stored_per_template_and_district);
 
-#[tokio::test]
-async fn a_corrupt_published_row_is_an_invalid_row_error_not_a_panic() {
-    let t = test_app().await;
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", t.database().display()))
-        .await
-        .expect("connect");
-    sqlx::query(
+async fn a_corrupt_published_row_is_an_invalid_row_error_not_a_panic(backend: Backend) {
+    let t = test_app_on(backend).await;
+    t.db.execute(
         "INSERT INTO published_templates (id, version, body, source, published_at) \
          VALUES ('wuxiang', 2, '{\"id\": \"wuxiang\"}', 'broken.toml', 0)",
     )
-    .execute(&pool)
     .await
     .expect("insert");
 
@@ -160,13 +147,13 @@ async fn a_corrupt_published_row_is_an_invalid_row_error_not_a_panic() {
     assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(reply.json()["error"], "internal");
 }
+both_backends!(a_corrupt_published_row_is_an_invalid_row_error_not_a_panic);
 
 // --- publishing -----------------------------------------------------------------------------
 
-#[tokio::test]
-async fn publishing_a_newer_version_serves_it_instead_of_the_built_in_one() {
-    let (_dir, store) = fresh_store().await;
-    let library = library::publish(&store, "wuxiang-v2.xlsx", wuxiang_v(2))
+async fn publishing_a_newer_version_serves_it_instead_of_the_built_in_one(backend: Backend) {
+    let (_dir, _db, store) = fresh_store(backend).await;
+    let library = library::publish(store.as_ref(), "wuxiang-v2.xlsx", wuxiang_v(2))
         .await
         .expect("publish");
     let entry = library.entry("wuxiang").expect("entry");
@@ -181,7 +168,7 @@ async fn publishing_a_newer_version_serves_it_instead_of_the_built_in_one() {
         .collect();
     assert_eq!(versions, [1, 2]);
 
-    let own = library::publish(&store, "qinghe.toml", own_template())
+    let own = library::publish(store.as_ref(), "qinghe.toml", own_template())
         .await
         .expect("own");
     assert_eq!(
@@ -192,14 +179,14 @@ async fn publishing_a_newer_version_serves_it_instead_of_the_built_in_one() {
         1
     );
 }
+both_backends!(publishing_a_newer_version_serves_it_instead_of_the_built_in_one);
 
-#[tokio::test]
-async fn publishing_the_same_version_again_is_refused() {
-    let (_dir, store) = fresh_store().await;
-    library::publish(&store, "a.toml", wuxiang_v(2))
+async fn publishing_the_same_version_again_is_refused(backend: Backend) {
+    let (_dir, _db, store) = fresh_store(backend).await;
+    library::publish(store.as_ref(), "a.toml", wuxiang_v(2))
         .await
         .expect("first");
-    let again = library::publish(&store, "b.toml", wuxiang_v(2)).await;
+    let again = library::publish(store.as_ref(), "b.toml", wuxiang_v(2)).await;
     match again {
         Err(PublishError::Exists {
             id,
@@ -212,20 +199,20 @@ async fn publishing_the_same_version_again_is_refused() {
         other => panic!("{other:?}"),
     }
     // The built-in version counts as taken too.
-    let builtin = library::publish(&store, "c.toml", wuxiang()).await;
+    let builtin = library::publish(store.as_ref(), "c.toml", wuxiang()).await;
     assert!(
         matches!(&builtin, Err(PublishError::Exists { origin, .. }) if origin == "built-in wuxiang.toml"),
         "{builtin:?}"
     );
 }
+both_backends!(publishing_the_same_version_again_is_refused);
 
-#[tokio::test]
-async fn publishing_a_lower_version_is_refused_with_the_latest_named() {
-    let (_dir, store) = fresh_store().await;
-    library::publish(&store, "v3.toml", wuxiang_v(3))
+async fn publishing_a_lower_version_is_refused_with_the_latest_named(backend: Backend) {
+    let (_dir, _db, store) = fresh_store(backend).await;
+    library::publish(store.as_ref(), "v3.toml", wuxiang_v(3))
         .await
         .expect("v3");
-    let lower = library::publish(&store, "v2.toml", wuxiang_v(2)).await;
+    let lower = library::publish(store.as_ref(), "v2.toml", wuxiang_v(2)).await;
     let Err(e @ PublishError::NotNewer { latest: 3, .. }) = lower else {
         panic!("{lower:?}");
     };
@@ -237,16 +224,16 @@ async fn publishing_a_lower_version_is_refused_with_the_latest_named() {
     let published = store.list_published_templates().await.expect("list");
     assert_eq!(published.len(), 1, "nothing was written");
 }
+both_backends!(publishing_a_lower_version_is_refused_with_the_latest_named);
 
-#[tokio::test]
-async fn publishing_item_codes_another_template_uses_is_refused_code_by_code() {
-    let (_dir, store) = fresh_store().await;
+async fn publishing_item_codes_another_template_uses_is_refused_code_by_code(backend: Backend) {
+    let (_dir, _db, store) = fresh_store(backend).await;
     // Two items keep wuxiang's codes.
     let src = own_template_src()
         .replace("code = \"QHZX-SJ-01\"", "code = \"WX-SJ-01\"")
         .replace("code = \"QHZX-TZ-07\"", "code = \"WX-TZ-07\"");
     let template = Template::from_toml(&src).unwrap_or_else(|e| panic!("{e}"));
-    let refused = library::publish(&store, "qinghe.toml", template).await;
+    let refused = library::publish(store.as_ref(), "qinghe.toml", template).await;
     let Err(PublishError::CodeCollision(collisions)) = &refused else {
         panic!("{refused:?}");
     };
@@ -272,18 +259,18 @@ async fn publishing_item_codes_another_template_uses_is_refused_code_by_code() {
         .is_empty());
 
     // A new version of the same template keeps its own codes, of course.
-    library::publish(&store, "v2.toml", wuxiang_v(2))
+    library::publish(store.as_ref(), "v2.toml", wuxiang_v(2))
         .await
         .expect("v2 keeps WX- codes");
 }
+both_backends!(publishing_item_codes_another_template_uses_is_refused_code_by_code);
 
-#[tokio::test]
-async fn publishing_an_invalid_template_lists_every_error() {
-    let (_dir, store) = fresh_store().await;
+async fn publishing_an_invalid_template_lists_every_error(backend: Backend) {
+    let (_dir, _db, store) = fresh_store(backend).await;
     let mut template = wuxiang_v(2);
     template.sections[0].items[0].prompt.zh = " ".into();
     template.sections[4].items[6].rule = Some("daily_minutes".into());
-    let refused = library::publish(&store, "broken.toml", template).await;
+    let refused = library::publish(store.as_ref(), "broken.toml", template).await;
     let Err(e @ PublishError::Invalid(_)) = refused else {
         panic!("{refused:?}");
     };
@@ -293,19 +280,20 @@ async fn publishing_an_invalid_template_lists_every_error() {
          item WX-TZ-07, field `rule`: refers to unknown rule daily_minutes"
     );
 }
+both_backends!(publishing_an_invalid_template_lists_every_error);
 
-#[tokio::test]
-async fn a_local_edition_cannot_be_published_as_a_template() {
-    let (_dir, store) = fresh_store().await;
+async fn a_local_edition_cannot_be_published_as_a_template(backend: Backend) {
+    let (_dir, _db, store) = fresh_store(backend).await;
     let parsed = dudao_domain::local::LocalThresholds::from_toml(&thresholds(1, "中小学", 2))
         .expect("parse");
     let edition = parsed.apply(&wuxiang_v(2)).expect("apply");
-    let refused = library::publish(&store, "edition.toml", edition).await;
+    let refused = library::publish(store.as_ref(), "edition.toml", edition).await;
     assert!(
         matches!(&refused, Err(PublishError::LocalEdition { tag, .. }) if tag == "清河县.1"),
         "{refused:?}"
     );
 }
+both_backends!(a_local_edition_cannot_be_published_as_a_template);
 
 #[tokio::test]
 async fn a_published_version_keeps_its_key_when_a_built_in_one_arrives_with_the_same_version() {
@@ -343,16 +331,15 @@ async fn a_published_version_keeps_its_key_when_a_built_in_one_arrives_with_the_
 
 // --- local thresholds -----------------------------------------------------------------------
 
-#[tokio::test]
-async fn thresholds_that_apply_are_stored_and_served_as_the_local_edition() {
-    let (_dir, store) = fresh_store().await;
-    let edition = library::store_thresholds(&store, "qinghe.toml", demo::THRESHOLDS)
+async fn thresholds_that_apply_are_stored_and_served_as_the_local_edition(backend: Backend) {
+    let (_dir, _db, store) = fresh_store(backend).await;
+    let edition = library::store_thresholds(store.as_ref(), "qinghe.toml", demo::THRESHOLDS)
         .await
         .expect("store");
     assert_eq!(edition.key(), "wuxiang@1+清河县.1");
     assert_eq!(daily_activity_min(&edition), Some(120.0));
 
-    let library = Library::load(&store).await.expect("library");
+    let library = Library::load(store.as_ref()).await.expect("library");
     let entry = library.entry("wuxiang").expect("entry");
     assert_eq!(entry.effective(), &edition);
     assert_eq!(
@@ -361,11 +348,12 @@ async fn thresholds_that_apply_are_stored_and_served_as_the_local_edition() {
     );
     assert!(library.warnings().is_empty(), "{:?}", library.warnings());
 }
+both_backends!(thresholds_that_apply_are_stored_and_served_as_the_local_edition);
 
-#[tokio::test]
-async fn thresholds_for_a_band_the_rule_lacks_are_refused_naming_its_bands() {
-    let (_dir, store) = fresh_store().await;
-    let refused = library::store_thresholds(&store, "q.toml", &thresholds(1, "小学", 1)).await;
+async fn thresholds_for_a_band_the_rule_lacks_are_refused_naming_its_bands(backend: Backend) {
+    let (_dir, _db, store) = fresh_store(backend).await;
+    let refused =
+        library::store_thresholds(store.as_ref(), "q.toml", &thresholds(1, "小学", 1)).await;
     let Err(e @ ThresholdsError::DoesNotApply { version: 1, .. }) = refused else {
         panic!("{refused:?}");
     };
@@ -380,12 +368,12 @@ async fn thresholds_for_a_band_the_rule_lacks_are_refused_naming_its_bands() {
         .expect("latest")
         .is_empty());
 }
+both_backends!(thresholds_for_a_band_the_rule_lacks_are_refused_naming_its_bands);
 
-#[tokio::test]
-async fn thresholds_for_an_unknown_template_name_the_library() {
-    let (_dir, store) = fresh_store().await;
+async fn thresholds_for_an_unknown_template_name_the_library(backend: Backend) {
+    let (_dir, _db, store) = fresh_store(backend).await;
     let src = demo::THRESHOLDS.replace("template = \"wuxiang\"", "template = \"wuxing\"");
-    let refused = library::store_thresholds(&store, "q.toml", &src).await;
+    let refused = library::store_thresholds(store.as_ref(), "q.toml", &src).await;
     let Err(e @ ThresholdsError::UnknownTemplate { .. }) = refused else {
         panic!("{refused:?}");
     };
@@ -396,16 +384,17 @@ async fn thresholds_for_an_unknown_template_name_the_library() {
     );
     assert!(message.contains("wuxiang"), "{message}");
 }
+both_backends!(thresholds_for_an_unknown_template_name_the_library);
 
-#[tokio::test]
-async fn a_thresholds_edition_at_or_below_the_stored_one_is_refused() {
-    let (_dir, store) = fresh_store().await;
-    library::store_thresholds(&store, "q2.toml", &thresholds(2, "中小学", 1))
+async fn a_thresholds_edition_at_or_below_the_stored_one_is_refused(backend: Backend) {
+    let (_dir, _db, store) = fresh_store(backend).await;
+    library::store_thresholds(store.as_ref(), "q2.toml", &thresholds(2, "中小学", 1))
         .await
         .expect("edition 2");
     for edition in [1, 2] {
         let refused =
-            library::store_thresholds(&store, "q.toml", &thresholds(edition, "中小学", 1)).await;
+            library::store_thresholds(store.as_ref(), "q.toml", &thresholds(edition, "中小学", 1))
+                .await;
         let Err(e @ ThresholdsError::NotNewer { latest: 2, .. }) = refused else {
             panic!("edition {edition}: {refused:?}");
         };
@@ -416,26 +405,28 @@ async fn a_thresholds_edition_at_or_below_the_stored_one_is_refused() {
         );
     }
 }
+both_backends!(a_thresholds_edition_at_or_below_the_stored_one_is_refused);
 
-#[tokio::test]
-async fn a_syntax_error_in_a_thresholds_file_names_its_line() {
-    let (_dir, store) = fresh_store().await;
+async fn a_syntax_error_in_a_thresholds_file_names_its_line(backend: Backend) {
+    let (_dir, _db, store) = fresh_store(backend).await;
     let src = demo::THRESHOLDS.replace("min = 120", "min = 一百二十");
-    let refused = library::store_thresholds(&store, "q.toml", &src).await;
+    let refused = library::store_thresholds(store.as_ref(), "q.toml", &src).await;
     let Err(e @ ThresholdsError::Parse(_)) = refused else {
         panic!("{refused:?}");
     };
     // `min = 一百二十` is on line 21 of the demo file.
     assert!(e.to_string().starts_with("line 21, column 7: "), "{e}");
 }
+both_backends!(a_syntax_error_in_a_thresholds_file_names_its_line);
 
-#[tokio::test]
-async fn thresholds_for_an_older_version_fall_back_to_the_national_template_with_a_warning() {
-    let (_dir, store) = fresh_store().await;
-    library::store_thresholds(&store, "qinghe-thresholds.toml", demo::THRESHOLDS)
+async fn thresholds_for_an_older_version_fall_back_to_the_national_template_with_a_warning(
+    backend: Backend,
+) {
+    let (_dir, _db, store) = fresh_store(backend).await;
+    library::store_thresholds(store.as_ref(), "qinghe-thresholds.toml", demo::THRESHOLDS)
         .await
         .expect("thresholds for v1");
-    let library = library::publish(&store, "wuxiang-v2.toml", wuxiang_v(2))
+    let library = library::publish(store.as_ref(), "wuxiang-v2.toml", wuxiang_v(2))
         .await
         .expect("v2");
 
@@ -455,16 +446,17 @@ async fn thresholds_for_an_older_version_fall_back_to_the_national_template_with
     );
 
     // The office updates the file for version 2 and the local edition is back.
-    library::store_thresholds(&store, "q.toml", &thresholds(2, "中小学", 2))
+    library::store_thresholds(store.as_ref(), "q.toml", &thresholds(2, "中小学", 2))
         .await
         .expect("thresholds for v2");
-    let library = Library::load(&store).await.expect("library");
+    let library = Library::load(store.as_ref()).await.expect("library");
     assert_eq!(
         library.entry("wuxiang").expect("entry").effective().key(),
         "wuxiang@2+清河县.2"
     );
     assert!(library.warnings().is_empty());
 }
+both_backends!(thresholds_for_an_older_version_fall_back_to_the_national_template_with_a_warning);
 
 // --- GET /api/templates ---------------------------------------------------------------------
 
@@ -473,9 +465,8 @@ struct TemplateLibrary {
     templates: Vec<Template>,
 }
 
-#[tokio::test]
-async fn the_api_serves_the_demo_countys_local_edition_with_its_record() {
-    let t = test_app().await;
+async fn the_api_serves_the_demo_countys_local_edition_with_its_record(backend: Backend) {
+    let t = test_app_on(backend).await;
     let reply = get(&t.router, "/api/templates").await;
     assert_eq!(reply.status, StatusCode::OK);
     assert!(reply.header("content-type").starts_with("application/json"));
@@ -527,10 +518,10 @@ async fn the_api_serves_the_demo_countys_local_edition_with_its_record() {
         "the local basis is cited first"
     );
 }
+both_backends!(the_api_serves_the_demo_countys_local_edition_with_its_record);
 
-#[tokio::test]
-async fn the_api_serves_the_newest_version_and_the_offices_own_templates() {
-    let t = test_app().await;
+async fn the_api_serves_the_newest_version_and_the_offices_own_templates(backend: Backend) {
+    let t = test_app_on(backend).await;
     let store = t.state.store.as_ref();
     library::publish(store, "wuxiang-v2.toml", wuxiang_v(2))
         .await
@@ -565,10 +556,10 @@ async fn the_api_serves_the_newest_version_and_the_offices_own_templates() {
     assert_eq!(wuxiang_served.key(), "wuxiang@2+清河县.2");
     assert_eq!(daily_activity_min(wuxiang_served), Some(120.0));
 }
+both_backends!(the_api_serves_the_newest_version_and_the_offices_own_templates);
 
-#[tokio::test]
-async fn the_served_library_is_kept_until_the_office_publishes_again() {
-    let t = test_app().await;
+async fn the_served_library_is_kept_until_the_office_publishes_again(backend: Backend) {
+    let t = test_app_on(backend).await;
     let first = get(&t.router, "/api/templates").await;
     let again = get(&t.router, "/api/templates").await;
     assert_eq!(first.body, again.body);
@@ -591,19 +582,22 @@ async fn the_served_library_is_kept_until_the_office_publishes_again() {
     let TemplateLibrary { templates } = serde_json::from_slice(&after.body).expect("library");
     assert_eq!(served(&templates, "qinghe_zhuanxiang"), &own_template());
 }
+both_backends!(the_served_library_is_kept_until_the_office_publishes_again);
 
 // --- demo seeding ---------------------------------------------------------------------------
 
-#[tokio::test]
-async fn seeding_the_demo_stores_its_thresholds_once() {
-    let (dir, store) = fresh_store().await;
-    assert_eq!(demo::seed(&store).await.expect("seed"), 10);
-    assert_eq!(demo::seed(&store).await.expect("seed again"), 0);
+async fn seeding_the_demo_stores_its_thresholds_once(backend: Backend) {
+    let (_dir, db, store) = fresh_store(backend).await;
+    assert_eq!(demo::seed(store.as_ref()).await.expect("seed"), 10);
+    assert_eq!(demo::seed(store.as_ref()).await.expect("seed again"), 0);
     store.close().await;
-    let reopened = SqliteStore::open(&dir.path().join("fresh.sqlite"))
-        .await
-        .expect("reopen");
-    assert_eq!(demo::seed(&reopened).await.expect("seed a third time"), 0);
+    let reopened = db.open().await;
+    assert_eq!(
+        demo::seed(reopened.as_ref())
+            .await
+            .expect("seed a third time"),
+        0
+    );
 
     let stored = reopened.latest_local_thresholds().await.expect("latest");
     assert_eq!(stored.len(), 1, "{stored:?}");
@@ -619,23 +613,24 @@ async fn seeding_the_demo_stores_its_thresholds_once() {
     assert_eq!(file.body, demo::THRESHOLDS);
     assert_eq!(file.source, demo::THRESHOLDS_FILE);
 }
+both_backends!(seeding_the_demo_stores_its_thresholds_once);
 
-#[tokio::test]
-async fn a_county_with_its_own_schools_does_not_get_the_demo_thresholds() {
-    let (_dir, store) = fresh_store().await;
+async fn a_county_with_its_own_schools_does_not_get_the_demo_thresholds(backend: Backend) {
+    let (_dir, _db, store) = fresh_store(backend).await;
     let mut school = demo::schools().remove(0);
     school.id = "01890000-0000-7000-8000-999999999999".into();
     school.code = "JN0001".into();
     school.district = "江宁区".into();
     assert_eq!(store.seed_schools(&[school]).await.expect("own school"), 1);
 
-    assert_eq!(demo::seed(&store).await.expect("seed"), 0);
+    assert_eq!(demo::seed(store.as_ref()).await.expect("seed"), 0);
     assert!(store
         .latest_local_thresholds()
         .await
         .expect("latest")
         .is_empty());
 }
+both_backends!(a_county_with_its_own_schools_does_not_get_the_demo_thresholds);
 
 #[tokio::test]
 async fn the_demo_thresholds_apply_to_the_built_in_template() {
