@@ -24,6 +24,7 @@ fn run(args: &[&str]) -> Run {
     } = Command::new(env!("CARGO_BIN_EXE_dudao-server"))
         .args(args)
         .env_remove("DUDAO_DATABASE")
+        .env_remove("DATABASE_URL")
         .env_remove("RUST_LOG")
         .output()
         .expect("run dudao-server");

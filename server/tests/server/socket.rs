@@ -5,7 +5,9 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::process::Command;
 
-use crate::common::test_app;
+use dudao_server::db::Database;
+
+use crate::common::{test_app, Backend, TestDb};
 
 /// A minimal HTTP/1.1 GET, so the test exercises the real socket path without a client crate.
 async fn http_get(addr: &str, path: &str) -> (u16, String) {
@@ -24,11 +26,15 @@ async fn http_get(addr: &str, path: &str) -> (u16, String) {
     (status, body.to_owned())
 }
 
-fn assert_healthy(status: u16, body: &str) {
+fn assert_healthy(status: u16, body: &str, backend: Backend) {
     assert_eq!(status, 200, "{body}");
     let json: serde_json::Value = serde_json::from_str(body).expect("JSON");
     assert_eq!(json["status"], "ok");
-    assert_eq!(json["database"], "sqlite");
+    let expected = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    assert_eq!(json["database"], expected);
 }
 
 #[tokio::test]
@@ -39,30 +45,38 @@ async fn health_over_a_real_socket() {
     let server = tokio::spawn(axum::serve(listener, t.router.clone()).into_future());
 
     let (status, body) = http_get(&addr, "/api/health").await;
-    assert_healthy(status, &body);
+    assert_healthy(status, &body, Backend::Sqlite);
     server.abort();
 }
 
-#[tokio::test]
-async fn the_binary_serves_and_announces_its_address() {
+/// SQLite by `--database FILE`; PostgreSQL by `DATABASE_URL` alone, as a service would set it.
+async fn the_binary_serves_and_announces_its_address(backend: Backend) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dudao-server"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dudao-server"));
+    command
         .arg("serve")
         .arg("--addr=127.0.0.1:0")
-        .arg(format!(
-            "--database={}",
-            dir.path().join("db/dudao.sqlite").display()
-        ))
         .arg(format!("--dist={}", dir.path().join("dist").display()))
         .env_remove("DUDAO_ADDR")
         .env_remove("DUDAO_DATABASE")
+        .env_remove("DATABASE_URL")
         .env_remove("DUDAO_DIST")
         .env_remove("DUDAO_NO_DEMO")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start dudao-server");
+        .kill_on_drop(true);
+    match &TestDb::new(backend, dir.path()).await.database {
+        Database::Sqlite(_) => {
+            command.arg(format!(
+                "--database={}",
+                dir.path().join("db/dudao.sqlite").display()
+            ));
+        }
+        Database::Postgres(url) => {
+            command.env("DATABASE_URL", url);
+        }
+    }
+    let mut child = command.spawn().expect("start dudao-server");
 
     let stdout = child.stdout.take().expect("stdout");
     let line = BufReader::new(stdout)
@@ -78,11 +92,29 @@ async fn the_binary_serves_and_announces_its_address() {
     assert!(url.starts_with("127.0.0.1:"), "{url}");
 
     let (status, body) = http_get(url, "/api/health").await;
-    assert_healthy(status, &body);
+    assert_healthy(status, &body, backend);
     let (status, body) = http_get(url, "/api/schools").await;
     assert_eq!(status, 200);
     let schools: serde_json::Value = serde_json::from_str(&body).expect("JSON");
     assert_eq!(schools.as_array().map(Vec::len), Some(10));
 
     child.kill().await.expect("stop dudao-server");
+}
+both_backends!(the_binary_serves_and_announces_its_address);
+
+#[tokio::test]
+async fn an_unknown_database_url_is_refused_by_name() {
+    let out = Command::new(env!("CARGO_BIN_EXE_dudao-server"))
+        .args(["seed-demo", "--database", "mysql://dudao@localhost/dudao"])
+        .env_remove("DUDAO_DATABASE")
+        .env_remove("DATABASE_URL")
+        .output()
+        .await
+        .expect("run dudao-server");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).expect("UTF-8");
+    assert!(
+        stderr.contains("unsupported database URL scheme mysql://"),
+        "{stderr}"
+    );
 }
