@@ -207,3 +207,41 @@ pub enum StoreError {
         reason: String,
     },
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_postgres_url_picks_postgres_and_anything_else_a_sqlite_file() {
+        let pg = "postgresql://dudao@db/dudao".parse::<Database>();
+        assert_eq!(
+            pg,
+            Ok(Database::Postgres("postgresql://dudao@db/dudao".into()))
+        );
+        assert_eq!(
+            "data/dudao.sqlite".parse::<Database>(),
+            Ok(Database::Sqlite("data/dudao.sqlite".into()))
+        );
+        assert_eq!(
+            "sqlite://data/x.sqlite".parse::<Database>(),
+            Ok(Database::Sqlite("data/x.sqlite".into()))
+        );
+        let refused = "mysql://dudao@db/dudao".parse::<Database>();
+        assert!(
+            matches!(&refused, Err(e) if e.contains("mysql://")),
+            "{refused:?}"
+        );
+        assert!("".parse::<Database>().is_err());
+    }
+
+    #[test]
+    fn the_logged_url_hides_the_password() {
+        let db: Database = "postgres://dudao:s3cret@db:5432/dudao"
+            .parse()
+            .expect("url");
+        assert_eq!(db.to_string(), "postgres://dudao:***@db:5432/dudao");
+        let db: Database = "postgres://dudao@db/dudao".parse().expect("url");
+        assert_eq!(db.to_string(), "postgres://dudao@db/dudao");
+    }
+}
