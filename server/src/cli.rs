@@ -32,6 +32,49 @@ pub enum Command {
     /// Check, convert, publish and list checklist templates and local thresholds.
     #[command(subcommand)]
     Template(TemplateCommand),
+    /// Create accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Assign schools (by code) to a supervisor; assigning one twice is harmless.
+    Assign(AssignArgs),
+}
+
+/// `dudao-server user …`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user. Without --password-stdin a random password is made and printed once.
+    Add(UserAddArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UserAddArgs {
+    /// What they sign in with: a-z, 0-9, '.', '_', '-' (e.g. wangjianhua).
+    pub username: String,
+    /// supervisor (assigned schools only), office (their district) or admin (everything).
+    #[arg(long)]
+    pub role: crate::db::Role,
+    /// Their name as shown (王建华).
+    #[arg(long)]
+    pub name: String,
+    /// The 区县 or 乡镇 office staff answer for (清河县); required for --role office.
+    #[arg(long)]
+    pub district: Option<String>,
+    /// Read the password from the first line of stdin (at least 8 characters).
+    #[arg(long)]
+    pub password_stdin: bool,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AssignArgs {
+    /// The supervisor's username.
+    pub username: String,
+    /// School codes (QH0101 …). An unknown code assigns nothing.
+    #[arg(required = true, value_name = "SCHOOL-CODE")]
+    pub codes: Vec<String>,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
 }
 
 /// `dudao-server template …`. Exit status: 0 done, 1 invalid input (every problem is printed),

@@ -11,7 +11,7 @@ use dudao_domain::local::LocalThresholds;
 use dudao_domain::Facility::{Canteen, LabChemicals, SchoolBus, WaterNearby};
 use dudao_domain::{Facility, GradeRange, School, Stage};
 
-use crate::db::{Store, StoreError, ThresholdsFile};
+use crate::db::{Role, Store, StoreError, ThresholdsFile, User, UserRecord};
 
 pub const COUNTY: &str = "清河县";
 
@@ -246,6 +246,7 @@ pub fn schools() -> Vec<School> {
 /// 清河县's numbers, and an office that already stored an edition keeps it.
 pub async fn seed(store: &dyn Store) -> Result<u64, StoreError> {
     let inserted = store.seed_schools(&schools()).await?;
+    seed_users(store).await?;
     if inserted > 0 {
         match store.save_local_thresholds(&thresholds_file()?).await {
             Ok(()) => tracing::info!(
@@ -258,6 +259,66 @@ pub async fn seed(store: &dyn Store) -> Result<u64, StoreError> {
         }
     }
     Ok(inserted)
+}
+
+/// The password of every demo account. DEMO ONLY: anyone who reads the README knows it; a real
+/// county runs with `--no-demo` and creates its accounts with `dudao-server user add`.
+pub const DEMO_PASSWORD: &str = "dudao-demo";
+
+/// The demo accounts: (username, name, role, district). The four supervisors are the 责任督学
+/// of [`SCHOOLS`] and get the schools whose plaque names them.
+pub const USERS: [(&str, &str, Role, &str); 6] = [
+    ("hanlixin", "韩立新", Role::Supervisor, ""),
+    ("mashufen", "马淑芬", Role::Supervisor, ""),
+    ("yangzhenhua", "杨振华", Role::Supervisor, ""),
+    ("caodeming", "曹德明", Role::Supervisor, ""),
+    ("zhouli", "周丽", Role::Office, COUNTY),
+    ("admin", "系统管理员", Role::Admin, ""),
+];
+
+/// Adds the demo accounts if there are no users yet and the demo county's schools are there
+/// (never to a real county's database); returns how many were added.
+pub async fn seed_users(store: &dyn Store) -> Result<u64, StoreError> {
+    if store.count_users().await? > 0 {
+        return Ok(0);
+    }
+    let stored = store.list_schools().await?;
+    if !stored.iter().any(|s| s.id == demo_id(1)) {
+        return Ok(0);
+    }
+    // One Argon2 hash for all of them (the same public password), made once per process.
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let hash = HASH.get_or_init(|| crate::auth::hash_password(DEMO_PASSWORD));
+    let mut added = 0;
+    for (username, name, role, district) in USERS {
+        let record = UserRecord {
+            user: User {
+                id: crate::auth::new_id(),
+                username: username.to_owned(),
+                display_name: name.to_owned(),
+                role,
+                district: district.to_owned(),
+                created_at: crate::library::now_ms(),
+            },
+            password_hash: hash.clone(),
+        };
+        match store.create_user(&record).await {
+            Ok(()) => added += 1,
+            // Another server seeding at the same moment.
+            Err(StoreError::UserExists(_)) => continue,
+            Err(e) => return Err(e),
+        }
+        if role == Role::Supervisor {
+            let codes: Vec<String> = SCHOOLS
+                .iter()
+                .filter(|d| d.supervisor == name)
+                .map(|d| d.code.to_owned())
+                .collect();
+            store.assign_schools(&record.user.id, &codes).await?;
+        }
+    }
+    tracing::info!(users = added, "seeded the demo accounts");
+    Ok(added)
 }
 
 /// [`THRESHOLDS`] as the store keeps it.

@@ -14,6 +14,7 @@
 //! ```
 
 pub mod api;
+pub mod auth;
 pub mod cli;
 pub mod db;
 pub mod demo;
@@ -23,6 +24,7 @@ pub mod serve;
 pub mod state;
 pub mod static_files;
 pub mod template_cmd;
+pub mod user_cmd;
 
 use axum::http::{header, StatusCode};
 use axum::middleware;

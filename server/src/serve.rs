@@ -1,6 +1,6 @@
 //! Starting the server: open the store, seed the demo county, listen, shut down cleanly.
 
-use std::io;
+use std::io::{self, Write as _};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -44,11 +44,26 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
         tracing::warn!(dist = %args.dist.display(), "the app is not built; run scripts/run");
     }
     println!("Dudao is running at {}", browser_url(local));
+    // After the "running at" line: scripts and tests read that one first.
+    if !args.no_demo && store.user_by_username(demo::USERS[0].0).await?.is_some() {
+        let names: Vec<&str> = demo::USERS.iter().map(|u| u.0).collect();
+        // Ignored if stdout is gone (a script that read only the first line).
+        let _ = writeln!(
+            io::stdout(),
+            "Demo accounts (demo only): {} — password {}",
+            names.join(", "),
+            demo::DEMO_PASSWORD
+        );
+    }
 
     let state = AppState::new(store.clone(), args.dist);
-    let served = axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    // The client address feeds the login rate limit (per username and address).
+    let served = axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await;
     // Closing checkpoints SQLite's WAL, so the database is one file again after a clean stop.
     store.close().await;
     tracing::info!("stopped");

@@ -8,6 +8,7 @@ use std::sync::Mutex;
 
 use axum::body::Bytes;
 
+use crate::auth::LoginLimiter;
 use crate::db::{LibraryStamp, Store};
 
 /// Request bodies larger than this are refused with 413 unless configured otherwise.
@@ -22,6 +23,8 @@ pub struct AppState {
     /// `GET /api/templates` as last served, with the store's stamp when it was built. Rebuilt
     /// only when the stamp changes (something was published), not on every phone's request.
     pub library_json: Arc<Mutex<Option<(LibraryStamp, Bytes)>>>,
+    /// Failed logins per username and address (`crate::auth`).
+    pub login_limiter: Arc<LoginLimiter>,
 }
 
 impl AppState {
@@ -31,6 +34,7 @@ impl AppState {
             dist: Arc::from(dist.into()),
             body_limit: DEFAULT_BODY_LIMIT,
             library_json: Arc::default(),
+            login_limiter: Arc::default(),
         }
     }
 

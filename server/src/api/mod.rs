@@ -4,20 +4,28 @@
 //! |----------------------|---------------------------------|-----------------------------------------|
 //! | `GET /api/health`    | [`health::get_health`]          | `{status, version, database}`; 503 JSON |
 //! |                      |                                 | error if the database is unreachable    |
-//! | `GET /api/schools`   | [`schools::list_schools`]       | every school, by district then code     |
+//! | `POST /api/login`    | [`auth::login`]                 | `{token, expires_at, user}`; 401        |
+//! |                      |                                 | `bad_credentials`, 429 `rate_limited`   |
+//! | `POST /api/logout`   | [`auth::logout`]                | 204; the token stops working            |
+//! | `GET /api/me`        | [`auth::me`]                    | the signed-in user                      |
+//! | `GET /api/schools`   | [`schools::list_schools`]       | the schools the user may see (every     |
+//! |                      |                                 | school without a token, for now), by    |
+//! |                      |                                 | district then code                      |
+//! | `GET /api/schools/{id}` | [`schools::get_school`]      | one school; 403 outside the user's scope|
 //! | `GET /api/templates` | [`templates::list_templates`]   | `{templates: [Template…]}`, the         |
 //! |                      |                                 | effective library, in the offered order |
 //! | anything else        | [`no_route`]                    | 404 `{"error":"not_found", "message"}`  |
 //!
 //! A known path with the wrong method answers 405 `{"error":"method_not_allowed"}`.
 
+pub mod auth;
 pub mod health;
 pub mod schools;
 pub mod templates;
 
 use axum::extract::OriginalUri;
 use axum::http::Method;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::error::AppError;
@@ -26,7 +34,11 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/health", get(health::get_health))
+        .route("/login", post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/me", get(auth::me))
         .route("/schools", get(schools::list_schools))
+        .route("/schools/{id}", get(schools::get_school))
         .route("/templates", get(templates::list_templates))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(no_route)

@@ -4,6 +4,7 @@
 //! a `postgres://` URL ([`Database`]). Both run their own migrations (`migrations/sqlite`,
 //! `migrations/postgres`) and decode rows with the same code (`rows`).
 
+pub mod accounts;
 pub mod postgres;
 mod rows;
 pub mod sqlite;
@@ -17,6 +18,7 @@ use std::sync::Arc;
 
 use dudao_domain::{School, Template};
 
+pub use accounts::{NewSession, Role, User, UserRecord};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -138,6 +140,33 @@ pub trait Store: Send + Sync + 'static {
     /// insert-only), so the library built from them can be kept until it does.
     fn library_stamp(&self) -> StoreFuture<'_, LibraryStamp>;
 
+    /// Adds a user. Fails with [`StoreError::UserExists`] when the username is taken.
+    fn create_user<'a>(&'a self, user: &'a UserRecord) -> StoreFuture<'a, ()>;
+
+    /// The user with this username, with their password hash.
+    fn user_by_username<'a>(&'a self, username: &'a str) -> StoreFuture<'a, Option<UserRecord>>;
+
+    /// How many users there are.
+    fn count_users(&self) -> StoreFuture<'_, i64>;
+
+    /// Assigns the schools with these codes to the user, in one transaction; returns how many
+    /// assignments are new. An unknown code fails with [`StoreError::UnknownSchools`] (listing
+    /// every unknown code) and assigns nothing.
+    fn assign_schools<'a>(&'a self, user_id: &'a str, codes: &'a [String]) -> StoreFuture<'a, u64>;
+
+    /// The ids of the schools assigned to the user, ordered.
+    fn assigned_school_ids<'a>(&'a self, user_id: &'a str) -> StoreFuture<'a, Vec<String>>;
+
+    /// Registers (or re-registers to this user) the session's device and stores the session,
+    /// in one transaction.
+    fn create_session<'a>(&'a self, session: &'a NewSession) -> StoreFuture<'a, ()>;
+
+    /// The user of the session with this token hash, if it exists and `expires_at > now`.
+    fn session_user<'a>(&'a self, token_hash: &'a str, now: i64) -> StoreFuture<'a, Option<User>>;
+
+    /// Deletes the session; whether there was one.
+    fn delete_session<'a>(&'a self, token_hash: &'a str) -> StoreFuture<'a, bool>;
+
     /// Waits for open connections to finish and closes them; later calls fail.
     fn close(&self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
 }
@@ -200,6 +229,10 @@ pub enum StoreError {
         edition: u32,
         latest: u32,
     },
+    #[error("the username {0} is taken")]
+    UserExists(String),
+    #[error("no school with code {}", .0.join(", "))]
+    UnknownSchools(Vec<String>),
     #[error("row {id} in table {table} is invalid: {reason}")]
     InvalidRow {
         table: &'static str,

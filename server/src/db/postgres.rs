@@ -15,8 +15,12 @@ use dudao_domain::School;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
+use super::accounts::UserRow;
 use super::rows::{facilities_json, template_json, PublishedRow, SchoolRow, ThresholdsRow};
-use super::{LibraryStamp, PublishedTemplate, Store, StoreError, StoreFuture, ThresholdsFile};
+use super::{
+    LibraryStamp, NewSession, PublishedTemplate, Store, StoreError, StoreFuture, ThresholdsFile,
+    User, UserRecord,
+};
 
 static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
 
@@ -231,6 +235,154 @@ impl Store for PostgresStore {
                 thresholds,
                 thresholds_at,
             })
+        })
+    }
+
+    fn create_user<'a>(&'a self, record: &'a UserRecord) -> StoreFuture<'a, ()> {
+        Box::pin(async move {
+            let u = &record.user;
+            let inserted = sqlx::query(
+                "INSERT INTO users (id, username, display_name, role, district, password_hash, \
+                 created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&u.id)
+            .bind(&u.username)
+            .bind(&u.display_name)
+            .bind(u.role.as_str())
+            .bind(&u.district)
+            .bind(&record.password_hash)
+            .bind(u.created_at)
+            .execute(&self.pool)
+            .await;
+            match inserted {
+                Ok(_) => Ok(()),
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                    Err(StoreError::UserExists(u.username.clone()))
+                }
+                Err(e) => Err(e.into()),
+            }
+        })
+    }
+
+    fn user_by_username<'a>(&'a self, username: &'a str) -> StoreFuture<'a, Option<UserRecord>> {
+        Box::pin(async move {
+            let row: Option<UserRow> = sqlx::query_as(
+                "SELECT id, username, display_name, role, district, password_hash, created_at \
+                 FROM users WHERE username = $1",
+            )
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
+            row.map(UserRecord::try_from).transpose()
+        })
+    }
+
+    fn count_users(&self) -> StoreFuture<'_, i64> {
+        Box::pin(async move {
+            Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+                .fetch_one(&self.pool)
+                .await?)
+        })
+    }
+
+    fn assign_schools<'a>(&'a self, user_id: &'a str, codes: &'a [String]) -> StoreFuture<'a, u64> {
+        Box::pin(async move {
+            let mut tx = self.pool.begin().await?;
+            let mut ids = Vec::new();
+            let mut unknown = Vec::new();
+            for code in codes {
+                let id: Option<String> =
+                    sqlx::query_scalar("SELECT id FROM schools WHERE code = $1")
+                        .bind(code)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                match id {
+                    Some(id) => ids.push(id),
+                    None => unknown.push(code.clone()),
+                }
+            }
+            if !unknown.is_empty() {
+                return Err(StoreError::UnknownSchools(unknown));
+            }
+            let mut added = 0;
+            for id in ids {
+                added += sqlx::query(
+                    "INSERT INTO assignments (user_id, school_id) VALUES ($1, $2) \
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(user_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            }
+            tx.commit().await?;
+            Ok(added)
+        })
+    }
+
+    fn assigned_school_ids<'a>(&'a self, user_id: &'a str) -> StoreFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            Ok(sqlx::query_scalar(
+                "SELECT school_id FROM assignments WHERE user_id = $1 ORDER BY school_id",
+            )
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await?)
+        })
+    }
+
+    fn create_session<'a>(&'a self, s: &'a NewSession) -> StoreFuture<'a, ()> {
+        Box::pin(async move {
+            let mut tx = self.pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO devices (id, user_id, name, registered_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, name = excluded.name",
+            )
+            .bind(&s.device_id)
+            .bind(&s.user_id)
+            .bind(&s.device_name)
+            .bind(s.created_at)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO sessions (token_hash, user_id, device_id, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&s.token_hash)
+            .bind(&s.user_id)
+            .bind(&s.device_id)
+            .bind(s.created_at)
+            .bind(s.expires_at)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    fn session_user<'a>(&'a self, token_hash: &'a str, now: i64) -> StoreFuture<'a, Option<User>> {
+        Box::pin(async move {
+            let row: Option<UserRow> = sqlx::query_as(
+                "SELECT u.id, u.username, u.display_name, u.role, u.district, u.password_hash, \
+                 u.created_at FROM sessions s JOIN users u ON u.id = s.user_id \
+                 WHERE s.token_hash = $1 AND s.expires_at > $2",
+            )
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?;
+            Ok(row.map(UserRecord::try_from).transpose()?.map(|r| r.user))
+        })
+    }
+
+    fn delete_session<'a>(&'a self, token_hash: &'a str) -> StoreFuture<'a, bool> {
+        Box::pin(async move {
+            let done = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(token_hash)
+                .execute(&self.pool)
+                .await?;
+            Ok(done.rows_affected() > 0)
         })
     }
 

@@ -270,7 +270,7 @@ async fn migrating_a_database_seeded_before_supervisors_assigns_the_demo_ones() 
 #[tokio::test]
 async fn unknown_api_route_is_json_404() {
     let t = test_app().await;
-    for uri in ["/api/xyz", "/api/schools/nope", "/api"] {
+    for uri in ["/api/xyz", "/api/schools/nope/more", "/api"] {
         let reply = get(&t.router, uri).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{uri}");
         assert_eq!(

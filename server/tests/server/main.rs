@@ -26,6 +26,7 @@ macro_rules! both_backends {
 
 mod common;
 
+mod accounts;
 mod api;
 mod cli;
 mod socket;
