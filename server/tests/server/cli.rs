@@ -415,3 +415,149 @@ fn every_built_in_template_writes_toml_that_reads_back_equal() {
         assert_eq!(&back, template, "{file}");
     }
 }
+
+/// Runs the binary with `stdin` fed to it.
+fn run_with_stdin(args: &[&str], stdin: &str) -> Run {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dudao-server"))
+        .args(args)
+        .env_remove("DUDAO_DATABASE")
+        .env_remove("DATABASE_URL")
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run dudao-server");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = child.wait_with_output().expect("wait");
+    Run {
+        code: status.code(),
+        stdout: String::from_utf8(stdout).expect("UTF-8 stdout"),
+        stderr: String::from_utf8(stderr).expect("UTF-8 stderr"),
+    }
+}
+
+/// An office clerk creates a supervisor's account and assigns schools from the command line:
+/// what they typed is what the server then holds, and every mistake is refused with its reason
+/// and changes nothing.
+#[tokio::test]
+async fn user_add_and_assign_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("county.sqlite");
+    let db_s = s(&db);
+    let r = run(&["seed-demo", "--database", db_s]);
+    assert_eq!(r.code, Some(0), "{}{}", r.stdout, r.stderr);
+
+    let add = [
+        "user",
+        "add",
+        "wangjianhua",
+        "--role",
+        "supervisor",
+        "--name",
+        "王建华",
+        "--password-stdin",
+        "--database",
+        db_s,
+    ];
+    let r = run_with_stdin(&add, "qinghe-2026-pass\n");
+    assert_eq!(r.code, Some(0), "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("wangjianhua"), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains("qinghe-2026-pass"),
+        "the password is never echoed"
+    );
+
+    // The same username again is refused.
+    let r = run_with_stdin(&add, "another-pass-1\n");
+    assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
+    // An office account without its district is a usage error.
+    let r = run_with_stdin(
+        &[
+            "user",
+            "add",
+            "zhangli",
+            "--role",
+            "office",
+            "--name",
+            "张丽",
+            "--password-stdin",
+            "--database",
+            db_s,
+        ],
+        "qinghe-2026-pass\n",
+    );
+    assert_eq!(r.code, Some(2), "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("district"), "{}", r.stderr);
+
+    // One unknown code assigns nothing and names the code.
+    let r = run(&[
+        "assign",
+        "wangjianhua",
+        "QH0101",
+        "QH9999",
+        "--database",
+        db_s,
+    ]);
+    assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
+    assert!(
+        format!("{}{}", r.stdout, r.stderr).contains("QH9999"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    let r = run(&[
+        "assign",
+        "wangjianhua",
+        "QH0101",
+        "QH0102",
+        "--database",
+        db_s,
+    ]);
+    assert_eq!(r.code, Some(0), "{}{}", r.stdout, r.stderr);
+
+    // What the store now holds: the account with a verifiable password, and exactly the two
+    // schools of the successful assignment (QH0105 from the refused one is not among them).
+    use dudao_server::db::{SqliteStore, Store};
+    let store = SqliteStore::open(&db).await.expect("open");
+    let record = store
+        .user_by_username("wangjianhua")
+        .await
+        .expect("query")
+        .expect("the user exists");
+    assert_eq!(record.user.display_name, "王建华");
+    assert!(dudao_server::auth::verify_password(
+        "qinghe-2026-pass",
+        &record.password_hash
+    ));
+    assert!(!dudao_server::auth::verify_password(
+        "another-pass-1",
+        &record.password_hash
+    ));
+    let schools = store
+        .assigned_school_ids(&record.user.id)
+        .await
+        .expect("query");
+    let codes: Vec<String> = demo::schools()
+        .into_iter()
+        .filter(|s| schools.contains(&s.id))
+        .map(|s| s.code)
+        .collect();
+    assert_eq!(codes, ["QH0101", "QH0102"]);
+    assert!(store
+        .user_by_username("zhangli")
+        .await
+        .expect("query")
+        .is_none());
+}
