@@ -15,12 +15,12 @@ use dudao_domain::{
     AnswerKind, AnswerValue, Checklist, Compliance, GradeRange, School, Stage, Template, Visit,
     VisitState,
 };
-use js_sys::{Array, Uint8Array};
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{Blob, BlobPropertyBag};
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+mod common;
+use common::{blob_of, bytes, fresh_db, template};
 
 const ALL: [&str; 6] = [VISITS, SCHOOLS, TEMPLATES, OUTBOX, META, PHOTOS];
 
@@ -40,33 +40,6 @@ fn school() -> School {
         county: "清河县".into(),
         facilities: Default::default(),
     }
-}
-
-fn template() -> Template {
-    dudao_domain::builtin::templates()
-        .expect("built-in templates validate")
-        .into_iter()
-        .find(|t| t.id == "wuxiang")
-        .expect("五项管理 is built in")
-}
-
-async fn fresh_db(name: &str) -> Db {
-    let name = format!("{name}-{}", js_sys::Math::random());
-    Db::open_named(&name)
-        .await
-        .expect("IndexedDB opens in Chromium")
-}
-
-fn blob_of(bytes: &[u8], kind: &str) -> Blob {
-    let parts = Array::of1(&Uint8Array::from(bytes));
-    let opts = BlobPropertyBag::new();
-    opts.set_type(kind);
-    Blob::new_with_u8_array_sequence_and_options(&parts, &opts).unwrap()
-}
-
-async fn bytes(blob: &Blob) -> Vec<u8> {
-    let buf = JsFuture::from(blob.array_buffer()).await.unwrap();
-    Uint8Array::new(&buf).to_vec()
 }
 
 /// The first two visible 符合/不符合 items of 五项管理 at a primary school.

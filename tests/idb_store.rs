@@ -10,6 +10,9 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod common;
+use common::{fresh_db, template};
+
 fn school() -> School {
     School {
         id: "s1".into(),
@@ -26,22 +29,6 @@ fn school() -> School {
         county: String::new(),
         facilities: Default::default(),
     }
-}
-
-fn template() -> Template {
-    dudao_domain::builtin::templates()
-        .expect("built-in templates validate")
-        .into_iter()
-        .find(|t| t.id == "wuxiang")
-        .expect("五项管理 is built in")
-}
-
-/// A database of its own per test, so tests never see each other's records.
-async fn fresh_db(name: &str) -> Db {
-    let name = format!("{name}-{}", js_sys::Math::random());
-    Db::open_named(&name)
-        .await
-        .expect("IndexedDB opens in Chromium")
 }
 
 /// The grades 3–6 written-homework item (minutes), the check supervisors enter most often.

@@ -10,33 +10,18 @@ use dudao_domain::finding::{Disposition, Finding};
 use dudao_domain::photo::PhotoMeta;
 use dudao_domain::review::{opinion_number, Signature};
 use dudao_domain::template::Severity;
-use dudao_domain::{Answer, GradeRange, School, Stage, Text, Visit, VisitState};
+use dudao_domain::{Answer, Text, Visit, VisitState};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod common;
+use common::{body_text, school, tick};
+
 /// 2026-11-22 14:05 in Beijing.
 const T0: i64 = 1_795_327_500_000;
 const VISIT: &str = "0190a0b0-0000-7000-8000-00000000op01";
-
-fn school() -> School {
-    School {
-        id: "s1".into(),
-        code: "QH0101".into(),
-        name: "清河县实验小学".into(),
-        district: "清河县".into(),
-        stage: Stage::Primary,
-        grades: GradeRange::new(1, 6),
-        enrolment: 1800,
-        boarding: false,
-        address: String::new(),
-        contact: String::new(),
-        supervisor: String::new(),
-        county: String::new(),
-        facilities: Default::default(),
-    }
-}
 
 fn finding(code: &str, desc: &str, severity: Severity, deadline: Option<Date>) -> Finding {
     Finding {
@@ -110,16 +95,6 @@ fn photo_blob() -> web_sys::Blob {
     web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).unwrap()
 }
 
-async fn tick() {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
-}
-
 fn query(sel: &str) -> Option<web_sys::Element> {
     web_sys::window()?
         .document()?
@@ -137,13 +112,6 @@ async fn appears(sel: &str) -> web_sys::Element {
         tick().await;
     }
     panic!("{sel} never appeared; page: {}", body_text());
-}
-
-fn body_text() -> String {
-    query("body")
-        .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
-        .map(|b| b.inner_text())
-        .unwrap_or_default()
 }
 
 #[wasm_bindgen_test]

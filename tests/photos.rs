@@ -8,16 +8,19 @@ use dudao::storage::idb::{Db, OUTBOX, PHOTOS, VISITS};
 use dudao::storage::photos::{self, StoredPhoto};
 use dudao::storage::repo;
 use dudao_domain::{Checklist, GradeRange, School, Stage, Template, Visit};
-use js_sys::{Array, Uint8Array};
+use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use web_sys::{
-    Blob, BlobPropertyBag, CanvasRenderingContext2d, HtmlCanvasElement, ImageBitmap,
-    ImageBitmapOptions, ImageOrientation,
+    Blob, CanvasRenderingContext2d, HtmlCanvasElement, ImageBitmap, ImageBitmapOptions,
+    ImageOrientation,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+mod common;
+use common::{blob_of, bytes, template};
 
 fn school() -> School {
     School {
@@ -35,14 +38,6 @@ fn school() -> School {
         county: String::new(),
         facilities: Default::default(),
     }
-}
-
-fn template() -> Template {
-    dudao_domain::builtin::templates()
-        .expect("built-in templates validate")
-        .into_iter()
-        .find(|t| t.id == "wuxiang")
-        .expect("五项管理 is built in")
 }
 
 /// A visit and the code of one of its visible items.
@@ -103,18 +98,6 @@ async fn to_jpeg(c: &HtmlCanvasElement) -> Vec<u8> {
     });
     let blob: Blob = JsFuture::from(p).await.unwrap().unchecked_into();
     bytes(&blob).await
-}
-
-async fn bytes(blob: &Blob) -> Vec<u8> {
-    let buf = JsFuture::from(blob.array_buffer()).await.unwrap();
-    Uint8Array::new(&buf).to_vec()
-}
-
-fn blob_of(bytes: &[u8], kind: &str) -> Blob {
-    let parts = Array::of1(&Uint8Array::from(bytes));
-    let opts = BlobPropertyBag::new();
-    opts.set_type(kind);
-    Blob::new_with_u8_array_sequence_and_options(&parts, &opts).unwrap()
 }
 
 /// A camera-sized picture: red in the top-left quarter, blue elsewhere, as JPEG.

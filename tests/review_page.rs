@@ -7,35 +7,18 @@
 
 use dudao::storage::repo;
 use dudao_domain::datetime::Date;
-use dudao_domain::{
-    AnswerKind, AnswerValue, Checklist, Compliance, GradeRange, School, Stage, Visit, VisitState,
-};
+use dudao_domain::{AnswerKind, AnswerValue, Checklist, Compliance, Visit, VisitState};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod common;
+use common::{all, appears, click, query, school, tick, until};
+
 /// 2026-11-22 14:05 in Beijing.
 const T0: i64 = 1_795_327_500_000;
 const VISIT: &str = "0190a0b0-0000-7000-8000-00000000rv01";
-
-fn school() -> School {
-    School {
-        id: "s1".into(),
-        code: "QH0101".into(),
-        name: "清河县实验小学".into(),
-        district: "清河县".into(),
-        stage: Stage::Primary,
-        grades: GradeRange::new(1, 6),
-        enrolment: 1800,
-        boarding: false,
-        address: String::new(),
-        contact: String::new(),
-        supervisor: String::new(),
-        county: String::new(),
-        facilities: Default::default(),
-    }
-}
 
 /// A finished 五项管理 visit with its first three compliance items answered 不符合, and the
 /// findings drafted from them.
@@ -71,57 +54,6 @@ fn finished_visit() -> Visit {
     v.draft_findings(&cl);
     assert_eq!(v.findings.len(), 3, "{codes:?}");
     v
-}
-
-async fn tick() {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
-}
-
-fn all(sel: &str) -> Vec<web_sys::Element> {
-    let f =
-        js_sys::Function::new_with_args("sel", "return Array.from(document.querySelectorAll(sel))");
-    let list: js_sys::Array = f
-        .call1(&JsValue::NULL, &sel.into())
-        .unwrap()
-        .unchecked_into();
-    list.iter().map(|e| e.unchecked_into()).collect()
-}
-
-fn query(sel: &str) -> Option<web_sys::Element> {
-    all(sel).into_iter().next()
-}
-
-fn body_text() -> String {
-    query("body")
-        .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
-        .map(|b| b.inner_text())
-        .unwrap_or_default()
-}
-
-/// Waits (a bounded number of render turns, not a clock) until `ok` holds.
-async fn until(what: &str, ok: impl Fn() -> bool) {
-    for _ in 0..500 {
-        if ok() {
-            return;
-        }
-        tick().await;
-    }
-    panic!("{what} never happened; page: {}", body_text());
-}
-
-async fn appears(sel: &str) -> web_sys::Element {
-    until(sel, || query(sel).is_some()).await;
-    query(sel).unwrap()
-}
-
-fn click(el: &web_sys::Element) {
-    el.dyn_ref::<web_sys::HtmlElement>().unwrap().click();
 }
 
 /// Sets a form control's value and fires the event typing or picking would.

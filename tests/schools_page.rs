@@ -12,6 +12,9 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod common;
+use common::tick;
+
 /// 2026-11-22 14:05 in Beijing.
 const T0: i64 = 1_795_327_500_000;
 const DAY: i64 = 86_400_000;
@@ -54,16 +57,6 @@ fn visit(id: &str, s: &School, at: i64, state: VisitState, findings: Vec<Finding
     v.state = state;
     v.findings = findings;
     v
-}
-
-async fn tick() {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
 }
 
 fn all(sel: &str) -> Vec<web_sys::HtmlElement> {

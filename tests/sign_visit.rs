@@ -7,43 +7,13 @@ use dudao::storage::idb::{Db, META, OUTBOX, VISITS};
 use dudao::storage::repo::{self, SignError};
 use dudao::storage::StorageError;
 use dudao_domain::review::{ReviewError, Signature};
-use dudao_domain::{GradeRange, School, Stage, Template, Visit, VisitState};
+use dudao_domain::{Visit, VisitState};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn school() -> School {
-    School {
-        id: "s1".into(),
-        code: "QH0101".into(),
-        name: "清河县实验小学".into(),
-        district: "清河县".into(),
-        stage: Stage::Primary,
-        grades: GradeRange::new(1, 6),
-        enrolment: 1800,
-        boarding: false,
-        address: String::new(),
-        contact: String::new(),
-        supervisor: String::new(),
-        county: String::new(),
-        facilities: Default::default(),
-    }
-}
-
-fn template() -> Template {
-    dudao_domain::builtin::templates()
-        .expect("built-in templates validate")
-        .into_iter()
-        .find(|t| t.id == "wuxiang")
-        .expect("五项管理 is built in")
-}
-
-async fn fresh_db(name: &str) -> Db {
-    let name = format!("{name}-{}", js_sys::Math::random());
-    Db::open_named(&name)
-        .await
-        .expect("IndexedDB opens in Chromium")
-}
+mod common;
+use common::{fresh_db, school, template};
 
 /// A finished visit with no findings, ready to sign.
 fn finished(id: &str) -> Visit {

@@ -8,7 +8,7 @@ use dudao::storage::idb::{
     VISITS,
 };
 use dudao::storage::repo::{self, FieldOp};
-use dudao_domain::{GradeRange, School, Stage, Template, Visit};
+use dudao_domain::{GradeRange, School, Stage, Visit};
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -17,6 +17,9 @@ use wasm_bindgen_test::*;
 use web_sys::{IdbDatabase, IdbObjectStoreParameters, IdbOpenDbRequest};
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+mod common;
+use common::template;
 
 fn school() -> School {
     School {
@@ -34,14 +37,6 @@ fn school() -> School {
         county: String::new(),
         facilities: Default::default(),
     }
-}
-
-fn template() -> Template {
-    dudao_domain::builtin::templates()
-        .expect("built-in templates validate")
-        .into_iter()
-        .find(|t| t.id == "wuxiang")
-        .expect("五项管理 is built in")
 }
 
 fn unique(name: &str) -> String {

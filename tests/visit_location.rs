@@ -20,6 +20,9 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod common;
+use common::tick;
+
 /// 2026-11-22 14:05 in Beijing.
 const T0: i64 = 1_795_327_500_000;
 
@@ -62,16 +65,6 @@ fn fake_geolocation(script: &str) {
 
 fn window_get(key: &str) -> JsValue {
     js_sys::Reflect::get(&web_sys::window().unwrap(), &key.into()).unwrap()
-}
-
-async fn tick() {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
 }
 
 fn query(sel: &str) -> Option<web_sys::HtmlElement> {
