@@ -8,8 +8,9 @@ use crate::pages::now_ms;
 use crate::photo::{process, PhotoInput};
 use crate::state::use_app;
 use crate::storage::photos::{
-    delete_photo, object_url, photos_for_visit, photos_op, revoke_object_url, save_photo,
+    delete_photo, object_url, photo_in, photos_op, revoke_object_url, save_photo,
 };
+use crate::storage::repo;
 use dudao_domain::visit::VisitError;
 use dudao_domain::{Checklist, Template, Visit, VisitState};
 use leptos::prelude::*;
@@ -77,28 +78,34 @@ pub fn PhotoStrip(
         })
     };
 
-    let visit_id = visit.with_untracked(|v| v.id.clone());
-    let c = code.clone();
-    spawn_local(async move {
-        match photos_for_visit(&visit_id).await {
-            Ok(list) => {
-                let mine = list
-                    .into_iter()
-                    .filter(|p| p.meta.item_code == c)
-                    .map(|p| Shown {
+    // Only this answer's photos, by id: most cards have none and read nothing, so opening a
+    // section of 40 items does not scan the visit's photos 40 times.
+    let wanted = ids.get_untracked();
+    if !wanted.is_empty() {
+        spawn_local(async move {
+            let db = match repo::db().await {
+                Ok(db) => db,
+                Err(e) => return leptos::logging::error!("reading photos failed: {e}"),
+            };
+            let mut mine = Vec::new();
+            for id in &wanted {
+                match photo_in(&db, id).await {
+                    Ok(Some(p)) => mine.push(Shown {
                         thumb_url: object_url(&p.thumb),
                         id: p.meta.id,
                         blob: p.blob,
-                    })
-                    .collect::<Vec<_>>();
-                // The card may be gone by now (another section): then give the URLs back.
-                if loaded.try_set(mine.clone()).is_some() {
-                    mine.iter().for_each(|s| revoke_object_url(&s.thumb_url));
+                    }),
+                    // Listed but not on this phone (restored elsewhere, not yet downloaded).
+                    Ok(None) => {}
+                    Err(e) => leptos::logging::error!("reading photo {id} failed: {e}"),
                 }
             }
-            Err(e) => leptos::logging::error!("reading photos failed: {e}"),
-        }
-    });
+            // The card may be gone by now (another section): then give the URLs back.
+            if loaded.try_set(mine.clone()).is_some() {
+                mine.iter().for_each(|s| revoke_object_url(&s.thumb_url));
+            }
+        });
+    }
     on_cleanup(move || {
         if let Some(l) = loaded.try_get_untracked() {
             l.iter().for_each(|s| revoke_object_url(&s.thumb_url));
