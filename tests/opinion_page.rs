@@ -43,6 +43,7 @@ fn finding(code: &str, desc: &str, severity: Severity, deadline: Option<Date>) -
             String::new()
         },
         basis: vec![],
+        status: Default::default(),
     }
 }
 

@@ -49,6 +49,7 @@ fn finding(n: u8) -> Finding {
         deadline: None,
         owner: String::new(),
         basis: vec![],
+        status: Default::default(),
     }
 }
 

@@ -100,12 +100,13 @@ impl ProposedFinding {
 }
 
 /// How the school is to put a finding right.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Disposition {
     /// 立行立改: fixed on the spot or within days, no deadline set.
     Immediate,
     /// 限期整改: fixed by a deadline.
+    #[default]
     ByDeadline,
 }
 
@@ -157,6 +158,44 @@ pub struct Finding {
     pub owner: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub basis: Vec<Basis>,
+    /// Where 整改 stands. The office moves it (the workflow field that wins conflicts).
+    #[serde(default)]
+    pub status: FindingStatus,
+}
+
+/// 整改 progress: 待整改 → 整改中 → 待复查 → 已销号 (复查未通过 goes back to 整改中).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingStatus {
+    /// 待整改.
+    #[default]
+    Pending,
+    /// 整改中.
+    Rectifying,
+    /// 待复查.
+    AwaitingRecheck,
+    /// 已销号.
+    Closed,
+}
+
+impl FindingStatus {
+    pub fn zh(self) -> &'static str {
+        match self {
+            FindingStatus::Pending => "待整改",
+            FindingStatus::Rectifying => "整改中",
+            FindingStatus::AwaitingRecheck => "待复查",
+            FindingStatus::Closed => "已销号",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            FindingStatus::Pending => "To rectify",
+            FindingStatus::Rectifying => "Rectifying",
+            FindingStatus::AwaitingRecheck => "Awaiting recheck",
+            FindingStatus::Closed => "Closed",
+        }
+    }
 }
 
 impl Finding {
@@ -185,6 +224,7 @@ impl Finding {
             deadline: Some(visit_day.add_days(default_deadline_days(p.severity))),
             owner: String::new(),
             basis: p.basis.clone(),
+            status: FindingStatus::Pending,
         }
     }
 

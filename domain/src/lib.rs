@@ -18,6 +18,7 @@ pub mod photo;
 pub mod review;
 pub mod rule;
 pub mod school;
+pub mod sync;
 pub mod template;
 pub mod text;
 pub mod validate;
