@@ -73,6 +73,10 @@ pub struct FieldResult {
     /// The field's revision on the server after this mutation.
     pub rev: i64,
     pub outcome: FieldOutcome,
+    /// The server's value when it is not the pushed one (`outcome` is `lost`), so the device can
+    /// show what won without waiting for a pull.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
