@@ -5,6 +5,7 @@
 //! - [`merge`]: the per-field rule the server applies when a push meets a newer value.
 //! - [`fields`]: which fields a record has, and which of them are office workflow fields.
 
+pub mod client;
 pub mod fields;
 pub mod hlc;
 pub mod merge;
