@@ -64,6 +64,21 @@ pub fn format_time(unix_ms: i64, offset_minutes: i32) -> String {
     format!("{:02}:{:02}", c.hour, c.minute)
 }
 
+/// When something happened, as a status line says it: 今天 14:05, 昨天 09:30, otherwise
+/// 2026年12月1日 14:05 (en: Today 14:05, Yesterday 09:30, 2026-12-01 14:05). `now_ms` decides
+/// which day is today, at the same UTC offset.
+pub fn format_when(unix_ms: i64, now_ms: i64, offset_minutes: i32, english: bool) -> String {
+    let day = |ms: i64| (ms.div_euclid(1000) + offset_minutes as i64 * 60).div_euclid(86_400);
+    let time = format_time(unix_ms, offset_minutes);
+    match (day(now_ms) - day(unix_ms), english) {
+        (0, false) => format!("今天 {time}"),
+        (0, true) => format!("Today {time}"),
+        (1, false) => format!("昨天 {time}"),
+        (1, true) => format!("Yesterday {time}"),
+        _ => format_datetime(unix_ms, offset_minutes, english),
+    }
+}
+
 /// A calendar date without a time: a deadline (整改期限), a visit day. Written `2026-12-31` in
 /// data and 2026年12月31日 in documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -164,6 +179,39 @@ impl<'de> serde::Deserialize<'de> for Date {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn format_when_says_today_and_yesterday_in_the_phones_time_zone() {
+        use super::{format_when, CHINA_OFFSET_MINUTES as CN};
+        // 2026-12-01 14:05 and 00:10 Beijing time.
+        let at = 1_796_105_100_000;
+        let just_after_midnight = at - (13 * 60 + 55) * 60_000;
+        assert_eq!(format_when(at, at + 60_000, CN, false), "今天 14:05");
+        assert_eq!(
+            format_when(just_after_midnight, at, CN, false),
+            "今天 00:10"
+        );
+        // 23:59 the evening before is yesterday, though only 15 minutes earlier.
+        let late = just_after_midnight - 11 * 60_000;
+        assert_eq!(
+            format_when(late, just_after_midnight, CN, false),
+            "昨天 23:59"
+        );
+        assert_eq!(
+            format_when(late, just_after_midnight, CN, true),
+            "Yesterday 23:59"
+        );
+        assert_eq!(
+            format_when(at, at + 2 * 86_400_000, CN, false),
+            "2026年12月1日 14:05"
+        );
+        assert_eq!(
+            format_when(at, at + 2 * 86_400_000, CN, true),
+            "2026-12-01 14:05"
+        );
+        // In UTC the same instant is 06:05, still today.
+        assert_eq!(format_when(at, at, 0, true), "Today 06:05");
+    }
+
     use super::*;
 
     #[test]
