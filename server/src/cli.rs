@@ -195,4 +195,17 @@ pub struct ServeArgs {
     /// Do not seed the demo county into an empty database.
     #[arg(long, env = "DUDAO_NO_DEMO")]
     pub no_demo: bool,
+    /// Where uploaded photos are kept (in its `photos` directory) [default: the SQLite file's
+    /// directory, or ./data with PostgreSQL]
+    #[arg(long, env = "DUDAO_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+impl ServeArgs {
+    /// `--data-dir`, or the default for the database.
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir
+            .clone()
+            .unwrap_or_else(|| crate::photos::default_data_dir(&self.db.database()))
+    }
 }

@@ -9,6 +9,9 @@ use serde::Serialize;
 use crate::db::StoreError;
 use crate::library::LibraryError;
 
+/// tus's header for where an upload's bytes end (`crate::api::photos`).
+pub const UPLOAD_OFFSET: header::HeaderName = header::HeaderName::from_static("upload-offset");
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("no API route {method} {path}")]
@@ -25,10 +28,28 @@ pub enum AppError {
     Unauthorized,
     #[error("invalid request: {0}")]
     InvalidRequest(String),
+    /// JSON of the wrong shape: a missing field, a wrong type, an unknown field.
+    #[error("invalid body: {0}")]
+    InvalidBody(String),
     #[error("forbidden: {0}")]
     Forbidden(String),
     #[error("not found: {0}")]
     NotFound(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// A `PATCH` of a photo that does not start where the server's bytes end.
+    #[error("upload offset {sent} is not the server's {offset}")]
+    UploadOffset { sent: u64, offset: u64 },
+    #[error("too large: {0}")]
+    TooLarge(String),
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    /// A chunk whose `Upload-Checksum` does not match its bytes.
+    #[error("checksum mismatch: {0}")]
+    ChecksumMismatch(String),
+    /// A whole photo whose SHA-256 is not the one it was created with.
+    #[error("hash mismatch: {0}")]
+    HashMismatch(String),
     #[error("database unavailable")]
     DatabaseUnavailable(#[source] StoreError),
     #[error("storage failed")]
@@ -37,7 +58,12 @@ pub enum AppError {
     Library(#[from] LibraryError),
     #[error("the response cannot be serialised")]
     Serialize(#[from] serde_json::Error),
+    #[error("photo storage failed")]
+    PhotoStorage(#[source] std::io::Error),
 }
+
+/// tus's status for a chunk whose checksum does not match (`Upload-Checksum`).
+pub const CHECKSUM_MISMATCH: u16 = 460;
 
 /// The JSON body of every API error.
 #[derive(Debug, Serialize)]
@@ -47,6 +73,10 @@ pub struct ErrorBody {
     /// Seconds to wait, on 429 only (also sent as `Retry-After`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
+    /// The bytes of the photo the server holds, on 409 `offset_mismatch` only (also sent as
+    /// `Upload-Offset`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
 }
 
 impl AppError {
@@ -58,12 +88,21 @@ impl AppError {
             AppError::BadCredentials | AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::InvalidRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::InvalidBody(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Store(_) | AppError::Library(_) | AppError::Serialize(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
+            AppError::Conflict(_) | AppError::UploadOffset { .. } => StatusCode::CONFLICT,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::ChecksumMismatch(_) => {
+                StatusCode::from_u16(CHECKSUM_MISMATCH).expect("460 is a valid status code")
             }
+            AppError::HashMismatch(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Store(_)
+            | AppError::Library(_)
+            | AppError::Serialize(_)
+            | AppError::PhotoStorage(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -77,10 +116,20 @@ impl AppError {
             AppError::RateLimited { .. } => "rate_limited",
             AppError::Unauthorized => "unauthorized",
             AppError::InvalidRequest(_) => "invalid_request",
+            AppError::InvalidBody(_) => "invalid_body",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound(_) => "not_found",
+            AppError::Conflict(_) => "conflict",
+            AppError::UploadOffset { .. } => "offset_mismatch",
+            AppError::TooLarge(_) => "payload_too_large",
+            AppError::UnsupportedMediaType(_) => "unsupported_media_type",
+            AppError::ChecksumMismatch(_) => "checksum_mismatch",
+            AppError::HashMismatch(_) => "hash_mismatch",
             AppError::DatabaseUnavailable(_) => "database_unavailable",
-            AppError::Store(_) | AppError::Library(_) | AppError::Serialize(_) => "internal",
+            AppError::Store(_)
+            | AppError::Library(_)
+            | AppError::Serialize(_)
+            | AppError::PhotoStorage(_) => "internal",
         }
     }
 
@@ -101,13 +150,26 @@ impl AppError {
             AppError::Unauthorized => {
                 "Sign in first: the token is missing, unknown or expired".to_owned()
             }
-            AppError::InvalidRequest(m) | AppError::Forbidden(m) | AppError::NotFound(m) => {
-                m.clone()
-            }
+            AppError::InvalidRequest(m)
+            | AppError::InvalidBody(m)
+            | AppError::Forbidden(m)
+            | AppError::NotFound(m)
+            | AppError::Conflict(m)
+            | AppError::TooLarge(m)
+            | AppError::UnsupportedMediaType(m)
+            | AppError::ChecksumMismatch(m)
+            | AppError::HashMismatch(m) => m.clone(),
+            AppError::UploadOffset { sent, offset } => format!(
+                "Upload-Offset is {sent}, but the server holds {offset} bytes of this photo: \
+                 send the bytes from offset {offset}"
+            ),
             AppError::DatabaseUnavailable(_) => {
                 "The database is not reachable; try again shortly".to_owned()
             }
-            AppError::Store(_) | AppError::Library(_) | AppError::Serialize(_) => {
+            AppError::Store(_)
+            | AppError::Library(_)
+            | AppError::Serialize(_)
+            | AppError::PhotoStorage(_) => {
                 "The server could not complete the request; the error has been logged".to_owned()
             }
         }
@@ -126,16 +188,26 @@ impl IntoResponse for AppError {
             AppError::RateLimited { retry_after } => Some(retry_after),
             _ => None,
         };
+        let offset = match self {
+            AppError::UploadOffset { offset, .. } => Some(offset),
+            _ => None,
+        };
         let body = ErrorBody {
             error: self.code(),
             message: self.message(),
             retry_after,
+            offset,
         };
         let mut response = (status, Json(body)).into_response();
         if let Some(seconds) = retry_after {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
+        if let Some(offset) = offset {
+            response
+                .headers_mut()
+                .insert(UPLOAD_OFFSET, header::HeaderValue::from(offset));
         }
         response
     }

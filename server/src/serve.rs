@@ -56,7 +56,9 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
         );
     }
 
-    let state = AppState::new(store.clone(), args.dist);
+    let data_dir = args.data_dir();
+    tracing::info!(photos = %data_dir.join("photos").display(), "photo storage");
+    let state = AppState::new(store.clone(), args.dist).with_data_dir(&data_dir);
     // The client address feeds the login rate limit (per username and address).
     let served = axum::serve(
         listener,

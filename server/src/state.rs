@@ -10,9 +10,12 @@ use axum::body::Bytes;
 
 use crate::auth::LoginLimiter;
 use crate::db::{LibraryStamp, Store};
+use crate::photos::Photos;
 
-/// Request bodies larger than this are refused with 413 unless configured otherwise.
-pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+/// No request body may be larger than this, whatever the route (413 unless configured
+/// otherwise). Each API route has its own, smaller limit (`crate::json::limited`); this one
+/// catches everything else and sits above the largest of them, a photo chunk.
+pub const DEFAULT_BODY_LIMIT: usize = 2 * crate::photos::MAX_CHUNK;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -25,6 +28,8 @@ pub struct AppState {
     pub library_json: Arc<Mutex<Option<(LibraryStamp, Bytes)>>>,
     /// Failed logins per username and address (`crate::auth`).
     pub login_limiter: Arc<LoginLimiter>,
+    /// Photo bytes (`<data dir>/photos` unless set) and the uploads in progress.
+    pub photos: Photos,
 }
 
 impl AppState {
@@ -35,7 +40,14 @@ impl AppState {
             body_limit: DEFAULT_BODY_LIMIT,
             library_json: Arc::default(),
             login_limiter: Arc::default(),
+            photos: Photos::in_data_dir(Path::new("data")),
         }
+    }
+
+    /// Keeps photos in `<dir>/photos`.
+    pub fn with_data_dir(mut self, dir: &Path) -> Self {
+        self.photos = Photos::in_data_dir(dir);
+        self
     }
 
     pub fn with_body_limit(mut self, bytes: usize) -> Self {

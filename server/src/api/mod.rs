@@ -14,18 +14,31 @@
 //! | `GET /api/schools/{id}` | [`schools::get_school`]      | one school; 403 outside the user's scope|
 //! | `GET /api/templates` | [`templates::list_templates`]   | `{templates: [Template…]}`, the         |
 //! |                      |                                 | effective library, in the offered order |
+//! | `POST /api/photos`   | [`photos::create_upload`]       | `UploadStatus`, 201 new / 200 known; 409|
+//! |                      |                                 | same id with another hash or size       |
+//! | `HEAD /api/photos/{id}` | [`photos::head_upload`]      | `Upload-Offset`, `Upload-Length`        |
+//! | `GET /api/photos/{id}/status` | [`photos::get_upload_status`] | `UploadStatus`                  |
+//! | `PATCH /api/photos/{id}` | [`photo_upload::patch_upload`] | bytes from `Upload-Offset`:          |
+//! |                      |                                 | `UploadStatus`; 409 offset, 413, 460,   |
+//! |                      |                                 | 422 hash mismatch (back to offset 0)    |
+//! | `GET /api/photos/{id}` | [`photos::download_photo`]    | the photo's bytes, once complete        |
 //! | anything else        | [`no_route`]                    | 404 `{"error":"not_found", "message"}`  |
 //!
 //! A known path with the wrong method answers 405 `{"error":"method_not_allowed"}`.
 
 pub mod auth;
 pub mod health;
+pub mod photo_upload;
+pub mod photos;
 pub mod schools;
 pub mod templates;
 
 use axum::extract::OriginalUri;
 use axum::http::Method;
 use axum::routing::{get, post};
+
+use crate::json::{limited, NO_BODY, SMALL_JSON};
+use crate::photos::MAX_CHUNK;
 use axum::Router;
 
 use crate::error::AppError;
@@ -40,6 +53,20 @@ pub fn router() -> Router<AppState> {
         .route("/schools", get(schools::list_schools))
         .route("/schools/{id}", get(schools::get_school))
         .route("/templates", get(templates::list_templates))
+        .route("/photos", limited(post(photos::create_upload), SMALL_JSON))
+        .route(
+            "/photos/{id}",
+            limited(
+                get(photos::download_photo)
+                    .head(photos::head_upload)
+                    .patch(photo_upload::patch_upload),
+                MAX_CHUNK,
+            ),
+        )
+        .route(
+            "/photos/{id}/status",
+            limited(get(photos::get_upload_status), NO_BODY),
+        )
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(no_route)
 }

@@ -5,9 +5,12 @@
 //! `migrations/postgres`) and decode rows with the same code (`rows`).
 
 pub mod accounts;
+pub mod photos;
 pub mod postgres;
+mod postgres_photos;
 mod rows;
 pub mod sqlite;
+mod sqlite_photos;
 
 use std::fmt;
 use std::future::Future;
@@ -19,6 +22,7 @@ use std::sync::Arc;
 use dudao_domain::{School, Template};
 
 pub use accounts::{NewSession, Role, User, UserRecord};
+pub use photos::{PhotoStore, PhotoUpload};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -102,7 +106,7 @@ impl fmt::Display for Database {
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
 /// Everything the server keeps, whatever the database.
-pub trait Store: Send + Sync + 'static {
+pub trait Store: PhotoStore + Send + Sync + 'static {
     /// The backend's name as the health endpoint reports it: `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;
 

@@ -26,7 +26,7 @@ static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
 
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
-    pool: PgPool,
+    pub(super) pool: PgPool,
 }
 
 impl PostgresStore {

@@ -141,7 +141,8 @@ pub async fn test_app_with_dist_on(backend: Backend, dir: TempDir, dist: PathBuf
     let db = TestDb::new(backend, dir.path()).await;
     let store = db.open().await;
     demo::seed(store.as_ref()).await.expect("seed demo");
-    let state = AppState::new(store, dist);
+    // Photos next to the SQLite file, as `dudao-server` keeps them by default.
+    let state = AppState::new(store, dist).with_data_dir(&dir.path().join("data"));
     let router = app(state.clone());
     TestApp {
         _dir: dir,

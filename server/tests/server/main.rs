@@ -29,6 +29,7 @@ mod common;
 mod accounts;
 mod api;
 mod cli;
+mod photos;
 mod socket;
 mod static_files;
 mod templates;

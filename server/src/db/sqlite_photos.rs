@@ -1,0 +1,91 @@
+//! [`PhotoStore`] on SQLite.
+
+use super::photos::{db_int, PhotoStore, PhotoUpload, PhotoUploadRow, COLUMNS};
+use super::sqlite::SqliteStore;
+use super::StoreFuture;
+
+impl PhotoStore for SqliteStore {
+    fn create_photo_upload<'a>(
+        &'a self,
+        u: &'a PhotoUpload,
+    ) -> StoreFuture<'a, (PhotoUpload, bool)> {
+        Box::pin(async move {
+            let mut tx = self.pool.begin().await?;
+            let created = sqlx::query(
+                "INSERT INTO photo_uploads (photo_id, user_id, sha256, size, mime, received, \
+                 complete, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, 0, ?, ?) \
+                 ON CONFLICT (photo_id) DO NOTHING",
+            )
+            .bind(&u.photo_id)
+            .bind(&u.user_id)
+            .bind(&u.sha256)
+            .bind(db_int(u.size))
+            .bind(&u.mime)
+            .bind(u.created_at)
+            .bind(u.updated_at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            let row: PhotoUploadRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM photo_uploads WHERE photo_id = ?"
+            )))
+            .bind(&u.photo_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok((row.try_into()?, created))
+        })
+    }
+
+    fn photo_upload<'a>(&'a self, photo_id: &'a str) -> StoreFuture<'a, Option<PhotoUpload>> {
+        Box::pin(async move {
+            let row: Option<PhotoUploadRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM photo_uploads WHERE photo_id = ?"
+            )))
+            .bind(photo_id)
+            .fetch_optional(&self.pool)
+            .await?;
+            row.map(PhotoUpload::try_from).transpose()
+        })
+    }
+
+    fn move_photo_offset<'a>(
+        &'a self,
+        photo_id: &'a str,
+        from: u64,
+        to: u64,
+        now: i64,
+    ) -> StoreFuture<'a, bool> {
+        Box::pin(async move {
+            let moved = sqlx::query(
+                "UPDATE photo_uploads SET received = ?, updated_at = ? \
+                 WHERE photo_id = ? AND received = ? AND complete = 0",
+            )
+            .bind(db_int(to))
+            .bind(now)
+            .bind(photo_id)
+            .bind(db_int(from))
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+            Ok(moved == 1)
+        })
+    }
+
+    fn complete_photo_upload<'a>(&'a self, photo_id: &'a str, now: i64) -> StoreFuture<'a, bool> {
+        Box::pin(async move {
+            let done = sqlx::query(
+                "UPDATE photo_uploads SET complete = 1, updated_at = ?, completed_at = ? \
+                 WHERE photo_id = ? AND received = size AND complete = 0",
+            )
+            .bind(now)
+            .bind(now)
+            .bind(photo_id)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+            Ok(done == 1)
+        })
+    }
+}
