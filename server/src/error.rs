@@ -28,9 +28,6 @@ pub enum AppError {
     Unauthorized,
     #[error("invalid request: {0}")]
     InvalidRequest(String),
-    /// JSON of the wrong shape: a missing field, a wrong type, an unknown field.
-    #[error("invalid body: {0}")]
-    InvalidBody(String),
     #[error("forbidden: {0}")]
     Forbidden(String),
     #[error("not found: {0}")]
@@ -88,7 +85,6 @@ impl AppError {
             AppError::BadCredentials | AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::InvalidRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::InvalidBody(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) | AppError::UploadOffset { .. } => StatusCode::CONFLICT,
@@ -116,7 +112,6 @@ impl AppError {
             AppError::RateLimited { .. } => "rate_limited",
             AppError::Unauthorized => "unauthorized",
             AppError::InvalidRequest(_) => "invalid_request",
-            AppError::InvalidBody(_) => "invalid_body",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound(_) => "not_found",
             AppError::Conflict(_) => "conflict",
@@ -151,7 +146,6 @@ impl AppError {
                 "Sign in first: the token is missing, unknown or expired".to_owned()
             }
             AppError::InvalidRequest(m)
-            | AppError::InvalidBody(m)
             | AppError::Forbidden(m)
             | AppError::NotFound(m)
             | AppError::Conflict(m)

@@ -4,8 +4,9 @@
 //!
 //! - declared or streamed past the route's limit: 413 `payload_too_large`;
 //! - not JSON (syntax): 400 `invalid_request`, with where it broke;
-//! - JSON of the wrong shape (a missing field, a wrong type, an unknown field): 422
-//!   `invalid_body`, naming the field;
+//! - JSON of the wrong shape (a missing field, a wrong type, an unknown field): 400
+//!   `invalid_request` too, naming the field. (axum would say 422; one status for every bad body
+//!   keeps clients simple, and the message tells the two apart.)
 //! - no `Content-Type: application/json`: 415 `unsupported_media_type`.
 
 use axum::extract::rejection::JsonRejection;
@@ -72,8 +73,8 @@ where
 /// What to answer for a body axum's `Json` refused.
 pub fn rejected(rejection: JsonRejection, limit: Option<BodyLimit>) -> AppError {
     match rejection {
-        JsonRejection::JsonDataError(e) => AppError::InvalidBody(format!(
-            "The JSON body does not have the expected fields: {}",
+        JsonRejection::JsonDataError(e) => AppError::InvalidRequest(format!(
+            "The JSON body is not what this route takes: {}",
             detail(&e.body_text())
         )),
         JsonRejection::JsonSyntaxError(e) => AppError::InvalidRequest(format!(

@@ -1,6 +1,5 @@
 //! `POST /api/login`, `POST /api/logout`, `GET /api/me`.
 
-use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -9,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::{self, Auth, ClientAddr, TOKEN_LIFETIME_MS};
 use crate::db::{NewSession, User};
 use crate::error::AppError;
+use crate::json::ValidJson;
 use crate::library::now_ms;
 use crate::state::AppState;
 
@@ -38,9 +38,8 @@ const MAX_DEVICE_NAME: usize = 100;
 pub async fn login(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
-    body: Result<Json<LoginRequest>, JsonRejection>,
+    ValidJson(req): ValidJson<LoginRequest>,
 ) -> Result<Json<LoginReply>, AppError> {
-    let Json(req) = body.map_err(|e| AppError::InvalidRequest(e.body_text()))?;
     let username = req.username.trim().to_owned();
     if username.is_empty() {
         return Err(AppError::InvalidRequest("username is empty".into()));

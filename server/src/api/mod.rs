@@ -25,6 +25,11 @@
 //! | anything else        | [`no_route`]                    | 404 `{"error":"not_found", "message"}`  |
 //!
 //! A known path with the wrong method answers 405 `{"error":"method_not_allowed"}`.
+//!
+//! Every route has a body limit ([`limited`]): 1 KiB where no body is expected, 16 KiB for small
+//! JSON, a photo chunk for `PATCH /api/photos/{id}`; above it the answer is 413
+//! `payload_too_large`. JSON bodies are read with [`crate::json::ValidJson`]: a body that is not
+//! JSON or not of the expected shape is 400 `invalid_request` naming what is wrong.
 
 pub mod auth;
 pub mod health;
@@ -46,13 +51,13 @@ use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/health", get(health::get_health))
-        .route("/login", post(auth::login))
-        .route("/logout", post(auth::logout))
-        .route("/me", get(auth::me))
-        .route("/schools", get(schools::list_schools))
-        .route("/schools/{id}", get(schools::get_school))
-        .route("/templates", get(templates::list_templates))
+        .route("/health", limited(get(health::get_health), NO_BODY))
+        .route("/login", limited(post(auth::login), SMALL_JSON))
+        .route("/logout", limited(post(auth::logout), NO_BODY))
+        .route("/me", limited(get(auth::me), NO_BODY))
+        .route("/schools", limited(get(schools::list_schools), NO_BODY))
+        .route("/schools/{id}", limited(get(schools::get_school), NO_BODY))
+        .route("/templates", limited(get(templates::list_templates), NO_BODY))
         .route("/photos", limited(post(photos::create_upload), SMALL_JSON))
         .route(
             "/photos/{id}",

@@ -28,6 +28,7 @@ mod common;
 
 mod accounts;
 mod api;
+mod bodies;
 mod cli;
 mod photos;
 mod socket;
