@@ -57,7 +57,10 @@ pub fn router() -> Router<AppState> {
         .route("/me", limited(get(auth::me), NO_BODY))
         .route("/schools", limited(get(schools::list_schools), NO_BODY))
         .route("/schools/{id}", limited(get(schools::get_school), NO_BODY))
-        .route("/templates", limited(get(templates::list_templates), NO_BODY))
+        .route(
+            "/templates",
+            limited(get(templates::list_templates), NO_BODY),
+        )
         .route("/photos", limited(post(photos::create_upload), SMALL_JSON))
         .route(
             "/photos/{id}",
