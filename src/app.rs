@@ -14,7 +14,8 @@ use leptos_router::path;
 #[component]
 pub fn App() -> impl IntoView {
     provide_i18n();
-    AppState::provide();
+    let app = AppState::provide();
+    crate::sync::SyncService::provide(app);
     crate::pwa::Pwa::provide();
     crate::storage::durability::Durability::provide();
     let i18n = use_i18n();
@@ -33,6 +34,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/visits/:id/opinion") view=crate::pages::opinion::OpinionPage/>
                     <Route path=path!("/findings") view=FindingsPage/>
                     <Route path=path!("/sync") view=SyncPage/>
+                    <Route path=path!("/login") view=crate::pages::login::LoginPage/>
                 </Routes>
             </main>
             <MessageLine/>

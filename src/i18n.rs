@@ -6,6 +6,8 @@
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 
+pub mod sync;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
     Zh,
@@ -69,6 +71,8 @@ pub fn use_i18n() -> I18n {
 }
 
 pub struct Strings {
+    /// Sign-in, the sync engine and the 同步 page.
+    pub sync: &'static sync::SyncStrings,
     pub app_name: &'static str,
     pub update_available: &'static str,
     pub update_detail: &'static str,
@@ -181,7 +185,6 @@ pub struct Strings {
     pub opinion_back: &'static str,
     pub sync_title: &'static str,
     pub unsynced_changes: &'static str,
-    pub sync_not_yet: &'static str,
     pub storage_used: &'static str,
     pub storage_persistent: &'static str,
     pub storage_not_persistent: &'static str,
@@ -285,6 +288,7 @@ pub struct Strings {
 }
 
 pub static ZH: Strings = Strings {
+    sync: &sync::ZH,
     app_name: "督导",
     update_available: "新版本可用",
     update_detail: "更新后页面会重新载入，已保存的记录不受影响。",
@@ -392,7 +396,6 @@ pub static ZH: Strings = Strings {
     opinion_back: "返回",
     sync_title: "同步与存储",
     unsynced_changes: "未同步的修改",
-    sync_not_yet: "与督导室服务器的账号同步尚未开通；所有记录已保存在本机，不会丢失。",
     storage_used: "本机已用空间",
     storage_persistent: "浏览器已承诺长期保存本应用数据",
     storage_not_persistent: "浏览器可能在空间不足时清除数据，请及时同步或备份",
@@ -496,6 +499,7 @@ pub static ZH: Strings = Strings {
 };
 
 pub static EN: Strings = Strings {
+    sync: &sync::EN,
     app_name: "Dudao",
     update_available: "A new version is available",
     update_detail: "The page reloads to update; nothing saved is affected.",
@@ -612,7 +616,6 @@ pub static EN: Strings = Strings {
     opinion_back: "Back",
     sync_title: "Sync and storage",
     unsynced_changes: "Unsynced changes",
-    sync_not_yet: "Sync with the office server is not enabled yet; every record is kept on this device.",
     storage_used: "Storage used",
     storage_persistent: "The browser has promised to keep this app's data",
     storage_not_persistent: "The browser may clear data when space runs low: sync or back up often",

@@ -12,4 +12,5 @@ pub mod pwa;
 pub mod session;
 pub mod state;
 pub mod storage;
+pub mod sync;
 pub mod templates;

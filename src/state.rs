@@ -15,8 +15,11 @@ pub struct AppState {
     /// otherwise the built-in one. Empty for the moment it takes to read the stored one.
     pub library: RwSignal<Vec<Template>>,
     pub online: RwSignal<bool>,
-    /// Changes in the outbox, not yet pushed to the office.
+    /// Records (visits, photos) with changes the office server does not have yet: in the
+    /// outbox, in mutations not yet answered, or a photo whose bytes are not confirmed.
     pub pending: RwSignal<u32>,
+    /// Of those, photos whose bytes are not yet on the server.
+    pub photos_pending: RwSignal<u32>,
     /// An error or notice the user must see; stays until dismissed.
     pub message: RwSignal<Option<String>>,
 }
@@ -39,6 +42,7 @@ impl AppState {
             library: RwSignal::new(Vec::new()),
             online: RwSignal::new(navigator_online()),
             pending: RwSignal::new(0),
+            photos_pending: RwSignal::new(0),
             message: RwSignal::new(None),
         };
         provide_context(s);
@@ -118,8 +122,13 @@ impl AppState {
 
     pub fn refresh_pending(self) {
         spawn_local(async move {
-            if let Ok(n) = repo::outbox_count().await {
-                self.pending.set(n);
+            let counted = async { crate::sync::store::unsynced(&repo::db().await?).await };
+            match counted.await {
+                Ok(u) => {
+                    let _ = self.pending.try_set(u.total as u32);
+                    let _ = self.photos_pending.try_set(u.photos as u32);
+                }
+                Err(e) => leptos::logging::error!("counting unsynced changes failed: {e}"),
             }
         });
     }

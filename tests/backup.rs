@@ -106,6 +106,7 @@ async fn seed(db: &Db) {
             meta,
             blob: blob_of(&jpeg, "image/jpeg"),
             thumb: blob_of(&thumb, "image/jpeg"),
+            on_server: false,
         },
         vec![op],
     )

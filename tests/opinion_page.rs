@@ -133,6 +133,7 @@ async fn a_signed_visit_opens_as_its_opinion_and_adds_photos_on_request() {
         },
         blob: photo_blob(),
         thumb: photo_blob(),
+        on_server: false,
     };
     save_photo(&v, &photo, vec![]).await.expect("photo stored");
 

@@ -4,8 +4,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use dudao::storage::idb::{
-    Db, DB_VERSION, EVENT_OPENED, EVENT_UPGRADE_BLOCKED, EVENT_VERSION_CHANGE, OUTBOX, PHOTOS,
-    VISITS,
+    Db, DB_VERSION, EVENT_OPENED, EVENT_UPGRADE_BLOCKED, EVENT_VERSION_CHANGE, MUTATIONS, OUTBOX,
+    PHOTOS, SYNC_RECORDS, VISITS,
 };
 use dudao::storage::repo::{self, FieldOp};
 use dudao_domain::{GradeRange, School, Stage, Visit};
@@ -163,6 +163,87 @@ async fn a_version_1_database_upgrades_with_its_visits_and_unsynced_changes_inta
     .await
     .unwrap();
     assert_eq!(repo::outbox_in(&db).await.unwrap()[2].seq, Some(3));
+}
+
+/// The schema as version 2 made it (photos added), with a visit, its photo record and three
+/// unsynced changes: the visit's creation, a note, and the photo.
+fn version_2_with_records(
+    visit: serde_json::Value,
+    photo: serde_json::Value,
+) -> impl FnMut(IdbDatabase) {
+    let mut v1 = version_1_with_records(visit);
+    move |db: IdbDatabase| {
+        v1(db.clone());
+        let by_id = IdbObjectStoreParameters::new();
+        by_id.set_key_path(&"id".into());
+        let photos = db
+            .create_object_store_with_optional_parameters("photos", &by_id)
+            .unwrap();
+        photos
+            .create_index_with_str("visit_id", "visit_id")
+            .unwrap();
+        photos
+            .put(&js_sys::JSON::parse(&photo.to_string()).unwrap())
+            .unwrap();
+        let tx = photos.transaction();
+        let entry = serde_json::json!({
+            "entity": "photo", "entity_id": "old-photo",
+            "ops": [{"field": "*", "value": photo}], "at": 3,
+        });
+        tx.object_store("outbox")
+            .unwrap()
+            .put(&js_sys::JSON::parse(&entry.to_string()).unwrap())
+            .unwrap();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_version_2_database_with_an_unsynced_outbox_upgrades_to_version_3_and_syncs_from_it() {
+    let t = template();
+    let mut visit = Visit::new("old-visit".into(), &school(), "李督学".into(), &[&t], 1);
+    visit.updated_at = 5;
+    let photo = serde_json::json!({
+        "id": "old-photo", "visit_id": "old-visit", "item_code": "X", "sha256": "ab",
+        "size": 2, "width": 1, "height": 1, "mime": "image/jpeg", "taken_at": 4,
+    });
+    let name = unique("upgrade-v2");
+    let raw = open_raw(
+        &name,
+        2,
+        version_2_with_records(serde_json::to_value(&visit).unwrap(), photo),
+    )
+    .await;
+    raw.close();
+
+    let db = Db::open_named(&name).await.expect("version 2 upgrades");
+    assert_eq!(db.version(), 3);
+    let back: Visit = db.get(VISITS, "old-visit").await.unwrap().unwrap();
+    assert_eq!(back, visit);
+    let outbox = repo::outbox_in(&db).await.unwrap();
+    assert_eq!(
+        outbox
+            .iter()
+            .map(|e| (e.seq.unwrap(), e.entity.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(1, "visit"), (2, "visit"), (3, "photo")],
+        "every unsynced change is kept, in order"
+    );
+    assert_eq!(db.count(PHOTOS).await.unwrap(), 1);
+    assert_eq!(db.count(SYNC_RECORDS).await.unwrap(), 0);
+    assert_eq!(db.count(MUTATIONS).await.unwrap(), 0);
+
+    // The first sync turns that outbox into mutations: the visit first, then its photo.
+    let made = dudao::sync::store::coalesce(&db, 10).await.unwrap();
+    assert_eq!(made, 2);
+    let ms = dudao::sync::store::pending_mutations(&db).await.unwrap();
+    assert_eq!(
+        ms.iter()
+            .map(|m| (m.seq, m.entity.as_str(), m.entity_id.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(1, "visit", "old-visit"), (2, "photo", "old-photo")]
+    );
+    assert_eq!(db.count(OUTBOX).await.unwrap(), 0);
+    assert_eq!(dudao::sync::store::unsynced(&db).await.unwrap().total, 2);
 }
 
 /// Two tabs: this one has the database open, another (a newer build) opens it at a higher

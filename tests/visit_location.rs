@@ -271,6 +271,7 @@ fn test_app() -> AppState {
         library: RwSignal::new(Vec::new()),
         online: RwSignal::new(false),
         pending: RwSignal::new(0),
+        photos_pending: RwSignal::new(0),
         message: RwSignal::new(None),
     }
 }

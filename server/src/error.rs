@@ -47,6 +47,17 @@ pub enum AppError {
     /// A whole photo whose SHA-256 is not the one it was created with.
     #[error("hash mismatch: {0}")]
     HashMismatch(String),
+    /// A push whose next mutation skips sequence numbers (`crate::api::sync`): nothing from it
+    /// on was written; the body says which `seq` to send next.
+    #[error("seq {got} skips ahead; expected {expected}")]
+    SeqGap {
+        got: i64,
+        expected: i64,
+        server_epoch: String,
+    },
+    /// A sync request naming a device that is not registered to the signed-in user.
+    #[error("device not registered: {0}")]
+    DeviceNotRegistered(String),
     #[error("database unavailable")]
     DatabaseUnavailable(#[source] StoreError),
     #[error("storage failed")]
@@ -74,6 +85,12 @@ pub struct ErrorBody {
     /// `Upload-Offset`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
+    /// The `seq` the server expects next, on 409 `seq_gap` only (`dudao_domain::sync::SeqGap`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<i64>,
+    /// On 409 `seq_gap` only: the server's epoch, so the phone can tell a restored server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_epoch: Option<String>,
 }
 
 impl AppError {
@@ -87,7 +104,10 @@ impl AppError {
             AppError::InvalidRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Conflict(_) | AppError::UploadOffset { .. } => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::UploadOffset { .. } | AppError::SeqGap { .. } => {
+                StatusCode::CONFLICT
+            }
+            AppError::DeviceNotRegistered(_) => StatusCode::FORBIDDEN,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::ChecksumMismatch(_) => {
@@ -120,6 +140,8 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::ChecksumMismatch(_) => "checksum_mismatch",
             AppError::HashMismatch(_) => "hash_mismatch",
+            AppError::SeqGap { .. } => "seq_gap",
+            AppError::DeviceNotRegistered(_) => "device_not_registered",
             AppError::DatabaseUnavailable(_) => "database_unavailable",
             AppError::Store(_)
             | AppError::Library(_)
@@ -152,7 +174,14 @@ impl AppError {
             | AppError::TooLarge(m)
             | AppError::UnsupportedMediaType(m)
             | AppError::ChecksumMismatch(m)
-            | AppError::HashMismatch(m) => m.clone(),
+            | AppError::HashMismatch(m)
+            | AppError::DeviceNotRegistered(m) => m.clone(),
+            AppError::SeqGap { got, expected, .. } => format!(
+                "Mutation seq {got} skips ahead: the server has accepted this device's changes up \
+                 to seq {} and expects seq {expected} next; nothing from seq {got} on was \
+                 stored, so send the outbox again from seq {expected}",
+                expected - 1
+            ),
             AppError::UploadOffset { sent, offset } => format!(
                 "Upload-Offset is {sent}, but the server holds {offset} bytes of this photo: \
                  send the bytes from offset {offset}"
@@ -186,11 +215,21 @@ impl IntoResponse for AppError {
             AppError::UploadOffset { offset, .. } => Some(offset),
             _ => None,
         };
+        let (expected, server_epoch) = match &self {
+            AppError::SeqGap {
+                expected,
+                server_epoch,
+                ..
+            } => (Some(*expected), Some(server_epoch.clone())),
+            _ => (None, None),
+        };
         let body = ErrorBody {
             error: self.code(),
             message: self.message(),
             retry_after,
             offset,
+            expected,
+            server_epoch,
         };
         let mut response = (status, Json(body)).into_response();
         if let Some(seconds) = retry_after {

@@ -21,12 +21,19 @@ pub fn target(v: &Visit) -> String {
 #[component]
 pub fn FindingsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let groups = LocalResource::new(|| async {
-        repo::list_visits().await.map(|vs| {
-            vs.into_iter()
-                .filter(|v| v.state != VisitState::Draft && !v.findings.is_empty())
-                .collect::<Vec<_>>()
-        })
+    // Read again when sync brought visits made or changed elsewhere.
+    let synced = use_context::<crate::sync::SyncService>().map(|s| s.records_changed);
+    let groups = LocalResource::new(move || {
+        if let Some(n) = synced {
+            n.track();
+        }
+        async {
+            repo::list_visits().await.map(|vs| {
+                vs.into_iter()
+                    .filter(|v| v.state != VisitState::Draft && !v.findings.is_empty())
+                    .collect::<Vec<_>>()
+            })
+        }
     });
     view! {
         <section class="page">

@@ -1,5 +1,6 @@
 pub mod backup;
 pub mod findings;
+pub mod login;
 pub mod opinion;
 pub mod review;
 pub mod schools;

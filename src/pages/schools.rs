@@ -269,6 +269,14 @@ fn StartPanel(school: School, visits: LocalResource<Vec<Visit>>) -> impl IntoVie
         chosen.set(Some(ids));
     });
     let name = RwSignal::new(prefs::supervisor());
+    // Signed in, the account's name is the supervisor's: the office knows them by it.
+    let sync = use_context::<crate::sync::SyncService>();
+    let account_name = move || {
+        sync.and_then(|s| {
+            s.account
+                .with(|a| a.as_ref().map(|a| a.user.display_name.clone()))
+        })
+    };
     let sid = school.id.clone();
     let draft = move || {
         visits.get().and_then(|vs| {
@@ -291,7 +299,8 @@ fn StartPanel(school: School, visits: LocalResource<Vec<Visit>>) -> impl IntoVie
                 app.say(t.need_template);
                 return;
             }
-            let who = name.get_untracked().trim().to_owned();
+            let who =
+                untrack(account_name).unwrap_or_else(|| name.get_untracked().trim().to_owned());
             if who.is_empty() {
                 app.say(t.need_name);
                 return;
@@ -347,12 +356,22 @@ fn StartPanel(school: School, visits: LocalResource<Vec<Visit>>) -> impl IntoVie
                     <TemplateOption tpl school=school.clone() ticked toggle/>
                 </For>
             </fieldset>
-            <label class="field">
-                <span>{move || i18n.t().supervisor_name}</span>
-                <input type="text" data-testid="supervisor-name" autocomplete="name"
-                    placeholder=move || i18n.t().supervisor_placeholder
-                    prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
-            </label>
+            {move || match account_name() {
+                Some(who) => view! {
+                    <p class="field account-supervisor">
+                        <span>{move || i18n.t().sync.supervisor_from_account}</span>
+                        <strong data-testid="supervisor-account">{who}</strong>
+                    </p>
+                }.into_any(),
+                None => view! {
+                    <label class="field">
+                        <span>{move || i18n.t().supervisor_name}</span>
+                        <input type="text" data-testid="supervisor-name" autocomplete="name"
+                            placeholder=move || i18n.t().supervisor_placeholder
+                            prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+                    </label>
+                }.into_any(),
+            }}
             <button class="btn primary wide" data-testid="start-visit" on:click=start>
                 {move || i18n.t().start_visit}
             </button>

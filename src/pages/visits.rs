@@ -20,19 +20,26 @@ pub fn state_label(s: VisitState, t: &crate::i18n::Strings) -> &'static str {
 #[component]
 pub fn VisitsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let visits = LocalResource::new(|| async {
-        let mut out = Vec::new();
-        for v in repo::list_visits().await.unwrap_or_default() {
-            // Progress needs the pinned templates; a visit whose templates fail to load still lists.
-            let progress = match Session::load(v.id.clone()).await {
-                Ok(Some(s)) => Some(with_checklist(&s.templates, &s.visit, |c| {
-                    c.progress(&s.visit.answers)
-                })),
-                _ => None,
-            };
-            out.push((v, progress.map(|p| (p.answered, p.total))));
+    // Read again when sync brought visits made or changed elsewhere.
+    let synced = use_context::<crate::sync::SyncService>().map(|s| s.records_changed);
+    let visits = LocalResource::new(move || {
+        if let Some(n) = synced {
+            n.track();
         }
-        out
+        async {
+            let mut out = Vec::new();
+            for v in repo::list_visits().await.unwrap_or_default() {
+                // Progress needs the pinned templates; a visit whose templates fail to load still lists.
+                let progress = match Session::load(v.id.clone()).await {
+                    Ok(Some(s)) => Some(with_checklist(&s.templates, &s.visit, |c| {
+                        c.progress(&s.visit.answers)
+                    })),
+                    _ => None,
+                };
+                out.push((v, progress.map(|p| (p.answered, p.total))));
+            }
+            out
+        }
     });
     view! {
         <section class="page">

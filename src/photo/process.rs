@@ -358,5 +358,6 @@ pub async fn process(file: &Blob, input: PhotoInput) -> Result<StoredPhoto, Phot
         },
         blob,
         thumb,
+        on_server: false,
     })
 }

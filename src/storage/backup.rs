@@ -38,6 +38,28 @@ pub enum ImportError {
     Storage(#[from] StorageError),
 }
 
+/// The changes not yet on the server: the outbox, then the mutations made from it that the
+/// server has not answered (once the engine has run, unsynced changes live there).
+async fn unsynced_changes(db: &Db) -> Result<Vec<PendingChange>, StorageError> {
+    let mut out: Vec<PendingChange> = outbox_in(db).await?.into_iter().map(to_change).collect();
+    for m in crate::sync::store::pending_mutations(db).await? {
+        out.push(PendingChange {
+            entity: m.entity,
+            entity_id: m.entity_id,
+            ops: m
+                .ops
+                .into_iter()
+                .map(|o| ChangeOp {
+                    field: o.field,
+                    value: o.value,
+                })
+                .collect(),
+            at: m.created_at,
+        });
+    }
+    Ok(out)
+}
+
 fn to_change(e: OutboxEntry) -> PendingChange {
     PendingChange {
         entity: e.entity,
@@ -83,14 +105,14 @@ pub async fn yield_now() {
     let _ = JsFuture::from(promise).await;
 }
 
-async fn blob_bytes(blob: &Blob) -> Result<Vec<u8>, StorageError> {
+pub(crate) async fn blob_bytes(blob: &Blob) -> Result<Vec<u8>, StorageError> {
     let buf = JsFuture::from(blob.array_buffer())
         .await
         .map_err(StorageError::from_js)?;
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
-fn bytes_blob(bytes: &[u8], mime: &str) -> Result<Blob, StorageError> {
+pub(crate) fn bytes_blob(bytes: &[u8], mime: &str) -> Result<Blob, StorageError> {
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
@@ -144,13 +166,27 @@ pub async fn export_in(
     let total = photos.len();
     progress(0, total);
     for (i, p) in photos.into_iter().enumerate() {
-        let jpeg = blob_bytes(&p.blob).await?;
+        // Uploaded and freed: the full photo is on the office server. Fetched for the file when
+        // it can be; otherwise left out (the visit still lists it, and the server keeps it).
+        let blob = if p.on_server {
+            match crate::sync::remote::full_photo(&p.meta.id).await {
+                Ok(b) => b,
+                Err(e) => {
+                    leptos::logging::log!("photo {} left out of the backup: {e}", p.meta.id);
+                    progress(i + 1, total);
+                    continue;
+                }
+            }
+        } else {
+            p.blob.clone()
+        };
+        let jpeg = blob_bytes(&blob).await?;
         let thumb = blob_bytes(&p.thumb).await?;
         bundle.push_photo(p.meta, &jpeg, &thumb);
         progress(i + 1, total);
         yield_now().await;
     }
-    bundle.outbox = outbox_in(db).await?.into_iter().map(to_change).collect();
+    bundle.outbox = unsynced_changes(db).await?;
     bundle.counters = counters_in(db).await?;
     let county = visits
         .iter()
@@ -187,7 +223,7 @@ async fn local_in(db: &Db, incoming: &Backup) -> Result<Local, StorageError> {
         visits: db.all(VISITS).await?,
         template_keys: templates.into_iter().map(|t| t.key).collect(),
         photo_ids,
-        outbox: outbox_in(db).await?.into_iter().map(to_change).collect(),
+        outbox: unsynced_changes(db).await?,
         counters: counters_in(db).await?,
     })
 }

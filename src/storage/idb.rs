@@ -18,7 +18,7 @@ use web_sys::{
 
 pub const DB_NAME: &str = "dudao";
 /// Raise by one for every schema change and add a step to `migrate`.
-pub const DB_VERSION: u32 = 2;
+pub const DB_VERSION: u32 = 3;
 
 pub const VISITS: &str = "visits";
 pub const SCHOOLS: &str = "schools";
@@ -27,6 +27,11 @@ pub const OUTBOX: &str = "outbox";
 pub const META: &str = "meta";
 /// Photo evidence: `PhotoMeta` fields plus the JPEG and its thumbnail as Blobs, by `visit_id`.
 pub const PHOTOS: &str = "photos";
+/// Sync state per record (`RecordSync`), keyed `visit/<id>` or `photo/<id>` (version 3).
+pub const SYNC_RECORDS: &str = "sync_records";
+/// Mutations made from the outbox, keyed by their device `seq`, indexed by `status`. Acknowledged
+/// ones are kept, to be sent again if the server is restored from an older backup (version 3).
+pub const MUTATIONS: &str = "mutations";
 
 /// A connection that survives another tab's schema upgrade: when the browser closes it
 /// (`versionchange`, or the user clearing site data) the next call opens it again.
@@ -74,6 +79,17 @@ fn migrate(db: &IdbDatabase, old_version: u32) -> Result<(), JsValue> {
         by_id.set_key_path(&JsValue::from_str("id"));
         let photos = db.create_object_store_with_optional_parameters(PHOTOS, &by_id)?;
         photos.create_index_with_str("visit_id", "visit_id")?;
+    }
+    if old_version < 3 {
+        // Sync: only stores are added; the outbox stays as it is and becomes mutations on the
+        // first sync.
+        let by_key = IdbObjectStoreParameters::new();
+        by_key.set_key_path(&JsValue::from_str("key"));
+        db.create_object_store_with_optional_parameters(SYNC_RECORDS, &by_key)?;
+        let by_seq = IdbObjectStoreParameters::new();
+        by_seq.set_key_path(&JsValue::from_str("seq"));
+        let mutations = db.create_object_store_with_optional_parameters(MUTATIONS, &by_seq)?;
+        mutations.create_index_with_str("status", "status")?;
     }
     Ok(())
 }
@@ -324,6 +340,55 @@ impl Db {
         arr.iter().map(|v| from_js(&v)).collect()
     }
 
+    /// Several reads in one read-only transaction, so they see one instant: the raw results in
+    /// the order asked (see [`Read`]).
+    pub async fn read(&self, reads: Vec<Read>) -> Result<Vec<JsValue>, StorageError> {
+        let mut stores: Vec<&str> = reads
+            .iter()
+            .map(|r| match r {
+                Read::Get(s, _) | Read::All(s) | Read::Index(s, _, _) => *s,
+            })
+            .collect();
+        stores.sort_unstable();
+        stores.dedup();
+        if stores.is_empty() {
+            return Ok(Vec::new());
+        }
+        let tx = self.tx(&stores, IdbTransactionMode::Readonly).await?;
+        // Every request is queued before the first await: the transaction is still active.
+        let mut reqs = Vec::with_capacity(reads.len());
+        for read in &reads {
+            let store = |name: &str| tx.object_store(name).map_err(StorageError::from_js);
+            reqs.push(
+                match read {
+                    Read::Get(s, key) => store(s)?.get(key),
+                    Read::All(s) => store(s)?.get_all(),
+                    Read::Index(s, index, key) => store(s)?
+                        .index(index)
+                        .and_then(|ix| ix.get_all_with_key(key)),
+                }
+                .map_err(StorageError::from_js)?,
+            );
+        }
+        let mut out = Vec::with_capacity(reqs.len());
+        for req in &reqs {
+            out.push(request(req).await?);
+        }
+        Ok(out)
+    }
+
+    /// Every record of `store` as the browser stores it (Blobs intact), in key order.
+    pub async fn all_raw(&self, store: &str) -> Result<Vec<JsValue>, StorageError> {
+        let tx = self.tx(&[store], IdbTransactionMode::Readonly).await?;
+        let req = tx
+            .object_store(store)
+            .map_err(StorageError::from_js)?
+            .get_all()
+            .map_err(StorageError::from_js)?;
+        let arr: Array = request(&req).await?.unchecked_into();
+        Ok(arr.iter().collect())
+    }
+
     pub async fn count(&self, store: &str) -> Result<u32, StorageError> {
         let tx = self.tx(&[store], IdbTransactionMode::Readonly).await?;
         let req = tx
@@ -335,7 +400,8 @@ impl Db {
     }
 
     /// Runs `f` in one read-write transaction over `stores` and waits for the commit. If `f`
-    /// fails or the browser aborts (quota exceeded, I/O error), nothing of it is kept.
+    /// fails or the browser aborts (quota exceeded, I/O error), nothing of it is kept. An error
+    /// returned by a read's callback (`get_then`, `read_then`) is the error returned here.
     pub async fn write(
         &self,
         stores: &[&str],
@@ -345,7 +411,8 @@ impl Db {
         let done = completion(&tx);
         let writer = Writer {
             tx: tx.clone(),
-            reads: std::cell::Cell::new(false),
+            reads: Rc::new(Cell::new(false)),
+            failure: Rc::default(),
         };
         if let Err(e) = f(&writer) {
             let _ = tx.abort();
@@ -364,7 +431,12 @@ impl Db {
                 }
             }
         }
-        done.await.map(|_| ()).map_err(StorageError::from_js)
+        let result = done.await.map(|_| ()).map_err(StorageError::from_js);
+        let failure = writer.failure.borrow_mut().take();
+        match (result, failure) {
+            (Err(_), Some(e)) => Err(e),
+            (r, _) => r,
+        }
     }
 
     /// A record as the browser stores it (Blobs intact), or `None`.
@@ -407,12 +479,49 @@ impl Db {
 pub struct Writer {
     tx: IdbTransaction,
     /// A read was queued whose callback writes more (`get_then`): no early commit.
-    reads: std::cell::Cell<bool>,
+    reads: Rc<Cell<bool>>,
+    /// Why a read's callback aborted the transaction, for `Db::write` to return.
+    failure: Rc<RefCell<Option<StorageError>>>,
+}
+
+/// What `read_then` hands the results to.
+type ReadThen = dyn FnOnce(&Writer, Vec<JsValue>) -> Result<(), StorageError>;
+
+/// One read queued inside a read-write transaction (`Writer::read_then`).
+#[derive(Debug, Clone)]
+pub enum Read {
+    /// One record by key (`undefined` when there is none).
+    Get(&'static str, JsValue),
+    /// Every record of a store, in key order (an Array).
+    All(&'static str),
+    /// The records whose index equals the key (an Array).
+    Index(&'static str, &'static str, JsValue),
+}
+
+impl Read {
+    pub fn get(store: &'static str, key: &str) -> Read {
+        Read::Get(store, JsValue::from_str(key))
+    }
 }
 
 impl Writer {
     fn store(&self, name: &str) -> Result<IdbObjectStore, StorageError> {
         self.tx.object_store(name).map_err(StorageError::from_js)
+    }
+
+    fn inner(&self) -> Writer {
+        Writer {
+            tx: self.tx.clone(),
+            reads: self.reads.clone(),
+            failure: self.failure.clone(),
+        }
+    }
+
+    /// Aborts the transaction because of `e`, which `Db::write` then returns.
+    fn fail(&self, e: StorageError) {
+        web_sys::console::error_1(&format!("read-modify-write aborted: {e}").into());
+        self.failure.borrow_mut().get_or_insert(e);
+        let _ = self.tx.abort();
     }
 
     pub fn put<T: Serialize>(&self, store: &str, value: &T) -> Result<(), StorageError> {
@@ -431,8 +540,13 @@ impl Writer {
     }
 
     pub fn delete(&self, store: &str, key: &str) -> Result<(), StorageError> {
+        self.delete_key(store, &JsValue::from_str(key))
+    }
+
+    /// Deletes by a key of any type (the outbox's keys are numbers).
+    pub fn delete_key(&self, store: &str, key: &JsValue) -> Result<(), StorageError> {
         self.store(store)?
-            .delete(&JsValue::from_str(key))
+            .delete(key)
             .map(|_| ())
             .map_err(StorageError::from_js)
     }
@@ -449,34 +563,75 @@ impl Writer {
     /// record does not decode or `then` fails, the whole transaction is aborted.
     pub fn get_then<T: DeserializeOwned + 'static>(
         &self,
-        store: &str,
+        store: &'static str,
         key: &str,
         then: impl FnOnce(&Writer, Option<T>) -> Result<(), StorageError> + 'static,
     ) -> Result<(), StorageError> {
-        self.reads.set(true);
-        let req = self
-            .store(store)?
-            .get(&JsValue::from_str(key))
-            .map_err(StorageError::from_js)?;
-        let tx = self.tx.clone();
-        let r = req.clone();
-        let ok = Closure::once_into_js(move |_: web_sys::Event| {
-            let v = r.result().unwrap_or(JsValue::UNDEFINED);
+        self.read_then(vec![Read::get(store, key)], move |w, got| {
+            let v = &got[0];
             let value = if v.is_undefined() || v.is_null() {
-                Ok(None)
+                None
             } else {
-                from_js(&v).map(Some)
+                Some(from_js(v)?)
             };
-            let inner = Writer {
-                tx: tx.clone(),
-                reads: std::cell::Cell::new(true),
-            };
-            if let Err(e) = value.and_then(|value| then(&inner, value)) {
-                web_sys::console::error_1(&format!("read-modify-write aborted: {e}").into());
-                let _ = tx.abort();
+            then(w, value)
+        })
+    }
+
+    /// Queues `reads` inside this transaction and, once all have answered, hands their raw
+    /// results (in the order asked) to `then`, which may read and write more in the same
+    /// transaction. Nothing another tab writes can come between. If a read fails or `then`
+    /// fails, the whole transaction is aborted and `Db::write` returns the error.
+    pub fn read_then(
+        &self,
+        reads: Vec<Read>,
+        then: impl FnOnce(&Writer, Vec<JsValue>) -> Result<(), StorageError> + 'static,
+    ) -> Result<(), StorageError> {
+        self.reads.set(true);
+        let n = reads.len();
+        let results: Rc<RefCell<Vec<JsValue>>> = Rc::new(RefCell::new(vec![JsValue::UNDEFINED; n]));
+        let left = Rc::new(Cell::new(n));
+        let then: Rc<RefCell<Option<Box<ReadThen>>>> = Rc::new(RefCell::new(Some(Box::new(then))));
+        let finish = {
+            let w = self.inner();
+            let results = results.clone();
+            let then = then.clone();
+            move || {
+                let Some(then) = then.borrow_mut().take() else {
+                    return;
+                };
+                let got = std::mem::take(&mut *results.borrow_mut());
+                if let Err(e) = then(&w, got) {
+                    w.fail(e);
+                }
             }
-        });
-        req.set_onsuccess(Some(ok.unchecked_ref()));
+        };
+        if n == 0 {
+            finish();
+            return Ok(());
+        }
+        let finish = Rc::new(finish);
+        for (i, read) in reads.into_iter().enumerate() {
+            let req = match &read {
+                Read::Get(store, key) => self.store(store)?.get(key),
+                Read::All(store) => self.store(store)?.get_all(),
+                Read::Index(store, index, key) => self
+                    .store(store)?
+                    .index(index)
+                    .and_then(|ix| ix.get_all_with_key(key)),
+            }
+            .map_err(StorageError::from_js)?;
+            let (r, results, left, finish) =
+                (req.clone(), results.clone(), left.clone(), finish.clone());
+            let ok = Closure::once_into_js(move |_: web_sys::Event| {
+                results.borrow_mut()[i] = r.result().unwrap_or(JsValue::UNDEFINED);
+                left.set(left.get() - 1);
+                if left.get() == 0 {
+                    finish();
+                }
+            });
+            req.set_onsuccess(Some(ok.unchecked_ref()));
+        }
         Ok(())
     }
 }

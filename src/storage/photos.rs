@@ -15,8 +15,12 @@ use web_sys::Blob;
 #[derive(Debug, Clone)]
 pub struct StoredPhoto {
     pub meta: PhotoMeta,
+    /// The stored JPEG; the thumbnail once `on_server`.
     pub blob: Blob,
     pub thumb: Blob,
+    /// The office server confirmed the bytes and the phone freed its full-size copy: `blob` is
+    /// the thumbnail, and the full photo is fetched from the server (`sync::remote`).
+    pub on_server: bool,
 }
 
 /// The outbox op that records an item's photo list after attaching or detaching one.
@@ -47,10 +51,17 @@ fn from_record(v: &JsValue) -> Result<StoredPhoto, StorageError> {
             .ok_or_else(|| StorageError::Data(format!("photo record without its {name} Blob")))
     };
     // JSON leaves the Blobs out (as `{}`), which PhotoMeta ignores.
+    let thumb = blob("thumb")?;
+    let on_server = crate::sync::store::is_uploaded(v);
     Ok(StoredPhoto {
         meta: from_js(v)?,
-        blob: blob("blob")?,
-        thumb: blob("thumb")?,
+        blob: if on_server {
+            thumb.clone()
+        } else {
+            blob("blob")?
+        },
+        thumb,
+        on_server,
     })
 }
 

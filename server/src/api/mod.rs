@@ -14,6 +14,14 @@
 //! | `GET /api/schools/{id}` | [`schools::get_school`]      | one school; 403 outside the user's scope|
 //! | `GET /api/templates` | [`templates::list_templates`]   | `{templates: [Template…]}`, the         |
 //! |                      |                                 | effective library, in the offered order |
+//! | `POST /api/sync/push` | [`sync::post_push`]            | `PushResponse`; 409 `seq_gap` with      |
+//! |                      |                                 | `expected`; 403 `device_not_registered` |
+//! | `GET /api/sync/pull` | [`sync::get_pull`]              | `PullResponse`: changes after `cursor`  |
+//! |                      |                                 | in the user's scope, `limit` ≤ 1000     |
+//! | `GET /api/sync/conflicts` | [`sync::list_conflicts`]   | `{conflicts}` open in scope (`?all=1`:  |
+//! |                      |                                 | settled ones too)                       |
+//! | `POST /api/sync/conflicts/{id}/resolve` | [`sync::resolve_conflict`] | the conflict, settled; |
+//! |                      |                                 | 404 outside the user's scope            |
 //! | `POST /api/photos`   | [`photos::create_upload`]       | `UploadStatus`, 201 new / 200 known; 409|
 //! |                      |                                 | same id with another hash or size       |
 //! | `HEAD /api/photos/{id}` | [`photos::head_upload`]      | `Upload-Offset`, `Upload-Length`        |
@@ -36,6 +44,7 @@ pub mod health;
 pub mod photo_upload;
 pub mod photos;
 pub mod schools;
+pub mod sync;
 pub mod templates;
 
 use axum::extract::OriginalUri;
@@ -61,6 +70,10 @@ pub fn router() -> Router<AppState> {
             "/templates",
             limited(get(templates::list_templates), NO_BODY),
         )
+        .route("/sync/push", post(sync::post_push))
+        .route("/sync/pull", get(sync::get_pull))
+        .route("/sync/conflicts", get(sync::list_conflicts))
+        .route("/sync/conflicts/{id}/resolve", post(sync::resolve_conflict))
         .route("/photos", limited(post(photos::create_upload), SMALL_JSON))
         .route(
             "/photos/{id}",

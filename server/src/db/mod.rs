@@ -8,9 +8,12 @@ pub mod accounts;
 pub mod photos;
 pub mod postgres;
 mod postgres_photos;
+mod postgres_sync;
 mod rows;
 pub mod sqlite;
 mod sqlite_photos;
+mod sqlite_sync;
+pub mod sync;
 
 use std::fmt;
 use std::future::Future;
@@ -25,6 +28,7 @@ pub use accounts::{NewSession, Role, User, UserRecord};
 pub use photos::{PhotoStore, PhotoUpload};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
+pub use sync::{Scope, SyncStore};
 
 /// Where the data lives: a SQLite file (the default) or a PostgreSQL database.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,7 +110,7 @@ impl fmt::Display for Database {
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
 /// Everything the server keeps, whatever the database.
-pub trait Store: PhotoStore + Send + Sync + 'static {
+pub trait Store: PhotoStore + SyncStore + Send + Sync + 'static {
     /// The backend's name as the health endpoint reports it: `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;
 

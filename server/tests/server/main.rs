@@ -33,4 +33,6 @@ mod cli;
 mod photos;
 mod socket;
 mod static_files;
+mod sync;
+mod sync_model;
 mod templates;

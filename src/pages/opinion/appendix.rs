@@ -16,9 +16,18 @@ const PER_PAGE: usize = 2;
 pub fn Appendix(photos: Vec<AppendixPhoto>, visit_id: String) -> impl IntoView {
     let i18n = use_i18n();
     let app = use_app();
+    // Each photo's best copy: the stored JPEG, or once uploaded and freed the server's copy
+    // (the thumbnail when the server cannot be reached).
     let stored = LocalResource::new(move || {
         let id = visit_id.clone();
-        async move { photos_for_visit(&id).await }
+        async move {
+            let mut out = Vec::new();
+            for p in photos_for_visit(&id).await? {
+                let (blob, _) = crate::sync::remote::best_copy(&p).await;
+                out.push((p.meta.id, blob));
+            }
+            Ok::<_, crate::storage::StorageError>(out)
+        }
     });
     // The blob: URLs made for this appendix, given back when it goes away.
     let urls: Arc<Mutex<Vec<String>>> = Arc::default();
@@ -45,10 +54,10 @@ pub fn Appendix(photos: Vec<AppendixPhoto>, visit_id: String) -> impl IntoView {
                         }
                         let mut by_id = HashMap::new();
                         if let Ok(mut u) = urls.lock() {
-                            for p in &list {
-                                let url = object_url(&p.blob);
+                            for (id, blob) in &list {
+                                let url = object_url(blob);
                                 u.push(url.clone());
-                                by_id.insert(p.meta.id.clone(), url);
+                                by_id.insert(id.clone(), url);
                             }
                         }
                         pages(&photos, &by_id).into_any()

@@ -25,6 +25,8 @@ struct Shown {
     id: String,
     thumb_url: String,
     blob: Blob,
+    /// Uploaded and freed: `blob` is the thumbnail, the full photo is on the server.
+    on_server: bool,
 }
 
 fn attach(
@@ -56,6 +58,9 @@ pub fn PhotoStrip(
     let busy = RwSignal::new(0usize);
     // The photo open full size, with its object URL; and whether deleting it awaits the answer.
     let open = RwSignal::new(None::<(String, String)>);
+    // The open photo is only the thumbnail: its full copy is on the server (being fetched, or
+    // not reachable now).
+    let thumb_only = RwSignal::new(None::<&'static str>);
     let confirming = RwSignal::new(false);
 
     let editable = Memo::new(move |_| visit.with(|v| v.state == VisitState::Draft));
@@ -94,6 +99,7 @@ pub fn PhotoStrip(
                         thumb_url: object_url(&p.thumb),
                         id: p.meta.id,
                         blob: p.blob,
+                        on_server: p.on_server,
                     }),
                     // Listed but not on this phone (restored elsewhere, not yet downloaded).
                     Ok(None) => {}
@@ -158,6 +164,7 @@ pub fn PhotoStrip(
                     id: id.clone(),
                     thumb_url: thumb_url.clone(),
                     blob: photo.blob.clone(),
+                    on_server: false,
                 })
             });
             visit.set(next.clone());
@@ -217,11 +224,33 @@ pub fn PhotoStrip(
         confirming.set(false);
     };
     let view_photo = move |id: String| {
-        let url =
-            loaded.with_untracked(|l| l.iter().find(|s| s.id == id).map(|s| object_url(&s.blob)));
-        if let Some(url) = url {
-            close();
-            open.set(Some((id, url)));
+        let Some(shown) = loaded.with_untracked(|l| l.iter().find(|s| s.id == id).cloned()) else {
+            return;
+        };
+        close();
+        open.set(Some((id.clone(), object_url(&shown.blob))));
+        thumb_only.set(None);
+        if shown.on_server {
+            // Freed after upload: show the thumbnail at once, the server's copy when it comes.
+            thumb_only.set(Some(i18n.t().sync.photo_loading));
+            spawn_local(async move {
+                let fetched = crate::sync::remote::full_photo(&id).await;
+                if open.try_with_untracked(|o| o.as_ref().map(|(i, _)| i == &id))
+                    != Some(Some(true))
+                {
+                    return;
+                }
+                match fetched {
+                    Ok(full) => {
+                        if let Some((_, old)) = open.get_untracked() {
+                            revoke_object_url(&old);
+                        }
+                        open.set(Some((id, object_url(&full))));
+                        thumb_only.set(None);
+                    }
+                    Err(_) => thumb_only.set(Some(i18n.t().sync.photo_unavailable)),
+                }
+            });
         }
     };
 
@@ -334,6 +363,9 @@ pub fn PhotoStrip(
                         if confirming.get_untracked() { confirming.set(false) } else { close() }
                     }>
                     <img src=url alt=move || i18n.t().photo_viewer/>
+                    {move || thumb_only.get().map(|note| view! {
+                        <p class="viewer-note" data-testid="photo-thumb-only" role="status">{note}</p>
+                    })}
                     <Show
                         when=move || confirming.get()
                         fallback=move || view! {

@@ -1,7 +1,14 @@
-//! 同步: what is not yet synced, storage on this phone, and the office server's reachability.
+//! 同步: the account, what is not yet synced, the last sync and its error, 立即同步, changes the
+//! server refused, conflicts to confirm; then storage on this phone and the backup.
+
+mod account;
+mod conflicts;
+mod rejected;
+mod status;
 
 use crate::i18n::use_i18n;
 use crate::state::use_app;
+use crate::sync::use_sync;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -9,6 +16,7 @@ use leptos::task::spawn_local;
 pub fn SyncPage() -> impl IntoView {
     let i18n = use_i18n();
     let app = use_app();
+    let sync = use_sync();
     app.refresh_pending();
     let server = LocalResource::new(|| async {
         crate::api::get_json::<serde_json::Value>("/api/health")
@@ -25,11 +33,17 @@ pub fn SyncPage() -> impl IntoView {
         });
     };
     view! {
-        <section class="page">
+        <section class="page sync-page">
             <h1>{move || i18n.t().sync_title}</h1>
-            <dl class="facts">
-                <dt>{move || i18n.t().unsynced_changes}</dt>
-                <dd data-testid="pending-count">{move || app.pending.get()}</dd>
+            <account::AccountCard/>
+            <status::StatusCard/>
+            <Show when=move || !sync.rejected.with(Vec::is_empty)>
+                <rejected::RejectedList/>
+            </Show>
+            <Show when=move || !sync.conflicts.with(Vec::is_empty)>
+                <conflicts::ConflictList/>
+            </Show>
+            <dl class="facts server-facts">
                 <dt>{move || i18n.t().server}</dt>
                 <dd>{move || match server.get() {
                     None => i18n.t().loading,
@@ -37,7 +51,6 @@ pub fn SyncPage() -> impl IntoView {
                     Some(false) => i18n.t().server_unreachable,
                 }}</dd>
             </dl>
-            <p class="note-text">{move || i18n.t().sync_not_yet}</p>
             <p class="note-text">{move || (i18n.t().schools_cached)(app.schools.with(Vec::len))}</p>
             <button class="btn wide" disabled=refreshing on:click=refresh>{move || i18n.t().refresh_schools}</button>
             <crate::components::storage_panel::StoragePanel/>
