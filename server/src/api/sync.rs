@@ -14,7 +14,7 @@ pub mod push;
 
 use std::collections::HashSet;
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use dudao_domain::sync::{
@@ -25,12 +25,16 @@ use serde::Deserialize;
 use crate::auth::Auth;
 use crate::db::{Scope, User};
 use crate::error::AppError;
+use crate::json::ValidJson;
 use crate::library::now_ms;
 use crate::state::AppState;
 use push::Pushed;
 
 /// Most mutations in one push; the phone sends its outbox in batches of this size or less.
 pub const MAX_MUTATIONS: usize = 1_000;
+/// Body limit of a push: a new visit with every answer, note and finding is well under 1 MiB;
+/// a batch of several such visits fits.
+pub const MAX_PUSH_BYTES: usize = 4 * 1024 * 1024;
 pub const DEFAULT_PULL_LIMIT: i64 = 500;
 pub const MAX_PULL_LIMIT: i64 = 1_000;
 
@@ -56,9 +60,8 @@ fn not_registered(device_id: &str, user: &User) -> AppError {
 pub async fn post_push(
     State(state): State<AppState>,
     auth: Auth,
-    body: Result<Json<PushRequest>, JsonRejection>,
+    ValidJson(req): ValidJson<PushRequest>,
 ) -> Result<Json<PushResponse>, AppError> {
-    let Json(req) = body.map_err(|e| AppError::InvalidRequest(e.body_text()))?;
     let user = &auth.user;
     let device_id = device_uuid(&req.device_id)?;
     // Request-level checks: a 400 here writes nothing.

@@ -1114,6 +1114,29 @@ async fn sync_requests_are_checked_before_anything_is_written(backend: Backend) 
         );
         assert_eq!(reply.json()["error"], "invalid_request");
     }
+    // Too large (declared length), and not sent as JSON.
+    let big = Request::builder()
+        .method(Method::POST)
+        .uri("/api/sync/push")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_LENGTH, 4 * 1024 * 1024 + 1)
+        .header(header::AUTHORIZATION, format!("Bearer {}", han.token))
+        .body(Body::empty())
+        .expect("request");
+    let reply = send(&t.router, big).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(reply.json()["error"], "payload_too_large");
+    let text = Request::builder()
+        .method(Method::POST)
+        .uri("/api/sync/push")
+        .header(header::CONTENT_TYPE, "text/plain")
+        .header(header::AUTHORIZATION, format!("Bearer {}", han.token))
+        .body(Body::from(
+            json!({"device_id": han.id, "mutations": one}).to_string(),
+        ))
+        .expect("request");
+    let reply = send(&t.router, text).await;
+    assert_eq!(reply.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(count(&t, "mutations").await, 0);
 
     for uri in [
@@ -1205,9 +1228,10 @@ async fn pull_pages_never_skip_a_change_during_concurrent_pushes(backend: Backen
                     .iter()
                     .filter(|f| f.outcome == FieldOutcome::Applied)
                     .count();
-                // Pacing, not timing: the reader keeps up with the writers, so its pages reach
-                // the newest ids while other pushes are still in flight.
-                tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+                // Pacing, not timing: slow enough that the reader keeps up and its pages reach
+                // the newest ids while other pushes are still in flight. (With change ids taken
+                // outside the push's transaction, this run skips a hundred changes or more.)
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
             }
             applied
         }));
@@ -1217,7 +1241,7 @@ async fn pull_pages_never_skip_a_change_during_concurrent_pushes(backend: Backen
     let mut cursor = 0;
     loop {
         let done = tasks.iter().all(|t| t.is_finished());
-        let page = pull_page(&t.router, &reader, cursor, 3).await;
+        let page = pull_page(&t.router, &reader, cursor, 10).await;
         seen.extend(page.changes.iter().map(|c| c.id));
         cursor = page.cursor;
         // Stop only after a full pass that started once every writer had finished.
