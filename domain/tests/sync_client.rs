@@ -170,6 +170,16 @@ fn a_rejected_value_is_not_resent_until_the_field_changes() {
     );
     let fixed = fields(&[(VALUE, json!({"compliance": "compliant"}))]);
     assert_eq!(rs.ops(&fixed).len(), 1);
+    // The same refusal replayed as a duplicate after a lost answer.
+    let mut rs2 = RecordSync::new("visit", "v1");
+    rs2.sent(&m.ops);
+    let replayed = MutationResult {
+        status: MutationStatus::Duplicate,
+        ..rejected
+    };
+    rs2.answered(&m, &replayed, &local);
+    assert!(rs2.pending.is_empty() && rs2.ops(&local).is_empty());
+    assert_eq!(rs.ops(&fixed).len(), 1);
 }
 
 #[test]

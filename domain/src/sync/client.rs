@@ -109,7 +109,13 @@ impl RecordSync {
                 rs.pending.remove(field);
             }
         };
-        if result.status == MutationStatus::Rejected {
+        // A refusal replayed as a duplicate (the first answer was lost) carries its reason
+        // and no fields.
+        let refused = result.status == MutationStatus::Rejected
+            || (result.status == MutationStatus::Duplicate
+                && result.reason.is_some()
+                && result.fields.is_empty());
+        if refused {
             for (field, v) in &sent {
                 clear_pending(self, field, v);
                 self.rejected.insert((*field).to_owned(), (*v).clone());
