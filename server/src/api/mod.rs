@@ -73,10 +73,19 @@ pub fn router() -> Router<AppState> {
             "/templates",
             limited(get(templates::list_templates), NO_BODY),
         )
-        .route("/sync/push", post(sync::post_push))
-        .route("/sync/pull", get(sync::get_pull))
-        .route("/sync/conflicts", get(sync::list_conflicts))
-        .route("/sync/conflicts/{id}/resolve", post(sync::resolve_conflict))
+        .route(
+            "/sync/push",
+            limited(post(sync::post_push), sync::MAX_PUSH_BYTES),
+        )
+        .route("/sync/pull", limited(get(sync::get_pull), NO_BODY))
+        .route(
+            "/sync/conflicts",
+            limited(get(sync::list_conflicts), NO_BODY),
+        )
+        .route(
+            "/sync/conflicts/{id}/resolve",
+            limited(post(sync::resolve_conflict), NO_BODY),
+        )
         .route("/photos", limited(post(photos::create_upload), SMALL_JSON))
         .route(
             "/photos/{id}",
