@@ -16,9 +16,9 @@
 //! nothing here needs the record.
 //!
 //! Who may do what: any signed-in user creates uploads; only the one who created an upload sends
-//! its bytes. Status and download: the uploader, and an admin. TODO(issue 6, sync): office staff
-//! and supervisors in the scope of the photo's school once photo records reach the `records`
-//! table of the sync endpoints.
+//! its bytes. Status and download: the uploader and admins always; anyone else whose scope holds
+//! the school of the photo's record (office staff of its district, the supervisors assigned to
+//! it), once that record has arrived. Before it, the server cannot tell whose photo it is.
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -27,7 +27,7 @@ use axum::Json;
 use dudao_domain::sync::{CreateUpload, UploadStatus};
 
 use crate::auth::Auth;
-use crate::db::{PhotoUpload, Role, User};
+use crate::db::{PhotoUpload, Role, Scope, User};
 use crate::error::{AppError, UPLOAD_OFFSET};
 use crate::json::ValidJson;
 use crate::library::now_ms;
@@ -211,9 +211,19 @@ pub(super) async fn visible_upload(
     if upload.user_id == user.id || user.role == Role::Admin {
         return Ok(upload);
     }
+    let Some(school) = state.store.photo_record_school(&photo_id).await? else {
+        return Err(AppError::Forbidden(format!(
+            "Photo {photo_id} was uploaded by another account and its record (which visit it \
+             belongs to) has not reached the server yet; try again after the next sync"
+        )));
+    };
+    let scope = state.store.scope_school_ids(&Scope::of(user)).await?;
+    if scope.contains(&school) {
+        return Ok(upload);
+    }
     Err(AppError::Forbidden(format!(
-        "Photo {photo_id} was uploaded by another account; only its uploader and an admin may \
-         see it for now"
+        "Photo {photo_id} is of a school outside what {} may see",
+        user.username
     )))
 }
 

@@ -49,6 +49,10 @@ pub trait PhotoStore {
 
     /// Marks the upload complete if all its bytes are in (`offset = size`); whether it did.
     fn complete_photo_upload<'a>(&'a self, photo_id: &'a str, now: i64) -> StoreFuture<'a, bool>;
+
+    /// The school of the photo's record (entity `photo`, pushed through sync: its visit's
+    /// school), if the record has arrived. It decides who besides the uploader may see the photo.
+    fn photo_record_school<'a>(&'a self, photo_id: &'a str) -> StoreFuture<'a, Option<String>>;
 }
 
 /// A `photo_uploads` row as both backends read it.

@@ -88,4 +88,15 @@ impl PhotoStore for PostgresStore {
             Ok(done == 1)
         })
     }
+
+    fn photo_record_school<'a>(&'a self, photo_id: &'a str) -> StoreFuture<'a, Option<String>> {
+        Box::pin(async move {
+            Ok(sqlx::query_scalar(
+                "SELECT school_id FROM records WHERE entity = 'photo' AND entity_id = $1",
+            )
+            .bind(photo_id)
+            .fetch_optional(&self.pool)
+            .await?)
+        })
+    }
 }

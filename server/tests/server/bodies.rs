@@ -15,7 +15,11 @@ const PHOTO: &str = "0190a6e2-0000-7000-8000-00000000ca11";
 
 /// Every route with its body limit. The declared length alone is checked first, so the body
 /// need not be sent.
-const LIMITS: [(Method, &str, usize); 13] = [
+const LIMITS: [(Method, &str, usize); 17] = [
+    (Method::POST, "/api/sync/push", 4 * 1024 * 1024),
+    (Method::GET, "/api/sync/pull", 1024),
+    (Method::GET, "/api/sync/conflicts", 1024),
+    (Method::POST, "/api/sync/conflicts/1/resolve", 1024),
     (Method::GET, "/api/health", 1024),
     (Method::GET, "/api/openapi.json", 1024),
     (Method::POST, "/api/login", 16 * 1024),

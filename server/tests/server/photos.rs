@@ -41,9 +41,18 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// Each demo user on a device of their own.
+fn device_of(username: &str) -> String {
+    let n = demo::USERS
+        .iter()
+        .position(|u| u.0 == username)
+        .expect("a demo user");
+    format!("{}{n:02x}", &DEVICE[..34])
+}
+
 async fn token_of(router: &Router, username: &str) -> String {
     let body = json!({"username": username, "password": demo::DEMO_PASSWORD,
-                      "device_id": DEVICE, "device_name": "测试手机"});
+                      "device_id": device_of(username), "device_name": "测试手机"});
     let request = Request::post("/api/login")
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(body.to_string()))
@@ -525,6 +534,189 @@ fn streamed(bytes: Vec<u8>, frame: usize) -> Body {
         frame,
     ))
 }
+
+/// Pushes a visit at QH0101 (韩立新's school) and the record of a photo of it, as the phone's
+/// sync engine does, with seqs `seq` and `seq + 1`.
+async fn push_visit_and_photo_record(router: &Router, token: &str, seq: i64, bytes: &[u8]) {
+    let now = dudao_server::library::now_ms();
+    let hlc = dudao_domain::sync::Hlc::new(now, 0);
+    let visit = format!("0190a6e2-5b7c-7d1e-9f00-{seq:012x}");
+    let school = demo::schools()
+        .into_iter()
+        .find(|s| s.code == "QH0101")
+        .expect("QH0101");
+    let header = json!({"school_id": school.id, "school": school, "supervisor": "韩立新",
+                        "templates": [{"id": "wuxiang", "version": 1}], "started_at": now});
+    let meta = json!({"id": PHOTO, "visit_id": visit, "item_code": "JC-01",
+                      "sha256": sha256_hex(bytes), "size": bytes.len(), "width": 1600,
+                      "height": 1200, "mime": "image/jpeg", "taken_at": now});
+    let op = |field: &str, value: Value| json!({"field": field, "value": value, "base_rev": 0});
+    let body = json!({"device_id": device_of("hanlixin"), "mutations": [
+        {"seq": seq, "entity": "visit", "entity_id": visit, "hlc": hlc,
+         "ops": [op("header", header), op("state", json!("finished"))]},
+        {"seq": seq + 1, "entity": "photo", "entity_id": PHOTO, "hlc": hlc,
+         "ops": [op("meta", meta), op("deleted", json!(false))]},
+    ]});
+    let request = Request::post("/api/sync/push")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::from(body.to_string()))
+        .expect("request");
+    let reply = send(router, request).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    for result in reply.json()["results"].as_array().expect("results") {
+        assert_eq!(result["status"], "applied", "{result}");
+    }
+}
+
+async fn upload_whole(router: &Router, token: &str, bytes: &[u8]) {
+    let reply = create(router, token, create_body(PHOTO, bytes)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let reply = patch(router, token, PHOTO, 0, bytes).await;
+    assert_complete(&reply, PHOTO, bytes);
+}
+
+/// Who besides the uploader gets the photo: the office of its school's county, once the record
+/// says which school; never a supervisor of other schools.
+async fn assert_office_sees_the_photo(t: &TestApp, bytes: &[u8]) {
+    let office = token_of(&t.router, "zhouli").await;
+    let download = get_as(&t.router, &office, &format!("/api/photos/{PHOTO}")).await;
+    assert_eq!(download.status, StatusCode::OK, "{}", download.text());
+    assert_eq!(download.body, bytes);
+    let status = get_as(&t.router, &office, &format!("/api/photos/{PHOTO}/status")).await;
+    assert_complete(&status, PHOTO, bytes);
+    let other = token_of(&t.router, "mashufen").await;
+    let refused = get_as(&t.router, &other, &format!("/api/photos/{PHOTO}")).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text());
+    assert!(refused.text().contains("outside what mashufen may see"));
+}
+
+async fn the_record_arrives_before_the_photo(backend: Backend) {
+    let t = test_app_on(backend).await;
+    let token = token_of(&t.router, "hanlixin").await;
+    let bytes = photo_bytes(120_000);
+    push_visit_and_photo_record(&t.router, &token, 1, &bytes).await;
+    // The record is there and names bytes the server does not have yet.
+    let office = token_of(&t.router, "zhouli").await;
+    let missing = get_as(&t.router, &office, &format!("/api/photos/{PHOTO}")).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
+    upload_whole(&t.router, &token, &bytes).await;
+    assert_office_sees_the_photo(&t, &bytes).await;
+}
+
+async fn the_photo_arrives_before_its_record(backend: Backend) {
+    let t = test_app_on(backend).await;
+    let token = token_of(&t.router, "hanlixin").await;
+    let bytes = photo_bytes(120_000);
+    upload_whole(&t.router, &token, &bytes).await;
+    assert_eq!(stored(&t, PHOTO), bytes);
+    // Nobody but the uploader (and admins) can tell whose photo it is yet.
+    let office = token_of(&t.router, "zhouli").await;
+    let early = get_as(&t.router, &office, &format!("/api/photos/{PHOTO}")).await;
+    assert_eq!(early.status, StatusCode::FORBIDDEN, "{}", early.text());
+    assert!(early.text().contains("has not reached the server yet"));
+    let admin = token_of(&t.router, "admin").await;
+    let download = get_as(&t.router, &admin, &format!("/api/photos/{PHOTO}")).await;
+    assert_eq!(download.body, bytes);
+
+    push_visit_and_photo_record(&t.router, &token, 1, &bytes).await;
+    assert_office_sees_the_photo(&t, &bytes).await;
+}
+
+async fn only_the_uploader_sends_bytes_and_every_route_needs_a_token(backend: Backend) {
+    let t = test_app_on(backend).await;
+    let token = token_of(&t.router, "hanlixin").await;
+    let bytes = photo_bytes(10_000);
+    create(&t.router, &token, create_body(PHOTO, &bytes)).await;
+
+    let admin = token_of(&t.router, "admin").await;
+    let reply = patch(&t.router, &admin, PHOTO, 0, &bytes).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.text());
+    // An admin may look, and looking does not disturb the upload.
+    assert_eq!(offset_of(&t.router, &admin, PHOTO).await, 0);
+    let other = token_of(&t.router, "mashufen").await;
+    let reply = create(&t.router, &other, create_body(PHOTO, &bytes)).await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.text());
+
+    let photo = format!("/api/photos/{PHOTO}");
+    let status = format!("/api/photos/{PHOTO}/status");
+    for (method, uri) in [
+        ("POST", "/api/photos"),
+        ("HEAD", photo.as_str()),
+        ("PATCH", photo.as_str()),
+        ("GET", photo.as_str()),
+        ("GET", status.as_str()),
+    ] {
+        let mut request = Request::builder().method(method).uri(uri);
+        request = match method {
+            "POST" => request.header(header::CONTENT_TYPE, "application/json"),
+            "PATCH" => request
+                .header(header::CONTENT_TYPE, OCTETS)
+                .header("Upload-Offset", 0),
+            _ => request,
+        };
+        let body = match method {
+            "POST" => Body::from(create_body(PHOTO, &bytes).to_string()),
+            "PATCH" => Body::from(bytes.clone()),
+            _ => Body::empty(),
+        };
+        let reply = send(&t.router, request.body(body).expect("request")).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{method} {uri}");
+        if method != "HEAD" {
+            assert_eq!(reply.json()["error"], "unauthorized", "{method} {uri}");
+        }
+    }
+    assert_eq!(offset_of(&t.router, &token, PHOTO).await, 0);
+
+    // Ids and values the routes refuse by name.
+    for (body, says) in [
+        (
+            json!({"photo_id": "photo-1", "sha256": sha256_hex(&bytes), "size": 1, "mime": "image/jpeg"}),
+            "not a UUID",
+        ),
+        (
+            json!({"photo_id": PHOTO, "sha256": sha256_hex(&bytes).to_uppercase(), "size": 1, "mime": "image/jpeg"}),
+            "lower-case hex",
+        ),
+        (
+            json!({"photo_id": PHOTO, "sha256": sha256_hex(&bytes), "size": 0, "mime": "image/jpeg"}),
+            "size is 0",
+        ),
+        (
+            json!({"photo_id": PHOTO, "sha256": sha256_hex(&bytes), "size": 1, "mime": "image/gif"}),
+            "image/gif",
+        ),
+    ] {
+        let reply = create(&t.router, &token, body).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text());
+        assert!(reply.text().contains(says), "{}", reply.text());
+    }
+    let reply = get_as(&t.router, &token, "/api/photos/photo-1/status").await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    let reply = get_as(
+        &t.router,
+        &token,
+        "/api/photos/0190a6e2-0000-7000-8000-000000000000",
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    let request = Request::patch(&photo)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/octet-stream")
+        .header("Upload-Offset", 0)
+        .body(Body::from(bytes.clone()))
+        .expect("request");
+    let reply = send(&t.router, request).await;
+    assert_eq!(reply.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(reply.text().contains(OCTETS));
+}
+
+both_backends!(
+    the_record_arrives_before_the_photo,
+    the_photo_arrives_before_its_record,
+    only_the_uploader_sends_bytes_and_every_route_needs_a_token,
+);
 
 both_backends!(
     a_photo_uploads_in_chunks_and_downloads_byte_for_byte,
