@@ -712,7 +712,44 @@ async fn only_the_uploader_sends_bytes_and_every_route_needs_a_token(backend: Ba
     assert!(reply.text().contains(OCTETS));
 }
 
+/// What a server stopped mid-request leaves behind is put right by the uploader's next request:
+/// bytes written but never acknowledged are cut off, a lost partial file starts over, a photo
+/// moved into place but not yet recorded as complete is checked and completed.
+async fn a_server_stopped_mid_upload_recovers_from_disk_and_database(backend: Backend) {
+    let t = test_app_on(backend).await;
+    let token = token_of(&t.router, "hanlixin").await;
+    let bytes = photo_bytes(20_000);
+    create(&t.router, &token, create_body(PHOTO, &bytes)).await;
+    patch(&t.router, &token, PHOTO, 0, &bytes[..4_000]).await;
+    let partial = photos_dir(&t).join("partial").join(PHOTO);
+
+    // Written, never synced nor acknowledged: junk after the offset.
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&partial)
+        .expect("partial");
+    std::io::Write::write_all(&mut file, &[0xEE; 500]).expect("append");
+    drop(file);
+    assert_eq!(offset_of(&t.router, &token, PHOTO).await, 4_000);
+    assert_eq!(std::fs::read(&partial).expect("partial"), bytes[..4_000]);
+
+    // The partial file is gone (a disk replaced): the upload starts over rather than leave a gap.
+    std::fs::remove_file(&partial).expect("remove");
+    assert_eq!(offset_of(&t.router, &token, PHOTO).await, 0);
+    let reply = patch(&t.router, &token, PHOTO, 0, &bytes).await;
+    assert_complete(&reply, PHOTO, &bytes);
+
+    // Moved into place, stopped before the database said complete.
+    t.db.execute("UPDATE photo_uploads SET complete = (1 = 0), completed_at = NULL")
+        .await
+        .expect("update");
+    let status = get_as(&t.router, &token, &format!("/api/photos/{PHOTO}/status")).await;
+    assert_complete(&status, PHOTO, &bytes);
+    assert_eq!(stored(&t, PHOTO), bytes);
+}
+
 both_backends!(
+    a_server_stopped_mid_upload_recovers_from_disk_and_database,
     the_record_arrives_before_the_photo,
     the_photo_arrives_before_its_record,
     only_the_uploader_sends_bytes_and_every_route_needs_a_token,
