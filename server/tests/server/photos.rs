@@ -748,6 +748,105 @@ async fn a_server_stopped_mid_upload_recovers_from_disk_and_database(backend: Ba
     assert_eq!(stored(&t, PHOTO), bytes);
 }
 
+/// One HTTP/1.1 request on a new connection; the status and body of the answer.
+async fn http(addr: &str, head: &str, body: &[u8]) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    let request = format!(
+        "{head}\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.expect("write");
+    stream.write_all(body).await.expect("write body");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.expect("read");
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").expect("head and body");
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status");
+    (status, body.to_owned())
+}
+
+/// `dudao-server` keeps photos next to its SQLite file unless `--data-dir` says elsewhere.
+#[tokio::test]
+async fn the_binary_keeps_photos_in_its_data_dir() {
+    use tokio::io::AsyncBufReadExt;
+
+    for explicit in [false, true] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database = dir.path().join("db").join("dudao.sqlite");
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_dudao-server"));
+        command
+            .arg("serve")
+            .arg("--addr=127.0.0.1:0")
+            .arg(format!("--dist={}", dir.path().join("dist").display()))
+            .arg(format!("--database={}", database.display()))
+            .env_remove("DUDAO_DATABASE")
+            .env_remove("DATABASE_URL")
+            .env_remove("DUDAO_DATA_DIR")
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true);
+        let data_dir = if explicit {
+            let d = dir.path().join("photo-disk");
+            command.env("DUDAO_DATA_DIR", &d);
+            d
+        } else {
+            dir.path().join("db")
+        };
+        let mut child = command.spawn().expect("start dudao-server");
+        let line = tokio::io::BufReader::new(child.stdout.take().expect("stdout"))
+            .lines()
+            .next_line()
+            .await
+            .expect("stdout")
+            .expect("the address line");
+        let addr = line
+            .strip_prefix("Dudao is running at http://")
+            .and_then(|r| r.strip_suffix('/'))
+            .unwrap_or_else(|| panic!("{line}"))
+            .to_owned();
+
+        let login = json!({"username": "hanlixin", "password": demo::DEMO_PASSWORD,
+                           "device_id": DEVICE});
+        let (status, body) = http(
+            &addr,
+            "POST /api/login HTTP/1.1\r\nContent-Type: application/json",
+            login.to_string().as_bytes(),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let token: Value = serde_json::from_str(&body).expect("JSON");
+        let auth = format!(
+            "Authorization: Bearer {}",
+            token["token"].as_str().expect("token")
+        );
+        let bytes = photo_bytes(5_000);
+        let (status, body) = http(
+            &addr,
+            &format!("POST /api/photos HTTP/1.1\r\nContent-Type: application/json\r\n{auth}"),
+            create_body(PHOTO, &bytes).to_string().as_bytes(),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        let (status, body) = http(
+            &addr,
+            &format!(
+                "PATCH /api/photos/{PHOTO} HTTP/1.1\r\nContent-Type: {OCTETS}\r\n\
+                 Upload-Offset: 0\r\n{auth}"
+            ),
+            &bytes,
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let kept = data_dir.join("photos").join(&PHOTO[..2]).join(PHOTO);
+        assert_eq!(std::fs::read(&kept).expect("the photo's file"), bytes);
+        child.kill().await.expect("stop dudao-server");
+    }
+}
+
 both_backends!(
     a_server_stopped_mid_upload_recovers_from_disk_and_database,
     the_record_arrives_before_the_photo,
