@@ -101,6 +101,9 @@ pub struct SyncStrings {
     pub f_section: &'static str,
     pub f_photo_meta: &'static str,
     pub f_photo_deleted: &'static str,
+    pub whole_record: &'static str,
+    /// A writer as the server names them, `韩立新 (supervisor)`, with the role in words.
+    pub who: fn(&str) -> String,
     pub record_photo: &'static str,
     pub record_visit: &'static str,
     // photos kept on the server
@@ -209,6 +212,12 @@ pub static ZH: SyncStrings = SyncStrings {
     f_section: "所属部分",
     f_photo_meta: "照片信息",
     f_photo_deleted: "照片删除",
+    whole_record: "整条记录（新建）",
+    who: |w| {
+        w.replace(" (supervisor)", "（责任督学）")
+            .replace(" (office)", "（督导室）")
+            .replace(" (admin)", "（管理员）")
+    },
     record_photo: "照片",
     record_visit: "督导记录",
     photo_loading: "正在从服务器取照片…",
@@ -316,6 +325,8 @@ pub static EN: SyncStrings = SyncStrings {
     f_section: "section",
     f_photo_meta: "Photo details",
     f_photo_deleted: "Photo deleted",
+    whole_record: "The whole record (new)",
+    who: |w| w.replace(" (admin)", " (administrator)"),
     record_photo: "Photo",
     record_visit: "Visit",
     photo_loading: "Fetching the photo from the server…",

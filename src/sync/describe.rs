@@ -86,6 +86,9 @@ pub fn fields_label(
     templates: &[Template],
     en: bool,
 ) -> String {
+    if fields.contains(&"header") || fields.contains(&"meta") {
+        return t.whole_record.into();
+    }
     let mut names: Vec<String> = Vec::new();
     for f in fields {
         let n = field_label(t, entity, f, templates, en);

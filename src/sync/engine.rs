@@ -1,5 +1,7 @@
 //! One sync cycle (DESIGN.md "Sync protocol"), step by step:
 //!
+//! - (0) `GET /api/me`: the sign-in still works. A 401 stops the cycle before anything on the
+//!   phone is touched (the outbox stays exactly as it is), and the account's name is refreshed;
 //! - (a) the outbox becomes mutations, in one transaction ([`store::coalesce`]);
 //! - (b) pending mutations are pushed in `seq` order, in batches; a 409 `seq_gap` means the
 //!   server lost what it had acknowledged (restored), so the retained mutations from `expected`
@@ -114,12 +116,16 @@ pub struct Report {
     /// Photos the server refused (e.g. the same id with other bytes), by id with the reason;
     /// the others were still uploaded.
     pub photos_refused: Vec<(String, String)>,
+    /// The signed-in user as the server knows them now.
+    pub user: Option<super::account::User>,
 }
 
 /// Runs one cycle. `progress` is told where it is.
 pub async fn run(db: &Db, progress: &dyn Fn(Step)) -> Result<Report, SyncError> {
+    let user: super::account::User = api::get_json("/api/me").await?;
     let device = store::device_id(db).await?;
     let mut report = Report {
+        user: Some(user),
         made: store::coalesce(db, now_ms()).await?,
         ..Report::default()
     };
@@ -157,6 +163,14 @@ fn batch(pending: &[store::StoredMutation]) -> &[store::StoredMutation] {
         n += 1;
     }
     &pending[..n]
+}
+
+/// Step (b) alone: sends every pending mutation (tests; the cycle runs it after (a)).
+pub async fn push_pending(db: &Db) -> Result<Report, SyncError> {
+    let device = store::device_id(db).await?;
+    let mut report = Report::default();
+    push_all(db, &device, &mut report, &|_| {}).await?;
+    Ok(report)
 }
 
 /// Step (b).

@@ -42,6 +42,8 @@ pub struct SyncService {
     pub conflicts: RwSignal<Vec<Conflict>>,
     /// Rises whenever sync changed visits on the phone, so lists read them again.
     pub records_changed: RwSignal<u64>,
+    /// This phone's device id, once read.
+    pub device_id: RwSignal<Option<String>>,
     failures: StoredValue<u32>,
     again: StoredValue<bool>,
     timer: StoredValue<Option<i32>>,
@@ -77,6 +79,7 @@ impl SyncService {
             rejected: RwSignal::new(Vec::new()),
             conflicts: RwSignal::new(Vec::new()),
             records_changed: RwSignal::new(0),
+            device_id: RwSignal::new(None),
             failures: StoredValue::new(0),
             again: StoredValue::new(false),
             timer: StoredValue::new(None),
@@ -117,10 +120,12 @@ impl SyncService {
         if let Some(a) = &account {
             if a.expired(crate::pages::now_ms()) {
                 self.needs_login.set(true);
+                self.error.set(Some(SyncError::NeedsLogin));
             }
             prefs::set_supervisor(&a.user.display_name);
         }
         self.account.set(account);
+        self.device_id.set(Some(store::device_id(&db).await?));
         self.last_sync
             .set(store::get_meta::<i64>(&db, store::LAST_SYNC).await?);
         self.rejected.set(store::rejected_mutations(&db).await?);
@@ -164,6 +169,9 @@ impl SyncService {
             // Another tab is syncing: its results reach this tab through IndexedDB.
             Ok(None) => {}
             Ok(Some(Ok(report))) => {
+                if let Some(user) = report.user.clone() {
+                    self.user_seen(user).await;
+                }
                 self.failures.set_value(0);
                 self.error.set(None);
                 self.conflicts.set(report.conflicts);
@@ -192,6 +200,25 @@ impl SyncService {
         } else {
             self.schedule();
         }
+    }
+
+    /// The server's view of the signed-in user (a renamed account): kept, and used for new
+    /// visits.
+    async fn user_seen(self, user: account::User) {
+        let Some(mut a) = self.account.get_untracked() else {
+            return;
+        };
+        if a.user == user {
+            return;
+        }
+        a.user = user;
+        prefs::set_supervisor(&a.user.display_name);
+        if let Ok(db) = repo::db().await {
+            if let Err(e) = account::save(&db, &a).await {
+                leptos::logging::error!("keeping the account failed: {e}");
+            }
+        }
+        self.account.set(Some(a));
     }
 
     /// Reads the counts and the refused changes again.

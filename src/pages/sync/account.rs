@@ -2,11 +2,11 @@
 //! working, 退出登录 (refused while anything is unsynced, saying how much), or 登录.
 
 use crate::i18n::{use_i18n, Strings};
+use crate::state::use_app;
 use crate::sync::service::SignOutError;
 use crate::sync::use_sync;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
 
 pub fn role_name(t: &Strings, role: &str) -> &'static str {
     match role {
@@ -19,6 +19,7 @@ pub fn role_name(t: &Strings, role: &str) -> &'static str {
 #[component]
 pub fn AccountCard() -> impl IntoView {
     let i18n = use_i18n();
+    let app = use_app();
     let sync = use_sync();
     // Why signing out was refused, or that it worked.
     let notice = RwSignal::new(None::<(bool, String)>);
@@ -53,12 +54,7 @@ pub fn AccountCard() -> impl IntoView {
                             <span class="badge" data-testid="account-role">{move || role_name(i18n.t(), &role)}</span>
                         </p>
                         <p class="meta">{a.user.username.clone()}</p>
-                        <Show when=move || sync.needs_login.get()>
-                            <A href="/login?next=/sync" attr:class="btn primary wide" attr:data-testid="sign-in-again">
-                                {move || i18n.t().sync.sign_in_again}
-                            </A>
-                        </Show>
-                        <button class="btn wide sign-out" data-testid="sign-out" disabled=busy on:click=sign_out>
+                        <button class="btn small sign-out" data-testid="sign-out" disabled=busy on:click=sign_out>
                             {move || i18n.t().sync.sign_out}
                         </button>
                     }
@@ -66,13 +62,11 @@ pub fn AccountCard() -> impl IntoView {
                 }
                 None => view! {
                     <p class="note-text" data-testid="not-signed-in">{move || i18n.t().sync.not_signed_in}</p>
-                    <A href="/login?next=/sync" attr:class="btn primary wide" attr:data-testid="sign-in">
-                        {move || i18n.t().sync.sign_in}
-                    </A>
                 }
                 .into_any(),
             }}
-            {move || notice.get().map(|(refused, text)| view! {
+            // A refusal holds only while something is unsynced.
+            {move || notice.get().filter(|(refused, _)| !*refused || app.pending.get() > 0).map(|(refused, text)| view! {
                 <p class:form-error=refused class:form-ok=!refused role="status" data-testid="account-notice">{text}</p>
             })}
         </section>

@@ -64,6 +64,12 @@ fn ConflictItem(c: Conflict) -> impl IntoView {
     let value2 = value.clone();
     let (kept_by, kept_at) = (c.kept_by.clone(), c.kept_hlc.ms);
     let (lost_by, lost_at) = (c.lost_by.clone(), c.lost_hlc.ms);
+    // The losing value came from this phone: say so (the same person may have two phones).
+    let lost_here = {
+        let d = c.lost_device_id.clone();
+        move || d.is_some() && sync.device_id.with(|me| me == &d)
+    };
+    let who = move |w: &str| (i18n.t().sync.who)(w);
     let may_take = !is_workflow(&c.entity, &c.field);
     let settle = move |use_lost: bool| {
         let c = c.clone();
@@ -89,12 +95,15 @@ fn ConflictItem(c: Conflict) -> impl IntoView {
                 <div class="conflict-value kept">
                     <span class="badge ok">{move || i18n.t().sync.kept_value}</span>
                     <p class="value" data-testid="conflict-kept">{move || value(&kept)}</p>
-                    <p class="meta">{move || format!("{kept_by} · {}", when(kept_at))}</p>
+                    <p class="meta">{move || format!("{} · {}", who(&kept_by), when(kept_at))}</p>
                 </div>
                 <div class="conflict-value lost">
                     <span class="badge">{move || i18n.t().sync.lost_value}</span>
                     <p class="value" data-testid="conflict-lost">{move || value2(&lost)}</p>
-                    <p class="meta">{move || format!("{lost_by} · {}", when(lost_at))}</p>
+                    <p class="meta">{move || {
+                        let here = if lost_here() { format!(" · {}", i18n.t().sync.this_phone) } else { String::new() };
+                        format!("{}{here} · {}", who(&lost_by), when(lost_at))
+                    }}</p>
                 </div>
             </div>
             <div class="conflict-actions">

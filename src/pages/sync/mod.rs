@@ -18,10 +18,16 @@ pub fn SyncPage() -> impl IntoView {
     let app = use_app();
     let sync = use_sync();
     app.refresh_pending();
-    let server = LocalResource::new(|| async {
-        crate::api::get_json::<serde_json::Value>("/api/health")
-            .await
-            .is_ok()
+    // Asked again when the network comes or goes and after each sync.
+    let server = LocalResource::new(move || {
+        app.online.track();
+        sync.last_sync.track();
+        sync.error.track();
+        async {
+            crate::api::get_json::<serde_json::Value>("/api/health")
+                .await
+                .is_ok()
+        }
     });
     let refreshing = RwSignal::new(false);
     let refresh = move |_| {
@@ -35,7 +41,6 @@ pub fn SyncPage() -> impl IntoView {
     view! {
         <section class="page sync-page">
             <h1>{move || i18n.t().sync_title}</h1>
-            <account::AccountCard/>
             <status::StatusCard/>
             <Show when=move || !sync.rejected.with(Vec::is_empty)>
                 <rejected::RejectedList/>
@@ -43,6 +48,7 @@ pub fn SyncPage() -> impl IntoView {
             <Show when=move || !sync.conflicts.with(Vec::is_empty)>
                 <conflicts::ConflictList/>
             </Show>
+            <account::AccountCard/>
             <dl class="facts server-facts">
                 <dt>{move || i18n.t().server}</dt>
                 <dd>{move || match server.get() {

@@ -6,6 +6,7 @@ use crate::state::use_app;
 use crate::sync::engine::Step;
 use crate::sync::use_sync;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 #[component]
 pub fn StatusCard() -> impl IntoView {
@@ -29,7 +30,6 @@ pub fn StatusCard() -> impl IntoView {
             Step::Photos { done, total } => (t.step_photos)(done, total),
         })
     };
-    let can_sync = move || sync.account.with(Option::is_some) && !sync.needs_login.get();
     view! {
         <section class="sync-card status-card" data-testid="sync-status">
             <div class="sync-figures">
@@ -50,21 +50,37 @@ pub fn StatusCard() -> impl IntoView {
             {move || sync.error.get().map(|e| view! {
                 <p class="sync-error" role="alert" data-testid="sync-error">{e.user_message(i18n.t())}</p>
             })}
+            // No network and nothing failed yet: say what will happen, not as an error.
+            <Show when=move || !app.online.get() && sync.error.with(Option::is_none) && sync.account.with(Option::is_some)>
+                <p class="sync-note" role="status" data-testid="sync-offline">{move || i18n.t().sync.err_offline}</p>
+            </Show>
             <Show when=move || { sync.photos_refused.get() > 0 }>
                 <p class="sync-error" role="alert">{move || (i18n.t().sync.photos_refused)(sync.photos_refused.get())}</p>
             </Show>
             {move || step().map(|s| view! { <p class="sync-step" role="status" data-testid="sync-step">{s}</p> })}
-            <button class="btn primary wide" data-testid="sync-now"
-                disabled=move || sync.running.get() || !can_sync()
-                on:click=move |_| sync.sync_now()>
-                {move || if sync.running.get() {
-                    i18n.t().sync.syncing
-                } else if can_sync() {
-                    i18n.t().sync.sync_now
+            {move || {
+                if sync.account.with(Option::is_none) {
+                    view! {
+                        <A href="/login?next=/sync" attr:class="btn primary wide" attr:data-testid="sign-in">
+                            {move || i18n.t().sync.sign_in}
+                        </A>
+                    }.into_any()
+                } else if sync.needs_login.get() {
+                    view! {
+                        <A href="/login?next=/sync" attr:class="btn primary wide" attr:data-testid="sign-in-again">
+                            {move || i18n.t().sync.sign_in_again}
+                        </A>
+                    }.into_any()
                 } else {
-                    i18n.t().sync.sync_when_signed_in
-                }}
-            </button>
+                    view! {
+                        <button class="btn primary wide" data-testid="sync-now"
+                            disabled=move || sync.running.get()
+                            on:click=move |_| sync.sync_now()>
+                            {move || if sync.running.get() { i18n.t().sync.syncing } else { i18n.t().sync.sync_now }}
+                        </button>
+                    }.into_any()
+                }
+            }}
         </section>
     }
 }

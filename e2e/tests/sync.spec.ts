@@ -1,0 +1,425 @@
+import { APIRequestContext, expect, Page, test } from '@playwright/test';
+import { randomUUID } from 'crypto';
+import { pickTemplates, shot, VisitScreen } from './helpers';
+
+// Sync with the office server (issue 6, items 6 and 8), against the real server: a supervisor
+// signs in on the phone, makes a visit with a photo with no signal, and when the network comes
+// back the app syncs by itself; the office sees the visit and the photo. A sign-in revoked
+// elsewhere asks to sign in again and leaves every unsynced change on the phone; signing out is
+// refused while anything is unsynced.
+
+const PASSWORD = 'dudao-demo';
+
+/** The 同步 screen, as a page object. */
+class SyncScreen {
+  constructor(readonly page: Page) {}
+  pending() { return this.page.getByTestId('pending-count'); }
+  lastSync() { return this.page.getByTestId('last-sync'); }
+  error() { return this.page.getByTestId('sync-error'); }
+  header() { return this.page.getByTestId('sync-state'); }
+  indicator() { return this.page.getByTestId('sync-indicator'); }
+
+  async open() {
+    await this.page.getByRole('navigation', { name: 'main' }).getByText('同步').click();
+    await expect(this.page).toHaveURL(/\/sync$/);
+  }
+
+  async signIn(username: string, password = PASSWORD) {
+    await this.page.getByTestId('sign-in').click();
+    await expect(this.page).toHaveURL(/\/login/);
+    await this.page.getByTestId('login-username').fill(username);
+    await this.page.getByTestId('login-password').fill(password);
+    await this.page.getByTestId('login-submit').click();
+  }
+}
+
+/** What the app keeps in one IndexedDB store, read through a second connection. */
+async function idbAll(page: Page, store: string): Promise<any[]> {
+  return page.evaluate((store) => new Promise<any[]>((resolve, reject) => {
+    const open = indexedDB.open('dudao');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const get = db.transaction(store, 'readonly').objectStore(store).getAll();
+      get.onsuccess = () => {
+        db.close();
+        // Blobs do not cross into the test: say whether one is there.
+        resolve(get.result.map((r: any) => JSON.parse(JSON.stringify(r, (k, v) => v instanceof Blob ? `Blob(${v.size})` : v))));
+      };
+      get.onerror = () => { db.close(); reject(get.error); };
+    };
+  }), store);
+}
+
+async function storedToken(page: Page): Promise<string> {
+  const meta = await idbAll(page, 'meta');
+  const token = meta.find((m) => m.key === 'token');
+  expect(token, 'the phone keeps its sign-in').toBeTruthy();
+  return token.value.token;
+}
+
+/** Signs in through the API as the office (or anyone) would, from another device. */
+async function apiLogin(request: APIRequestContext, username: string): Promise<string> {
+  const res = await request.post('/api/login', { data: { username, password: PASSWORD, device_id: randomUUID() } });
+  expect(res.status()).toBe(200);
+  return (await res.json()).token;
+}
+
+/** A camera-like JPEG made in the browser. */
+async function cameraJpeg(page: Page, label: string): Promise<Buffer> {
+  const b64 = await page.evaluate(async (text) => {
+    const c = new OffscreenCanvas(2400, 1800);
+    const g = c.getContext('2d')!;
+    const grad = g.createLinearGradient(0, 0, 2400, 1800);
+    grad.addColorStop(0, '#8f3b3b');
+    grad.addColorStop(1, '#2f4f6f');
+    g.fillStyle = grad;
+    g.fillRect(0, 0, 2400, 1800);
+    // Noise, so the JPEG is large enough to go up in several 256 KiB chunks.
+    for (let i = 0; i < 40000; i++) {
+      g.fillStyle = `hsl(${(i * 37) % 360},70%,${30 + (i % 40)}%)`;
+      g.fillRect((i * 7919) % 2400, (i * 104729) % 1800, 6, 6);
+    }
+    g.fillStyle = '#fff';
+    g.font = 'bold 160px sans-serif';
+    g.fillText(text, 120, 900);
+    const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/jpeg', quality: 0.95 })).arrayBuffer());
+    let s = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(s);
+  }, label);
+  return Buffer.from(b64, 'base64');
+}
+
+async function startVisit(page: Page, school: string, templates: string[]) {
+  await page.getByRole('navigation', { name: 'main' }).getByText('学校').click();
+  await page.getByTestId('school-card').getByText(school).click();
+  await pickTemplates(page, templates);
+  // Signed in, the visit is under the account's name: nothing to type.
+  await expect(page.getByTestId('supervisor-account')).toHaveText('韩立新');
+  await expect(page.getByTestId('supervisor-name')).toHaveCount(0);
+  await page.getByTestId('start-visit').click();
+  await expect(page).toHaveURL(/\/visits\/[0-9a-f-]{36}$/);
+  return page.url().split('/').pop()!;
+}
+
+async function signVisit(page: Page) {
+  await page.locator('.section-tabs .chip').last().click();
+  await page.getByTestId('finish-visit').click();
+  await expect(page).toHaveURL(/\/review$/);
+  await page.getByTestId('to-sign').click();
+  await page.getByTestId('signer-name').fill('李红梅');
+  await page.getByTestId('signer-role').fill('校长');
+  const pad = page.getByTestId('signature-pad');
+  await pad.scrollIntoViewIfNeeded();
+  const box = (await pad.boundingBox())!;
+  await page.mouse.move(box.x + 30, box.y + box.height * 0.6);
+  await page.mouse.down();
+  for (let i = 1; i <= 20; i++) await page.mouse.move(box.x + 30 + i * 10, box.y + box.height * (0.6 - 0.2 * Math.sin(i / 3)));
+  await page.mouse.up();
+  await page.getByTestId('sign-confirm').click();
+  await expect(page).toHaveURL(/\/opinion$/);
+}
+
+test('sign-in errors say what happened: wrong password, too many attempts, no network', async ({ page, context }, info) => {
+  await page.goto('/sync');
+  const sync = new SyncScreen(page);
+  await expect(page.getByTestId('not-signed-in')).toBeVisible();
+  await shot(page, info, '90-sync-signed-out');
+
+  await sync.signIn('hanlixin', 'wrong-password');
+  await expect(page.getByTestId('login-error')).toHaveText('用户名或密码不正确，请重新输入。');
+  await shot(page, info, '91-login-wrong-password');
+
+  // Another name, so the demo supervisor is not locked out: the sixth failure is refused.
+  const name = `nobody-${randomUUID().slice(0, 8)}`;
+  await page.getByTestId('login-username').fill(name);
+  for (let i = 0; i < 5; i++) {
+    await page.getByTestId('login-password').fill(`guess-${i}`);
+    await page.getByTestId('login-submit').click();
+    await expect(page.getByTestId('login-error')).toHaveText('用户名或密码不正确，请重新输入。');
+    await expect(page.getByTestId('login-submit')).toBeEnabled();
+  }
+  await page.getByTestId('login-password').fill('guess-5');
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('login-error')).toHaveText(/^登录失败次数过多，请 1[45] 分钟后（\d\d:\d\d 以后）再试。$/);
+  await shot(page, info, '92-login-rate-limited');
+
+  await context.setOffline(true);
+  await page.getByTestId('login-username').fill('hanlixin');
+  await page.getByTestId('login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('login-error')).toHaveText('无网络，无法登录：请连接网络后再试。本机的记录不受影响。');
+  await context.setOffline(false);
+  await page.getByTestId('login-submit').click();
+  await expect(page).toHaveURL(/\/sync$/);
+  await expect(page.getByTestId('account-name')).toHaveText('韩立新');
+});
+
+test('a visit made offline syncs by itself when the network returns, and the office sees it', async ({ page, context, request }, info) => {
+  await page.goto('/');
+  await expect(page.getByTestId('school-card').first()).toBeVisible();
+  const sync = new SyncScreen(page);
+  await sync.open();
+  await sync.signIn('hanlixin');
+  await expect(page).toHaveURL(/\/sync$/);
+  await expect(page.getByTestId('account-name')).toHaveText('韩立新');
+  await expect(page.getByTestId('account-role')).toHaveText('责任督学');
+  await expect(sync.lastSync()).toHaveText(/^今天 \d\d:\d\d$/);
+  await expect(sync.pending()).toHaveText('0');
+  await expect(sync.header()).toHaveText(/^在线 · 已同步 \d\d:\d\d$/);
+  await expect(sync.indicator()).toHaveAttribute('data-sync', 'synced');
+  await shot(page, info, '93-sync-signed-in');
+
+  // No signal at the school.
+  await context.setOffline(true);
+  await expect(sync.header()).toContainText('离线');
+  const visitId = await startVisit(page, '清河县实验小学', ['zuoye_gongshi']);
+  const board = page.locator('[data-code="ZG-GS-01"]');
+  await board.getByRole('button', { name: '不符合', exact: true }).click();
+  await board.getByTestId('photo-pick').setInputFiles([
+    { name: 'IMG_20261201_093000.jpg', mimeType: 'image/jpeg', buffer: await cameraJpeg(page, '未设作业公示栏') },
+  ]);
+  await expect(board.getByTestId('photo-thumb')).toHaveCount(1);
+  const photoId = await board.getByTestId('photo-thumb').getAttribute('data-photo-id');
+  await new VisitScreen(page).answerAllSections();
+  await signVisit(page);
+  await expect(sync.header()).toHaveText('离线 · 2 条待同步');
+  await expect(sync.indicator()).toHaveAttribute('data-sync', 'offline');
+
+  await sync.open();
+  await expect(sync.pending()).toHaveText('2');
+  await expect(page.getByTestId('pending-photos')).toHaveText('其中 1 张照片');
+  // Signing out now would strand the visit: refused, saying how much is waiting.
+  await page.getByTestId('sign-out').click();
+  await expect(page.getByTestId('account-notice')).toHaveText('还有 2 项修改未同步（其中 1 张照片），同步完成后才能退出登录。');
+  await expect(page.getByTestId('account-name')).toHaveText('韩立新');
+  await shot(page, info, '94-sync-offline-pending');
+
+  // The network returns: the app syncs by itself (the `online` event), nothing tapped.
+  await context.setOffline(false);
+  await expect(sync.pending()).toHaveText('0', { timeout: 30_000 });
+  await expect(sync.error()).toHaveCount(0);
+  await expect(sync.header()).toHaveText(/^在线 · 已同步 \d\d:\d\d$/);
+  await expect(page.getByTestId('account-notice')).toHaveCount(0);
+  await shot(page, info, '95-sync-done');
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByTestId('sync-now')).toHaveText('Sync now');
+  await expect(sync.lastSync()).toHaveText(/^Today \d\d:\d\d$/);
+  await shot(page, info, '95a-sync-english');
+  await page.getByTestId('lang-switch').click();
+
+  // The office (周丽, 督导室) pulls the change log and finds the visit, field by field.
+  const office = await apiLogin(request, 'zhouli');
+  const auth = { Authorization: `Bearer ${office}` };
+  const pulled = await request.get('/api/sync/pull?cursor=0&limit=1000', { headers: auth });
+  expect(pulled.status()).toBe(200);
+  const changes: any[] = (await pulled.json()).changes;
+  const field = (f: string) => changes.filter((c) => c.entity === 'visit' && c.entity_id === visitId && c.field === f).pop()?.value;
+  expect(field('header')).toMatchObject({ supervisor: '韩立新', school: { name: '清河县实验小学' } });
+  expect(field('state')).toBe('signed');
+  expect(field('answers.ZG-GS-01.value')).toEqual({ kind: 'compliance', value: 'non_compliant' });
+  expect(field('answers.ZG-GS-01.photos')).toEqual([photoId]);
+  expect(field('signature')).toMatchObject({ name: '李红梅', role: '校长' });
+  expect(field('opinion_no')).toMatch(/督意〔\d{4}〕\d+号$/);
+  const photoMeta = changes.filter((c) => c.entity === 'photo' && c.entity_id === photoId && c.field === 'meta').pop()?.value;
+  expect(photoMeta).toMatchObject({ id: photoId, visit_id: visitId, item_code: 'ZG-GS-01' });
+
+  // The photo's bytes are complete on the server (hash checked), and the phone freed its copy.
+  const admin = await apiLogin(request, 'admin');
+  const status = await request.get(`/api/photos/${photoId}/status`, { headers: { Authorization: `Bearer ${admin}` } });
+  expect(status.status()).toBe(200);
+  expect(await status.json()).toMatchObject({ photo_id: photoId, complete: true, offset: photoMeta.size, size: photoMeta.size });
+  const stored = (await idbAll(page, 'photos')).find((p) => p.id === photoId);
+  expect(stored.blob, 'the full-size copy is freed').toBeUndefined();
+  expect(stored.thumb).toMatch(/^Blob\(\d+\)$/);
+  expect(stored.uploaded_at).toBeGreaterThan(0);
+  expect((await idbAll(page, 'outbox')).length).toBe(0);
+  expect((await idbAll(page, 'mutations')).every((m) => m.status === 'acked')).toBe(true);
+
+  // The 意见书's photo appendix still shows the full photo, now fetched from the server.
+  await page.goto(`/visits/${visitId}/opinion`);
+  await page.getByTestId('opinion-photos').check();
+  const photo = page.getByTestId('opinion-appendix').locator('img');
+  await expect(photo).toHaveCount(1);
+  expect(await photo.evaluate(async (img: HTMLImageElement) => { await img.decode(); return img.naturalWidth; }))
+    .toBe(1600);
+  await photo.scrollIntoViewIfNeeded();
+  await shot(page, info, '97-opinion-photo-from-server');
+
+  // Everything is on the server now: signing out works and forgets the token.
+  await sync.open();
+  await page.getByTestId('sign-out').click();
+  await expect(page.getByTestId('not-signed-in')).toBeVisible();
+  expect((await idbAll(page, 'meta')).some((m) => m.key === 'token')).toBe(false);
+  // The visit stays on the phone.
+  await page.getByRole('navigation', { name: 'main' }).getByText('督导').click();
+  await expect(page.getByText('清河县实验小学').first()).toBeVisible();
+});
+
+test('a sign-in revoked elsewhere asks to sign in again and leaves the outbox and the visit untouched', async ({ page, context, request }, info) => {
+  await page.goto('/sync');
+  const sync = new SyncScreen(page);
+  await sync.signIn('hanlixin');
+  await expect(page.getByTestId('account-name')).toHaveText('韩立新');
+  await expect(sync.lastSync()).toHaveText(/^今天/);
+
+  // A change made offline waits in the outbox.
+  await context.setOffline(true);
+  const visitId = await startVisit(page, '清河县城关第二小学', ['zuoye_gongshi']);
+  const board = page.locator('[data-code="ZG-GS-01"]');
+  await board.getByRole('button', { name: '符合', exact: true }).click();
+  await board.getByTestId('photo-pick').setInputFiles([
+    { name: 'IMG_20261201_110000.jpg', mimeType: 'image/jpeg', buffer: await cameraJpeg(page, '作业公示栏') },
+  ]);
+  await expect(board.getByTestId('photo-thumb')).toHaveCount(1);
+  await expect(sync.header()).toHaveText('离线 · 2 条待同步');
+  const outbox = await idbAll(page, 'outbox');
+  const visit = (await idbAll(page, 'visits')).find((v) => v.id === visitId);
+  expect(outbox.length).toBeGreaterThan(0);
+
+  // Meanwhile the session is ended from elsewhere (the office revoked it, or it expired).
+  const token = await storedToken(page);
+  const out = await request.post('/api/logout', { headers: { Authorization: `Bearer ${token}` } });
+  expect(out.status()).toBe(204);
+
+  await context.setOffline(false);
+  await expect(sync.header()).toHaveText('需要重新登录 · 2 条待同步');
+  await expect(sync.indicator()).toHaveAttribute('data-sync', 'login');
+  await sync.open();
+  await expect(sync.error()).toHaveText('需要重新登录：登录已过期或已在别处退出。本机的修改都保留着，重新登录后继续同步。');
+  await expect(sync.pending()).toHaveText('2');
+  await expect(page.getByTestId('sync-now')).toHaveCount(0);
+  await expect(page.getByTestId('sign-in-again')).toBeVisible();
+  await shot(page, info, '96-sync-needs-login');
+  expect(await idbAll(page, 'outbox')).toEqual(outbox);
+  expect(await idbAll(page, 'mutations')).toEqual([]);
+  expect((await idbAll(page, 'visits')).find((v) => v.id === visitId)).toEqual(visit);
+
+  // Signing in again picks up where it stopped.
+  await page.getByTestId('sign-in-again').click();
+  await expect(page.getByTestId('login-username')).toHaveValue('hanlixin');
+  await page.getByTestId('login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await expect(page).toHaveURL(/\/sync$/);
+  await expect(sync.pending()).toHaveText('0');
+  await expect(sync.error()).toHaveCount(0);
+  const office = await apiLogin(request, 'zhouli');
+  const pulled = await (await request.get('/api/sync/pull?cursor=0&limit=1000', { headers: { Authorization: `Bearer ${office}` } })).json();
+  expect(pulled.changes.filter((c: any) => c.entity_id === visitId && c.field === 'answers.ZG-GS-01.value').pop()?.value)
+    .toEqual({ kind: 'compliance', value: 'compliant' });
+
+  // The photo went up and its full copy left the phone: the card shows the thumbnail kept, and
+  // opening it shows the full photo fetched from the server.
+  const stored = await idbAll(page, 'photos');
+  expect(stored).toHaveLength(1);
+  expect(stored[0].blob).toBeUndefined();
+  await page.goto(`/visits/${visitId}`);
+  const thumb = page.locator('[data-code="ZG-GS-01"]').getByTestId('photo-thumb');
+  await expect(thumb).toHaveCount(1);
+  expect(await thumb.locator('img').evaluate(async (img: HTMLImageElement) => { await img.decode(); return img.naturalWidth; }))
+    .toBeGreaterThan(0);
+  await thumb.click();
+  const full = page.getByTestId('photo-viewer').locator('img');
+  await expect.poll(() => full.evaluate(async (img: HTMLImageElement) => {
+    await img.decode().catch(() => {});
+    return img.naturalWidth;
+  })).toBe(1600);
+  await expect(page.getByTestId('photo-thumb-only')).toHaveCount(0);
+  await shot(page, info, '98-photo-from-server');
+  await page.getByTestId('photo-close').click();
+
+  // Offline (and not in the browser's HTTP cache), the same photo opens as the thumbnail and
+  // says where the full one is.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.clearBrowserCache');
+  await context.setOffline(true);
+  await thumb.click();
+  await expect(page.getByTestId('photo-thumb-only')).toHaveText('原图已上传到督导室，本机只保留缩略图；联网并登录后可查看原图。');
+  await shot(page, info, '99-photo-thumb-offline');
+  await page.getByTestId('photo-close').click();
+  await context.setOffline(false);
+});
+
+test('a change the server refuses and a conflict between two phones are shown and settled', async ({ page, context, request }, info) => {
+  // Before signing in, a visit at a school that is not this supervisor's (the phone had the
+  // whole county's list): the server will refuse it, and the queue must move on.
+  await page.goto('/');
+  await page.getByTestId('school-card').getByText('清河县第二中学').click();
+  await pickTemplates(page, ['zuoye_gongshi']);
+  await page.getByTestId('supervisor-name').fill('韩立新');
+  await page.getByTestId('start-visit').click();
+  await expect(page).toHaveURL(/\/visits\/[0-9a-f-]{36}$/);
+  await page.locator('[data-code="ZG-GS-01"]').getByRole('button', { name: '符合', exact: true }).click();
+
+  const sync = new SyncScreen(page);
+  await sync.open();
+  await expect(sync.pending()).toHaveText('1');
+  await sync.signIn('hanlixin');
+  await expect(page).toHaveURL(/\/sync$/);
+  const refused = page.getByTestId('rejected-item');
+  await expect(refused).toHaveCount(1);
+  await expect(refused).toContainText('督导记录 · 清河县第二中学');
+  await expect(refused).toContainText('整条记录（新建）');
+  await expect(refused).toContainText('无权修改这所学校的记录');
+  await expect(sync.pending()).toHaveText('0');
+  await refused.scrollIntoViewIfNeeded();
+  await shot(page, info, '9a-sync-refused');
+
+  // A visit of his own, with a note, synced.
+  await page.getByTestId('rejected-dismiss').click();
+  await expect(page.getByTestId('rejected')).toHaveCount(0);
+  const visitId = await startVisit(page, '清河县实验小学', ['zuoye_gongshi']);
+  const board = page.locator('[data-code="ZG-GS-01"]');
+  await board.getByRole('button', { name: '符合', exact: true }).click();
+  await board.getByTestId('add-note').click();
+  await board.getByTestId('note').fill('公示栏已设');
+  await sync.open();
+  await page.getByTestId('sync-now').click();
+  await expect(sync.pending()).toHaveText('0');
+
+  // His other phone (here: the API with its own device id) changes the same note.
+  const deviceId = randomUUID();
+  const login = await request.post('/api/login', { data: { username: 'hanlixin', password: PASSWORD, device_id: deviceId } });
+  const other = { Authorization: `Bearer ${(await login.json()).token}` };
+  const note = 'answers.ZG-GS-01.note';
+  const log = await (await request.get(`/api/sync/pull?cursor=0&limit=1000&device_id=${deviceId}`, { headers: other })).json();
+  const rev = log.changes.filter((c: any) => c.entity_id === visitId && c.field === note).pop().rev;
+  // Meanwhile this phone, offline, types another text into it.
+  await context.setOffline(true);
+  await page.goto(`/visits/${visitId}`);
+  await page.locator('[data-code="ZG-GS-01"]').getByTestId('note').fill('公示栏已设，内容完整');
+  const pushed = await request.post('/api/sync/push', {
+    headers: other,
+    data: {
+      device_id: deviceId,
+      mutations: [{ seq: 1, entity: 'visit', entity_id: visitId, ops: [{ field: note, value: '公示栏未更新', base_rev: rev }],
+                    hlc: `${String(Date.now()).padStart(16, '0')}-0000` }],
+    },
+  });
+  expect(pushed.status()).toBe(200);
+
+  // Back online: the phone's later text wins, the other phone's is kept as a conflict to confirm.
+  await context.setOffline(false);
+  await sync.open();
+  const conflict = page.getByTestId('conflict-item');
+  await expect(conflict).toHaveCount(1, { timeout: 30_000 });
+  await expect(conflict.getByTestId('conflict-field')).toHaveText(/^「.+」的备注$/);
+  await expect(conflict.getByTestId('conflict-kept')).toHaveText('公示栏已设，内容完整');
+  await expect(conflict.getByTestId('conflict-lost')).toHaveText('公示栏未更新');
+  await conflict.scrollIntoViewIfNeeded();
+  await shot(page, info, '9b-sync-conflict');
+
+  // 采用此值: the other phone's text becomes the visit's, and goes to the server.
+  await conflict.getByTestId('conflict-use-lost').click();
+  await expect(page.getByTestId('conflicts')).toHaveCount(0);
+  await expect(sync.pending()).toHaveText('0');
+  await expect.poll(async () => {
+    const l = await (await request.get(`/api/sync/pull?cursor=0&limit=1000&device_id=${deviceId}`, { headers: other })).json();
+    return l.changes.filter((c: any) => c.entity_id === visitId && c.field === note).pop().value;
+  }).toBe('公示栏未更新');
+  await page.goto(`/visits/${visitId}`);
+  await expect(page.locator('[data-code="ZG-GS-01"]').getByTestId('note')).toHaveValue('公示栏未更新');
+  const open = await (await request.get('/api/sync/conflicts', { headers: other })).json();
+  expect(open.conflicts.filter((c: any) => c.entity_id === visitId)).toEqual([]);
+});
