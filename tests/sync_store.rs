@@ -245,8 +245,17 @@ async fn a_failed_push_leaves_every_mutation_pending_and_every_photo_whole() {
     type_note(&db, &mut v, &t, &code, "待复查").await;
     let jpeg = add_photo(&db, &mut v, &t, &code, "p-push").await;
 
-    // The test page's own server has no sync API: the push is answered 404.
+    // The test page's own server has no API at all: a cycle stops at its first call, before
+    // anything on the phone is touched.
+    let outbox = repo::outbox_in(&db).await.unwrap();
     let result = dudao::sync::engine::run(&db, &|_| {}).await;
+    assert!(result.is_err(), "{result:?}");
+    assert_eq!(repo::outbox_in(&db).await.unwrap(), outbox);
+    assert_eq!(db.count(MUTATIONS).await.unwrap(), 0);
+
+    // Made into mutations, then the push fails (answered 404).
+    store::coalesce(&db, 10_000).await.unwrap();
+    let result = dudao::sync::engine::push_pending(&db).await;
     assert!(result.is_err(), "{result:?}");
     let pending = store::pending_mutations(&db).await.unwrap();
     assert_eq!(pending.len(), 2, "made from the outbox and kept");
@@ -263,7 +272,8 @@ async fn a_failed_push_leaves_every_mutation_pending_and_every_photo_whole() {
     assert_eq!(visit, v, "the visit is untouched");
 
     // Again: the same mutations, not new ones.
-    let again = dudao::sync::engine::run(&db, &|_| {}).await;
+    assert_eq!(store::coalesce(&db, 11_000).await.unwrap(), 0);
+    let again = dudao::sync::engine::push_pending(&db).await;
     assert!(again.is_err());
     let still = store::pending_mutations(&db).await.unwrap();
     assert_eq!(still, pending);
