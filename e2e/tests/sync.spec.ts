@@ -422,4 +422,29 @@ test('a change the server refuses and a conflict between two phones are shown an
   await expect(page.locator('[data-code="ZG-GS-01"]').getByTestId('note')).toHaveValue('公示栏未更新');
   const open = await (await request.get('/api/sync/conflicts', { headers: other })).json();
   expect(open.conflicts.filter((c: any) => c.entity_id === visitId)).toEqual([]);
+
+  // With the visit open on this phone, the other phone changes the note again. The next sync
+  // (here: the page becoming visible) brings it into the open editor, and the supervisor's next
+  // answer does not write the old note back over it.
+  const latest = async () => (await (await request.get(`/api/sync/pull?cursor=0&limit=1000&device_id=${deviceId}`, { headers: other })).json())
+    .changes.filter((c: any) => c.entity_id === visitId && c.field === note).pop();
+  const again = await request.post('/api/sync/push', {
+    headers: other,
+    data: {
+      device_id: deviceId,
+      mutations: [{ seq: 2, entity: 'visit', entity_id: visitId, ops: [{ field: note, value: '已补充公示内容', base_rev: (await latest()).rev }],
+                    hlc: `${String(Date.now()).padStart(16, '0')}-0000` }],
+    },
+  });
+  expect(again.status()).toBe(200);
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+  await expect(page.locator('[data-code="ZG-GS-01"]').getByTestId('note')).toHaveValue('已补充公示内容');
+  await page.locator('[data-code="ZG-GS-02"]').getByRole('button', { name: '符合', exact: true }).click();
+  await expect(page.locator('[data-code="ZG-GS-02"]')).toHaveAttribute('data-answered', 'true');
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+  await expect(sync.header()).toHaveText(/^在线 · 已同步/);
+  expect((await latest()).value).toBe('已补充公示内容');
+  const answered = (await (await request.get(`/api/sync/pull?cursor=0&limit=1000&device_id=${deviceId}`, { headers: other })).json())
+    .changes.filter((c: any) => c.entity_id === visitId && c.field === 'answers.ZG-GS-02.value').pop();
+  expect(answered?.value).toEqual({ kind: 'compliance', value: 'compliant' });
 });

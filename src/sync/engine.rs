@@ -110,6 +110,8 @@ pub struct Report {
     pub acked: usize,
     pub rejected: usize,
     pub visits_changed: usize,
+    /// Visits on the phone that took values from the server (an open editor reloads them).
+    pub changed_visits: Vec<String>,
     pub restored: bool,
     pub conflicts: Vec<Conflict>,
     pub photos_uploaded: usize,
@@ -209,6 +211,7 @@ async fn push_all(
                 report.acked += applied.acked;
                 report.rejected += applied.rejected;
                 report.visits_changed += applied.records_changed;
+                report.changed_visits.extend(applied.visit_ids);
                 done += applied.acked + applied.rejected;
             }
             Err(ApiError::Refused {
@@ -274,6 +277,7 @@ async fn pull_all(
         first = false;
         let applied = store::apply_pull(db, &page, rebase, now_ms()).await?;
         report.visits_changed += applied.visits_changed;
+        report.changed_visits.extend(applied.visit_ids);
         let stuck = page.cursor <= cursor && page.changes.is_empty();
         cursor = page.cursor;
         if !page.has_more || stuck {

@@ -42,6 +42,9 @@ pub struct SyncService {
     pub conflicts: RwSignal<Vec<Conflict>>,
     /// Rises whenever sync changed visits on the phone, so lists read them again.
     pub records_changed: RwSignal<u64>,
+    /// The visits the last cycle changed on the phone (pulled values, a conflict's winner): an
+    /// editor showing one of them reads it again.
+    pub changed_visits: RwSignal<Vec<String>>,
     /// This phone's device id, once read.
     pub device_id: RwSignal<Option<String>>,
     failures: StoredValue<u32>,
@@ -80,6 +83,7 @@ impl SyncService {
             conflicts: RwSignal::new(Vec::new()),
             records_changed: RwSignal::new(0),
             device_id: RwSignal::new(None),
+            changed_visits: RwSignal::new(Vec::new()),
             failures: StoredValue::new(0),
             again: StoredValue::new(false),
             timer: StoredValue::new(None),
@@ -179,6 +183,9 @@ impl SyncService {
                 self.last_sync.set(Some(crate::pages::now_ms()));
                 if report.visits_changed > 0 || report.acked > 0 {
                     self.records_changed.update(|n| *n += 1);
+                }
+                if !report.changed_visits.is_empty() {
+                    self.changed_visits.set(report.changed_visits);
                 }
             }
             Ok(Some(Err(SyncError::NeedsLogin))) | Err(SyncError::NeedsLogin) => {

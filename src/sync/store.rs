@@ -414,12 +414,14 @@ pub async fn requeue_from(db: &Db, from_seq: i64) -> Result<usize, StorageError>
 type Held = (JsValue, RecordSync, Option<Fields>, bool);
 
 /// What a push answer changed on the phone.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PushApplied {
     pub acked: usize,
     pub rejected: usize,
     /// Local records that took a value that won a conflict.
     pub records_changed: usize,
+    /// The visits among them.
+    pub visit_ids: Vec<String>,
 }
 
 /// Step (b): applies the server's answer to `sent` in one transaction: each mutation acked or
@@ -432,7 +434,7 @@ pub async fn apply_push(
     answer: &PushResponse,
     now: i64,
 ) -> Result<PushApplied, StorageError> {
-    let out = Rc::new(Cell::new(PushApplied::default()));
+    let out = Rc::new(std::cell::RefCell::new(PushApplied::default()));
     let report = out.clone();
     let sent: BTreeMap<i64, StoredMutation> = sent.iter().map(|m| (m.seq, m.clone())).collect();
     let answer = answer.clone();
@@ -507,6 +509,7 @@ pub async fn apply_push(
                             Ok(v) => {
                                 w.put(VISITS, &v)?;
                                 applied.records_changed += 1;
+                                applied.visit_ids.push(id.clone());
                             }
                             Err(e) => {
                                 leptos::logging::error!("visit {id} not rebuilt after push: {e}")
@@ -516,19 +519,21 @@ pub async fn apply_push(
                 }
             }
             put_meta(w, ACKED_SEQ, &acked_seq.max(answer.last_seq))?;
-            report.set(applied);
+            *report.borrow_mut() = applied;
             Ok(())
         })
     })
     .await?;
-    Ok(out.get())
+    let applied = out.borrow().clone();
+    Ok(applied)
 }
 
 /// What a pulled page changed on the phone.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PullApplied {
     /// Visits created or changed on the phone.
     pub visits_changed: usize,
+    pub visit_ids: Vec<String>,
 }
 
 /// Step (c): applies one pulled page and saves its cursor in the same transaction, so a page is
@@ -542,7 +547,7 @@ pub async fn apply_pull(
     rebase: bool,
     now: i64,
 ) -> Result<PullApplied, StorageError> {
-    let out = Rc::new(Cell::new(PullApplied::default()));
+    let out = Rc::new(std::cell::RefCell::new(PullApplied::default()));
     let report = out.clone();
     let page = page.clone();
     db.write(&[VISITS, PHOTOS, SYNC_RECORDS, META], move |w| {
@@ -597,6 +602,7 @@ pub async fn apply_pull(
                         Ok(v) => {
                             w.put(VISITS, &v)?;
                             applied.visits_changed += 1;
+                            applied.visit_ids.push(id.clone());
                         }
                         // Fields of a visit whose header is on a later page: built then.
                         Err(e) => leptos::logging::log!("visit {id} not built from this page: {e}"),
@@ -605,12 +611,13 @@ pub async fn apply_pull(
             }
             put_meta(w, HLC, &hlc)?;
             put_meta(w, CURSOR, &page.cursor)?;
-            report.set(applied);
+            *report.borrow_mut() = applied;
             Ok(())
         })
     })
     .await?;
-    Ok(out.get())
+    let applied = out.borrow().clone();
+    Ok(applied)
 }
 
 /// What is not yet on the server, counted once per record: a visit or photo with changes in

@@ -56,6 +56,26 @@ pub fn ItemCard(
         })
     });
     let show_note = RwSignal::new(!note.get_untracked().is_empty());
+    // The textarea is written by the supervisor, not re-rendered on every keystroke (that
+    // would fight a Chinese IME); a note that arrives by sync is put in while it is not being
+    // typed in.
+    let note_box = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move |_| {
+        let text = note.get();
+        if !text.is_empty() && !show_note.get_untracked() {
+            show_note.set(true);
+        }
+        if let Some(el) = note_box.get() {
+            let focused = document().active_element().is_some_and(|a| {
+                let a: &web_sys::Element = &a;
+                let el: &web_sys::Element = &el;
+                a == el
+            });
+            if !focused && el.value() != text {
+                el.set_value(&text);
+            }
+        }
+    });
     let c = code.clone();
     let answered =
         Memo::new(move |_| visit.with(|v| v.answers.get(&c).is_some_and(|a| a.has_value())));
@@ -148,7 +168,7 @@ pub fn ItemCard(
                     view! {
                         <label class="note">
                             <span>{move || i18n.t().note}</span>
-                            <textarea data-testid="note" rows="2"
+                            <textarea data-testid="note" rows="2" node_ref=note_box
                                 placeholder=move || i18n.t().note_placeholder
                                 prop:value=note.get_untracked()
                                 on:input=move |ev| apply.run(Edit::Note(c_note.clone(), event_target_value(&ev)))>
