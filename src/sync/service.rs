@@ -352,6 +352,33 @@ pub enum ResolveError {
     Storage(#[from] StorageError),
 }
 
+/// For a screen that edits a visit and saves it whole: when a cycle brought values into this
+/// visit (from the office or another phone), show what is stored now, so the next save does not
+/// write the older copy back over them. The stored visit keeps every field the supervisor changed
+/// since (a pull never overwrites those). Does nothing without the sync service (page tests).
+pub fn follow_synced(
+    visit: RwSignal<dudao_domain::Visit>,
+    last_saved: StoredValue<dudao_domain::Visit>,
+) {
+    let Some(sync) = use_context::<SyncService>() else {
+        return;
+    };
+    let id = last_saved.with_value(|v| v.id.clone());
+    Effect::new(move |_| {
+        if !sync.changed_visits.with(|c| c.contains(&id)) {
+            return;
+        }
+        let id = id.clone();
+        spawn_local(async move {
+            if let Ok(Some(stored)) = repo::load_visit(&id).await {
+                if visit.try_set(stored.clone()).is_none() {
+                    last_saved.set_value(stored);
+                }
+            }
+        });
+    });
+}
+
 fn s_timer_fired(s: SyncService) {
     s.timer.set_value(None);
     s.sync_now();

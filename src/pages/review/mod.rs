@@ -194,6 +194,8 @@ fn Review(session: Session) -> impl IntoView {
         i18n,
     };
     let visit = r.visit;
+    // Values sync brings into this visit (the office's 整改状态) replace the page's copy.
+    crate::sync::service::follow_synced(r.visit, r.last_saved);
     // A visit finished before findings were drafted on finishing gets them now; drafting is
     // idempotent, so this saves only when something was missing.
     if session.visit.state == VisitState::Finished {

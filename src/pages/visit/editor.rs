@@ -73,25 +73,8 @@ pub fn VisitEditor(session: Session) -> impl IntoView {
     let visit = RwSignal::new(session.visit.clone());
     let last_saved = StoredValue::new(session.visit);
     provide_context(super::SavedVisit(last_saved));
-    // Sync brought values into this visit (from the office or another phone): show what is
-    // stored now, so the next save does not write the older copy back over them. The stored
-    // visit keeps every field the supervisor changed since (a pull never overwrites those).
-    if let Some(sync) = use_context::<crate::sync::SyncService>() {
-        let id = last_saved.with_value(|v| v.id.clone());
-        Effect::new(move |_| {
-            if !sync.changed_visits.with(|c| c.contains(&id)) {
-                return;
-            }
-            let id = id.clone();
-            spawn_local(async move {
-                if let Ok(Some(stored)) = repo::load_visit(&id).await {
-                    if visit.try_set(stored.clone()).is_none() {
-                        last_saved.set_value(stored);
-                    }
-                }
-            });
-        });
-    }
+    // Values sync brings into this visit replace the editor's copy.
+    crate::sync::service::follow_synced(visit, last_saved);
     let missing = RwSignal::new(Vec::<Missing>::new());
     // Where the visit takes place, asked when it starts (the editor opens at once) or when a
     // draft without one is reopened; never waited for. See `geo::record_location`.
