@@ -1,4 +1,4 @@
-import { APIRequestContext, expect, Page, test } from '@playwright/test';
+import { APIRequestContext, expect, Page, test, TestInfo } from '@playwright/test';
 import { randomUUID } from 'crypto';
 import { pickTemplates, shot, VisitScreen } from './helpers';
 
@@ -91,13 +91,14 @@ async function cameraJpeg(page: Page, label: string): Promise<Buffer> {
   return Buffer.from(b64, 'base64');
 }
 
-async function startVisit(page: Page, school: string, templates: string[]) {
+async function startVisit(page: Page, school: string, templates: string[], info?: TestInfo) {
   await page.getByRole('navigation', { name: 'main' }).getByText('学校').click();
   await page.getByTestId('school-card').getByText(school).click();
   await pickTemplates(page, templates);
   // Signed in, the visit is under the account's name: nothing to type.
   await expect(page.getByTestId('supervisor-account')).toHaveText('韩立新');
   await expect(page.getByTestId('supervisor-name')).toHaveCount(0);
+  if (info) await shot(page, info, '93a-start-signed-in');
   await page.getByTestId('start-visit').click();
   await expect(page).toHaveURL(/\/visits\/[0-9a-f-]{36}$/);
   return page.url().split('/').pop()!;
@@ -174,7 +175,7 @@ test('a visit made offline syncs by itself when the network returns, and the off
   // No signal at the school.
   await context.setOffline(true);
   await expect(sync.header()).toContainText('离线');
-  const visitId = await startVisit(page, '清河县实验小学', ['zuoye_gongshi']);
+  const visitId = await startVisit(page, '清河县实验小学', ['zuoye_gongshi'], info);
   const board = page.locator('[data-code="ZG-GS-01"]');
   await board.getByRole('button', { name: '不符合', exact: true }).click();
   await board.getByTestId('photo-pick').setInputFiles([

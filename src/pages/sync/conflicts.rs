@@ -104,20 +104,18 @@ fn ConflictItem(c: Conflict) -> impl IntoView {
                         let here = if lost_here() { format!(" · {}", i18n.t().sync.this_phone) } else { String::new() };
                         format!("{}{here} · {}", who(&lost_by), when(lost_at))
                     }}</p>
+                    {may_take.then(|| view! {
+                        <button class="btn small" data-testid="conflict-use-lost" disabled=busy
+                            on:click=move |_| settle(true)>
+                            {move || i18n.t().sync.use_this}
+                        </button>
+                    })}
                 </div>
             </div>
-            <div class="conflict-actions">
-                {may_take.then(|| view! {
-                    <button class="btn small" data-testid="conflict-use-lost" disabled=busy
-                        on:click=move |_| settle(true)>
-                        {move || i18n.t().sync.use_this}
-                    </button>
-                })}
-                <button class="btn small primary" data-testid="conflict-dismiss" disabled=busy
-                    on:click=move |_| settle2(false)>
-                    {move || i18n.t().sync.dismiss}
-                </button>
-            </div>
+            <button class="btn small primary wide" data-testid="conflict-dismiss" disabled=busy
+                on:click=move |_| settle2(false)>
+                {move || i18n.t().sync.keep_current}
+            </button>
             {move || said.get().map(|(_, text)| view! { <p class="form-error" role="alert">{text}</p> })}
         </li>
     }
