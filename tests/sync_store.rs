@@ -552,3 +552,88 @@ async fn a_photo_confirmed_by_the_server_frees_its_full_copy_and_keeps_the_thumb
     // The visit's own outbox entries are still there: only the bytes are confirmed.
     assert_eq!(store::unsynced(&db).await.unwrap().total, 2);
 }
+
+/// A promise the test resolves when it likes, and its resolve function.
+fn gate() -> (js_sys::Promise, js_sys::Function) {
+    let mut open = None;
+    let p = js_sys::Promise::new(&mut |resolve, _| open = Some(resolve));
+    (p, open.unwrap())
+}
+
+/// What a test cycle gives: `None` when it was not let run.
+type Cycle = std::pin::Pin<Box<dyn std::future::Future<Output = Option<&'static str>>>>;
+
+/// Runs a cycle that holds the lock until released, tries a second one (as tab `b`) meanwhile,
+/// then a third once the first is over. `run(tab, wait)` starts a cycle that waits for `wait`.
+async fn one_at_a_time(run: impl Fn(&'static str, wasm_bindgen_futures::JsFuture) -> Cycle) {
+    let (held, release) = gate();
+    let (started, mark_started) = gate();
+    let first = wasm_bindgen_futures::future_to_promise({
+        let cycle = run("a", wasm_bindgen_futures::JsFuture::from(held));
+        let mark = mark_started.clone();
+        async move {
+            let _ = mark.call0(&JsValue::NULL);
+            Ok(JsValue::from(cycle.await.unwrap_or("skipped")))
+        }
+    });
+    wasm_bindgen_futures::JsFuture::from(started).await.unwrap();
+    common::tick().await;
+    // While the first cycle holds the lock, another (this tab or another one) is skipped.
+    let (open_now, open) = gate();
+    open.call0(&JsValue::NULL).unwrap();
+    assert_eq!(
+        run("b", wasm_bindgen_futures::JsFuture::from(open_now)).await,
+        None,
+        "a second cycle does not run while one is running"
+    );
+    release.call0(&JsValue::NULL).unwrap();
+    let done = wasm_bindgen_futures::JsFuture::from(first).await.unwrap();
+    assert_eq!(done.as_string().as_deref(), Some("ran"));
+    let (open_now, open) = gate();
+    open.call0(&JsValue::NULL).unwrap();
+    assert_eq!(
+        run("b", wasm_bindgen_futures::JsFuture::from(open_now)).await,
+        Some("ran"),
+        "once it is over the next one runs"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn never_two_sync_cycles_at_once_with_web_locks() {
+    let db = fresh_db("sync-lock").await;
+    one_at_a_time(move |_, wait| {
+        let db = db.clone();
+        Box::pin(async move {
+            dudao::sync::lock::exclusive(&db, async move {
+                let _ = wait.await;
+                "ran"
+            })
+            .await
+        })
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn never_two_sync_cycles_at_once_with_the_indexeddb_lease() {
+    let db = fresh_db("sync-lease").await;
+    one_at_a_time(move |tab, wait| {
+        let db = db.clone();
+        Box::pin(async move {
+            dudao::sync::lock::with_lease(&db, tab, async move {
+                let _ = wait.await;
+                "ran"
+            })
+            .await
+        })
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+fn timed_cycles_back_off_after_failures_up_to_fifteen_minutes() {
+    use dudao::sync::service::delay_ms;
+    let minutes: Vec<i64> = (0..7).map(|n| delay_ms(n) / 60_000).collect();
+    assert_eq!(minutes, vec![1, 2, 4, 8, 15, 15, 15]);
+    assert_eq!(delay_ms(u32::MAX), 15 * 60_000);
+}

@@ -47,7 +47,7 @@ fn web_locks() -> Option<JsValue> {
 pub async fn exclusive<R: 'static>(db: &Db, f: impl Future<Output = R> + 'static) -> Option<R> {
     match web_locks() {
         Some(locks) => with_web_lock(locks, f).await,
-        None => with_lease(db, f).await,
+        None => with_lease(db, &TAB.with(Clone::clone), f).await,
     }
 }
 
@@ -83,8 +83,14 @@ async fn with_web_lock<R: 'static>(
     r
 }
 
-async fn with_lease<R: 'static>(db: &Db, f: impl Future<Output = R> + 'static) -> Option<R> {
-    let me = TAB.with(Clone::clone);
+/// The IndexedDB lease alone, taken for the tab `me` (where Web Locks are missing; public for
+/// tests, which play two tabs).
+pub async fn with_lease<R: 'static>(
+    db: &Db,
+    me: &str,
+    f: impl Future<Output = R> + 'static,
+) -> Option<R> {
+    let me = me.to_owned();
     let now = crate::pages::now_ms();
     let got = Rc::new(Cell::new(false));
     let flag = got.clone();
