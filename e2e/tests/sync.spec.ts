@@ -449,3 +449,50 @@ test('a change the server refuses and a conflict between two phones are shown an
     .changes.filter((c: any) => c.entity_id === visitId && c.field === 'answers.ZG-GS-02.value').pop();
   expect(answered?.value).toEqual({ kind: 'compliance', value: 'compliant' });
 });
+
+test('a photo upload cut off part-way goes on from where the server\'s copy ends', async ({ page, request }, info) => {
+  await page.goto('/sync');
+  const sync = new SyncScreen(page);
+  await sync.signIn('hanlixin');
+  await expect(sync.lastSync()).toHaveText(/^今天/);
+
+  // The link drops after the first 256 KiB chunk of the photo.
+  const patches: string[] = [];
+  let cut = true;
+  await page.route('**/api/photos/*', async (route) => {
+    const req = route.request();
+    if (req.method() !== 'PATCH') return route.continue();
+    patches.push(req.headers()['upload-offset']);
+    if (cut && patches.length === 2) return route.abort('connectionreset');
+    return route.continue();
+  });
+  const visitId = await startVisit(page, '清河县城关镇中心幼儿园', ['anquan']);
+  const item = page.locator('[data-testid=item]').first();
+  await item.getByTestId('photo-pick').setInputFiles([
+    { name: 'IMG_20261201_120000.jpg', mimeType: 'image/jpeg', buffer: await cameraJpeg(page, '大门') },
+  ]);
+  await expect(item.getByTestId('photo-thumb')).toHaveCount(1);
+  const photoId = await item.getByTestId('photo-thumb').getAttribute('data-photo-id');
+  await sync.open();
+  await page.getByTestId('sync-now').click();
+  await expect(sync.error()).toContainText('服务器不可用');
+  expect(patches).toEqual(['0', '262144']);
+  await expect(page.getByTestId('pending-photos')).toHaveText('其中 1 张照片');
+  const kept = (await idbAll(page, 'photos')).find((p) => p.id === photoId);
+  expect(kept.blob, 'the full-size copy stays until the server has it all').toMatch(/^Blob\(\d+\)$/);
+  await shot(page, info, '9c-sync-photo-cut');
+
+  // The link is back: the upload asks where the server's copy ends and sends only the rest.
+  cut = false;
+  await page.getByTestId('sync-now').click();
+  await expect(sync.pending()).toHaveText('0');
+  await expect(sync.error()).toHaveCount(0);
+  // Only the first attempt started at 0: the second resumed at the server's offset.
+  expect(patches.filter((o) => o === '0')).toHaveLength(1);
+  expect(patches[2]).toBe('262144');
+  const admin = await apiLogin(request, 'admin');
+  const status = await (await request.get(`/api/photos/${photoId}/status`, { headers: { Authorization: `Bearer ${admin}` } })).json();
+  expect(status.complete).toBe(true);
+  expect((await idbAll(page, 'photos')).find((p) => p.id === photoId).blob).toBeUndefined();
+  expect(visitId).toBeTruthy();
+});
