@@ -23,7 +23,7 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
 use crate::db::User;
-use crate::error::AppError;
+use crate::error::{AppError, Unauthorized};
 use crate::library::now_ms;
 use crate::state::AppState;
 
@@ -154,48 +154,36 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     }
 }
 
-/// The signed-in user; 401 `unauthorized` without a valid, unexpired bearer token.
+/// The signed-in user; 401 `unauthorized` without a valid, unexpired bearer token, saying
+/// which of the three it is ([`Unauthorized`]). Every route but health, login, the OpenAPI
+/// document and the template library takes it.
 pub struct Auth {
     pub user: User,
     pub token_hash: String,
-}
-
-/// The signed-in user if an `Authorization` header is sent (401 if it is not valid), `None`
-/// without one: for the endpoints still open until the app signs in.
-pub struct MaybeAuth(pub Option<Auth>);
-
-impl FromRequestParts<AppState> for MaybeAuth {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let Some(value) = parts.headers.get(AUTHORIZATION) else {
-            return Ok(MaybeAuth(None));
-        };
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(AppError::Unauthorized)?;
-        let token_hash = token_hash(token);
-        let user = state
-            .store
-            .session_user(&token_hash, now_ms())
-            .await?
-            .ok_or(AppError::Unauthorized)?;
-        Ok(MaybeAuth(Some(Auth { user, token_hash })))
-    }
 }
 
 impl FromRequestParts<AppState> for Auth {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        MaybeAuth::from_request_parts(parts, state)
+        let value = parts
+            .headers
+            .get(AUTHORIZATION)
+            .ok_or(AppError::Unauthorized(Unauthorized::Missing))?;
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(AppError::Unauthorized(Unauthorized::Malformed))?;
+        let token_hash = token_hash(token);
+        let user = state
+            .store
+            .session_user(&token_hash, now_ms())
             .await?
-            .0
-            .ok_or(AppError::Unauthorized)
+            .ok_or(AppError::Unauthorized(Unauthorized::Invalid))?;
+        Ok(Auth { user, token_hash })
     }
 }
 

@@ -24,8 +24,8 @@ pub enum AppError {
     BadCredentials,
     #[error("too many failed logins; retry after {retry_after} s")]
     RateLimited { retry_after: u64 },
-    #[error("missing, unknown or expired token")]
-    Unauthorized,
+    #[error("not signed in: {0}")]
+    Unauthorized(Unauthorized),
     #[error("invalid request: {0}")]
     InvalidRequest(String),
     #[error("forbidden: {0}")]
@@ -70,6 +70,39 @@ pub enum AppError {
     PhotoStorage(#[source] std::io::Error),
 }
 
+/// Why a request that needs a signed-in user is 401 `unauthorized`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Unauthorized {
+    /// No `Authorization` header at all.
+    #[error("no token")]
+    Missing,
+    /// An `Authorization` header that is not `Bearer <token>`.
+    #[error("not a bearer token")]
+    Malformed,
+    /// A token the server does not know, or whose session expired or was signed out.
+    #[error("unknown or expired token")]
+    Invalid,
+}
+
+impl Unauthorized {
+    /// What the client is told: what is wrong with the request and how to put it right.
+    pub fn message(self) -> &'static str {
+        match self {
+            Unauthorized::Missing => {
+                "Sign in first: this request needs the token from POST /api/login, sent as \
+                 `Authorization: Bearer <token>`"
+            }
+            Unauthorized::Malformed => {
+                "The Authorization header must be `Bearer <token>`, with the token from \
+                 POST /api/login"
+            }
+            Unauthorized::Invalid => {
+                "The token is unknown, expired or signed out: sign in again with POST /api/login"
+            }
+        }
+    }
+}
+
 /// tus's status for a chunk whose checksum does not match (`Upload-Checksum`).
 pub const CHECKSUM_MISMATCH: u16 = 460;
 
@@ -99,7 +132,7 @@ impl AppError {
             AppError::NoRoute { .. } => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::BadCredentials | AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::BadCredentials | AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::InvalidRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -130,7 +163,7 @@ impl AppError {
             AppError::PayloadTooLarge { .. } => "payload_too_large",
             AppError::BadCredentials => "bad_credentials",
             AppError::RateLimited { .. } => "rate_limited",
-            AppError::Unauthorized => "unauthorized",
+            AppError::Unauthorized(_) => "unauthorized",
             AppError::InvalidRequest(_) => "invalid_request",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound(_) => "not_found",
@@ -164,9 +197,7 @@ impl AppError {
             AppError::RateLimited { retry_after } => format!(
                 "Too many failed logins for this username; try again in {retry_after} seconds"
             ),
-            AppError::Unauthorized => {
-                "Sign in first: the token is missing, unknown or expired".to_owned()
-            }
+            AppError::Unauthorized(why) => why.message().to_owned(),
             AppError::InvalidRequest(m)
             | AppError::Forbidden(m)
             | AppError::NotFound(m)

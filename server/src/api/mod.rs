@@ -9,12 +9,12 @@
 //! |                      |                                 | `bad_credentials`, 429 `rate_limited`   |
 //! | `POST /api/logout`   | [`auth::logout`]                | 204; the token stops working            |
 //! | `GET /api/me`        | [`auth::me`]                    | the signed-in user                      |
-//! | `GET /api/schools`   | [`schools::list_schools`]       | the schools the user may see (every     |
-//! |                      |                                 | school without a token, for now), by    |
+//! | `GET /api/schools`   | [`schools::list_schools`]       | the schools the user may see, by        |
 //! |                      |                                 | district then code                      |
 //! | `GET /api/schools/{id}` | [`schools::get_school`]      | one school; 403 outside the user's scope|
 //! | `GET /api/templates` | [`templates::list_templates`]   | `{templates: [Template…]}`, the         |
 //! |                      |                                 | effective library, in the offered order |
+//! |                      |                                 | (open: published policy, see its module)|
 //! | `POST /api/sync/push` | [`sync::post_push`]            | `PushResponse`; 409 `seq_gap` with      |
 //! |                      |                                 | `expected`; 403 `device_not_registered` |
 //! | `GET /api/sync/pull` | [`sync::get_pull`]              | `PullResponse`: changes after `cursor`  |
@@ -34,6 +34,10 @@
 //! | anything else        | [`no_route`]                    | 404 `{"error":"not_found", "message"}`  |
 //!
 //! A known path with the wrong method answers 405 `{"error":"method_not_allowed"}`.
+//!
+//! Only `health`, `openapi.json`, `login` and `templates` answer without a token; every other
+//! route takes [`crate::auth::Auth`] and answers 401 `unauthorized` (saying whether the token is
+//! missing, malformed, or unknown/expired) before looking at anything else.
 //!
 //! Every route has a body limit ([`limited`]): 1 KiB where no body is expected, 16 KiB for small
 //! JSON, a photo chunk for `PATCH /api/photos/{id}`; above it the answer is 413

@@ -24,7 +24,7 @@ use serde::Deserialize;
 
 use crate::auth::Auth;
 use crate::db::{Scope, User};
-use crate::error::AppError;
+use crate::error::{AppError, Unauthorized};
 use crate::json::ValidJson;
 use crate::library::now_ms;
 use crate::state::AppState;
@@ -160,7 +160,7 @@ pub async fn get_pull(
         None => store
             .session_device(&auth.token_hash)
             .await?
-            .ok_or(AppError::Unauthorized)?,
+            .ok_or(AppError::Unauthorized(Unauthorized::Invalid))?,
     };
     let device_last_seq = store
         .device_last_seq(&device_id, &user.id)

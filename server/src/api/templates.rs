@@ -4,6 +4,12 @@
 //! edition where its thresholds apply (with the `local` record of every change). Built-in
 //! templates come first in the order they ship, then the office's own in the order it first
 //! published them. Each template has the domain's serde shape, as the app stores it in IndexedDB.
+//!
+//! Open to anyone, without a token, on purpose: the library is published policy (checklists
+//! built on national 文件, with their citations, and the county's published local thresholds),
+//! nothing about a school or a person; and a phone that has not signed in yet, or whose sign-in
+//! expired in the field, must still be able to start a visit offline with the county's current
+//! edition. Everything about schools, visits and photos needs a token.
 
 use axum::body::Bytes;
 use axum::extract::State;

@@ -1,4 +1,6 @@
-//! Accounts, login, sessions and the scope of `/api/schools`, on SQLite and PostgreSQL.
+//! Accounts, login, sessions and the scope of `/api/schools` (issue 6, item 2: a supervisor
+//! reads only the schools assigned to them, office staff only their district, every denial a
+//! 401/403/404 with a clear message), on SQLite and PostgreSQL.
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
@@ -7,9 +9,9 @@ use dudao_domain::School;
 use dudao_server::demo;
 use serde_json::{json, Value};
 
-use crate::common::{get, send, test_app_on, Backend, Reply};
+use crate::common::{get, get_as, send, test_app_on, token_of, Backend, Reply, TEST_DEVICE};
 
-const DEVICE: &str = "0190a6e2-5b7c-7d1e-9f00-1a2b3c4d5e6f";
+const DEVICE: &str = TEST_DEVICE;
 
 async fn post_json(router: &Router, uri: &str, body: Value, token: Option<&str>) -> Reply {
     let mut request = Request::builder()
@@ -26,15 +28,6 @@ async fn post_json(router: &Router, uri: &str, body: Value, token: Option<&str>)
     .await
 }
 
-async fn get_as(router: &Router, uri: &str, token: &str) -> Reply {
-    let request = Request::builder()
-        .uri(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .body(Body::empty())
-        .expect("request");
-    send(router, request).await
-}
-
 async fn login(router: &Router, username: &str, password: &str) -> Reply {
     post_json(
         router,
@@ -44,12 +37,6 @@ async fn login(router: &Router, username: &str, password: &str) -> Reply {
         None,
     )
     .await
-}
-
-async fn token_of(router: &Router, username: &str) -> String {
-    let reply = login(router, username, demo::DEMO_PASSWORD).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
-    reply.json()["token"].as_str().expect("token").to_owned()
 }
 
 fn codes(reply: &Reply) -> Vec<String> {
@@ -213,9 +200,6 @@ both_backends!(a_device_id_that_is_not_a_uuid_is_400_and_signs_nobody_in);
 
 async fn schools_are_scoped_by_role(backend: Backend) {
     let t = test_app_on(backend).await;
-    // Without a token: every school, until the app signs in (temporary).
-    assert_eq!(codes(&get(&t.router, "/api/schools").await).len(), 10);
-
     let han = token_of(&t.router, "hanlixin").await;
     assert_eq!(
         codes(&get_as(&t.router, "/api/schools", &han).await),
@@ -282,3 +266,149 @@ async fn a_school_outside_the_scope_is_403_with_the_reason_and_an_unknown_one_40
     assert_eq!(reply.status, StatusCode::OK);
 }
 both_backends!(a_school_outside_the_scope_is_403_with_the_reason_and_an_unknown_one_404);
+
+/// The error body of a 401, checked to list no school.
+fn assert_unauthorized(reply: &Reply, message: &str, what: &str) {
+    assert_eq!(
+        reply.status,
+        StatusCode::UNAUTHORIZED,
+        "{what}: {}",
+        reply.text()
+    );
+    assert_eq!(
+        reply.json(),
+        json!({"error": "unauthorized", "message": message}),
+        "{what}"
+    );
+    for school in demo::schools() {
+        assert!(
+            !reply.text().contains(&school.code),
+            "{what} names {}",
+            school.code
+        );
+    }
+}
+
+const NO_TOKEN: &str = "Sign in first: this request needs the token from POST /api/login, sent \
+                        as `Authorization: Bearer <token>`";
+const NOT_BEARER: &str =
+    "The Authorization header must be `Bearer <token>`, with the token from POST /api/login";
+const BAD_TOKEN: &str =
+    "The token is unknown, expired or signed out: sign in again with POST /api/login";
+
+async fn without_a_token_no_school_is_listed_or_shown(backend: Backend) {
+    let t = test_app_on(backend).await;
+    let known = &demo::schools()[0];
+    // A school that exists and one that does not get the same 401: nothing is given away
+    // before the user is known.
+    for uri in [
+        "/api/schools".to_owned(),
+        format!("/api/schools/{}", known.id),
+        "/api/schools/no-such-school".to_owned(),
+    ] {
+        assert_unauthorized(&get(&t.router, &uri).await, NO_TOKEN, &uri);
+
+        for value in ["Basic aGFubGl4aW46ZHVkYW8tZGVtbw==", "Bearer ", "token abc"] {
+            let request = Request::builder()
+                .uri(&uri)
+                .header(header::AUTHORIZATION, value)
+                .body(Body::empty())
+                .expect("request");
+            let reply = send(&t.router, request).await;
+            assert_unauthorized(&reply, NOT_BEARER, &format!("{uri} with {value:?}"));
+        }
+        let reply = get_as(&t.router, &uri, "not-a-token").await;
+        assert_unauthorized(&reply, BAD_TOKEN, &format!("{uri} with an unknown token"));
+    }
+
+    // Signed out, the same token no longer lists anything.
+    let han = token_of(&t.router, "hanlixin").await;
+    assert_eq!(
+        codes(&get_as(&t.router, "/api/schools", &han).await).len(),
+        3
+    );
+    let out = post_json(&t.router, "/api/logout", json!({}), Some(&han)).await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    assert_unauthorized(
+        &get_as(&t.router, "/api/schools", &han).await,
+        BAD_TOKEN,
+        "after logout",
+    );
+}
+both_backends!(without_a_token_no_school_is_listed_or_shown);
+
+async fn each_supervisor_sees_exactly_the_schools_named_on_their_plaques(backend: Backend) {
+    let t = test_app_on(backend).await;
+    let mut seen = Vec::new();
+    for (username, name, ..) in demo::USERS
+        .iter()
+        .filter(|u| u.2 == dudao_server::db::Role::Supervisor)
+    {
+        let token = token_of(&t.router, username).await;
+        let reply = get_as(&t.router, "/api/schools", &token).await;
+        let listed = codes(&reply);
+        let schools: Vec<School> = serde_json::from_slice(&reply.body).expect("schools");
+        assert!(
+            schools.iter().all(|s| s.supervisor == *name),
+            "{username} is shown a school of another supervisor: {listed:?}"
+        );
+        let mut assigned: Vec<String> = demo::schools()
+            .into_iter()
+            .filter(|s| s.supervisor == *name)
+            .map(|s| s.code)
+            .collect();
+        assigned.sort();
+        let mut sorted = listed.clone();
+        sorted.sort();
+        assert_eq!(sorted, assigned, "{username}");
+        seen.extend(listed);
+    }
+    // Between them the four supervisors cover the county, each school once.
+    seen.sort();
+    let mut all: Vec<String> = demo::schools().into_iter().map(|s| s.code).collect();
+    all.sort();
+    assert_eq!(seen, all);
+}
+both_backends!(each_supervisor_sees_exactly_the_schools_named_on_their_plaques);
+
+async fn another_supervisors_school_and_another_districts_are_403_with_the_reason(
+    backend: Backend,
+) {
+    let t = test_app_on(backend).await;
+    let schools = demo::schools();
+    let hans = schools.iter().find(|s| s.code == "QH0101").expect("QH0101");
+
+    // 马淑芬 asks for 韩立新's school by id: refused, saying whose it is not.
+    let ma = token_of(&t.router, "mashufen").await;
+    let reply = get_as(&t.router, &format!("/api/schools/{}", hans.id), &ma).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.text());
+    assert_eq!(
+        reply.json(),
+        json!({"error": "forbidden",
+               "message": "School QH0101 (清河县实验小学) is not assigned to mashufen"})
+    );
+    // …and an id that names no school is 404, for her as for anyone.
+    let reply = get_as(&t.router, "/api/schools/qh-9999", &ma).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        reply.json(),
+        json!({"error": "not_found", "message": "No school with id qh-9999"})
+    );
+
+    // Office staff of one town are refused a school of another town.
+    t.db.execute("UPDATE users SET district = '桃园镇' WHERE username = 'zhouli'")
+        .await
+        .expect("move");
+    let office = token_of(&t.router, "zhouli").await;
+    let reply = get_as(&t.router, &format!("/api/schools/{}", hans.id), &office).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.text());
+    assert_eq!(
+        reply.json()["message"],
+        "School QH0101 (清河县实验小学) is not in zhouli's district 桃园镇"
+    );
+    assert_eq!(
+        codes(&get_as(&t.router, "/api/schools", &office).await),
+        ["QH0201", "QH0202"]
+    );
+}
+both_backends!(another_supervisors_school_and_another_districts_are_403_with_the_reason);

@@ -5,7 +5,7 @@ use dudao_server::db::{SqliteStore, Store, StoreError};
 use dudao_server::demo;
 use serde_json::json;
 
-use crate::common::{fresh_store, get, send, test_app, test_app_on, Backend};
+use crate::common::{fresh_store, get, get_as, send, test_app, test_app_on, token_of, Backend};
 
 async fn health_is_ok_and_names_the_database(backend: Backend) {
     let t = test_app_on(backend).await;
@@ -39,7 +39,9 @@ both_backends!(health_is_503_json_when_the_database_is_gone);
 
 async fn schools_lists_the_demo_county_by_district_then_code(backend: Backend) {
     let t = test_app_on(backend).await;
-    let reply = get(&t.router, "/api/schools").await;
+    // The administrator sees every school.
+    let admin = token_of(&t.router, "admin").await;
+    let reply = get_as(&t.router, "/api/schools", &admin).await;
     assert_eq!(reply.status, StatusCode::OK);
     let schools: Vec<School> = serde_json::from_slice(&reply.body).expect("schools");
     assert_eq!(schools.len(), 10);
@@ -82,7 +84,9 @@ both_backends!(schools_lists_the_demo_county_by_district_then_code);
 
 async fn facilities_round_trip_through_the_store_and_the_api(backend: Backend) {
     let t = test_app_on(backend).await;
-    let reply = get(&t.router, "/api/schools").await;
+    // The administrator sees every school.
+    let admin = token_of(&t.router, "admin").await;
+    let reply = get_as(&t.router, "/api/schools", &admin).await;
     assert_eq!(reply.status, StatusCode::OK);
     let raw = reply.json();
     let by_code = |code: &str| {
@@ -135,7 +139,8 @@ async fn a_corrupt_facilities_value_is_an_invalid_row_and_a_json_500(backend: Ba
         matches!(&listed, Err(StoreError::InvalidRow { table: "schools", reason, .. }) if reason.contains("游泳池")),
         "{listed:?}"
     );
-    let reply = get(&t.router, "/api/schools").await;
+    let admin = token_of(&t.router, "admin").await;
+    let reply = get_as(&t.router, "/api/schools", &admin).await;
     assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(reply.json()["error"], "internal");
 }
@@ -166,7 +171,9 @@ both_backends!(seeding_an_empty_database_inserts_every_demo_school);
 
 async fn every_demo_school_names_its_responsible_supervisor(backend: Backend) {
     let t = test_app_on(backend).await;
-    let reply = get(&t.router, "/api/schools").await;
+    // The administrator sees every school.
+    let admin = token_of(&t.router, "admin").await;
+    let reply = get_as(&t.router, "/api/schools", &admin).await;
     assert_eq!(reply.status, StatusCode::OK);
     let raw = reply.json();
     let mut per_supervisor = std::collections::BTreeMap::<String, Vec<String>>::new();

@@ -2,7 +2,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::http::{HeaderMap, Method, Request, StatusCode};
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -211,4 +211,34 @@ pub async fn get(router: &Router, uri: &str) -> Reply {
         .body(Body::empty())
         .expect("request");
     send(router, request).await
+}
+
+/// A GET with `Authorization: Bearer <token>`.
+pub async fn get_as(router: &Router, uri: &str, token: &str) -> Reply {
+    let request = Request::builder()
+        .method(Method::GET)
+        .uri(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .expect("request");
+    send(router, request).await
+}
+
+/// The device the shared sign-in helper registers (one phone may be signed in by several users
+/// in turn).
+pub const TEST_DEVICE: &str = "0190a6e2-5b7c-7d1e-9f00-1a2b3c4d5e6f";
+
+/// Signs a demo user in (`demo::DEMO_PASSWORD`) and returns the token.
+pub async fn token_of(router: &Router, username: &str) -> String {
+    let body = serde_json::json!({"username": username, "password": demo::DEMO_PASSWORD,
+                                  "device_id": TEST_DEVICE, "device_name": "测试手机"});
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/login")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .expect("request");
+    let reply = send(router, request).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    reply.json()["token"].as_str().expect("token").to_owned()
 }

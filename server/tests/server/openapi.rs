@@ -195,3 +195,71 @@ async fn the_document_is_served_and_every_operation_in_it_is_routed() {
         }
     }
 }
+
+/// The security each operation declares (its own, else the document's), as the app and other
+/// clients read it, is the one the router applies: an operation that needs a bearer token
+/// answers 401 `unauthorized` without one and documents that 401; an open one (`security: []`)
+/// is answered without a token. Only health, the document itself, login and the template
+/// library (published policy the phone needs to start a visit offline) are open.
+#[tokio::test]
+async fn the_documented_security_is_the_one_the_router_applies() {
+    let t = test_app().await;
+    let doc = document();
+    let mut open = BTreeSet::new();
+    for (method, path) in routes_in_document(&doc) {
+        let op = &doc["paths"][&path][&method];
+        let security = op.get("security").unwrap_or(&doc["security"]);
+        let requirements = security.as_array().expect("security is a list");
+        // `{}` in the list would make the token optional: no route is like that.
+        assert!(
+            requirements
+                .iter()
+                .all(|r| r.as_object().is_some_and(|o| !o.is_empty())),
+            "{method} {path}: optional security {security}"
+        );
+        let needs_token = !requirements.is_empty();
+        if needs_token {
+            assert_eq!(
+                security,
+                &serde_json::json!([{"bearer": []}]),
+                "{method} {path}"
+            );
+            assert!(
+                op["responses"].get("401").is_some(),
+                "{method} {path} needs a token but documents no 401"
+            );
+        } else {
+            open.insert(format!("{} {path}", method.to_uppercase()));
+        }
+
+        let uri = path
+            .replace(
+                "/photos/{id}",
+                "/photos/0190a6e2-0000-7000-8000-00000000ca11",
+            )
+            .replace("{id}", "1");
+        let method: Method = method.to_uppercase().parse().expect("method");
+        let mut request = Request::builder().method(method.clone()).uri(&uri);
+        if method == Method::POST {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        let reply = send(&t.router, request.body(Body::from("{}")).expect("request")).await;
+        if needs_token {
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{method} {uri}");
+            if method != Method::HEAD {
+                assert_eq!(reply.json()["error"], "unauthorized", "{method} {uri}");
+            }
+        } else {
+            assert_ne!(reply.status, StatusCode::UNAUTHORIZED, "{method} {uri}");
+        }
+    }
+    assert_eq!(
+        open.into_iter().collect::<Vec<_>>(),
+        [
+            "GET /api/health",
+            "GET /api/openapi.json",
+            "GET /api/templates",
+            "POST /api/login"
+        ]
+    );
+}

@@ -9,10 +9,23 @@ use dudao_server::db::Database;
 
 use crate::common::{test_app, Backend, TestDb};
 
-/// A minimal HTTP/1.1 GET, so the test exercises the real socket path without a client crate.
-async fn http_get(addr: &str, path: &str) -> (u16, String) {
+/// A minimal HTTP/1.1 request, so the test exercises the real socket path without a client
+/// crate: `(status, body)`.
+async fn http(addr: &str, method: &str, path: &str, headers: &[&str], body: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).await.expect("connect");
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for h in headers {
+        request.push_str(h);
+        request.push_str("\r\n");
+    }
+    if !body.is_empty() {
+        request.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
     stream.write_all(request.as_bytes()).await.expect("write");
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).await.expect("read");
@@ -24,6 +37,10 @@ async fn http_get(addr: &str, path: &str) -> (u16, String) {
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("no status in {head}"));
     (status, body.to_owned())
+}
+
+async fn http_get(addr: &str, path: &str) -> (u16, String) {
+    http(addr, "GET", path, &[], "").await
 }
 
 fn assert_healthy(status: u16, body: &str, backend: Backend) {
@@ -93,8 +110,22 @@ async fn the_binary_serves_and_announces_its_address(backend: Backend) {
 
     let (status, body) = http_get(url, "/api/health").await;
     assert_healthy(status, &body, backend);
+    // The schools only to a signed-in user: 401 without a token, then the admin's ten.
     let (status, body) = http_get(url, "/api/schools").await;
-    assert_eq!(status, 200);
+    assert_eq!(status, 401, "{body}");
+    let refused: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(refused["error"], "unauthorized");
+    let login = serde_json::json!({"username": "admin", "password": dudao_server::demo::DEMO_PASSWORD,
+                                   "device_id": crate::common::TEST_DEVICE});
+    let (status, body) = http(url, "POST", "/api/login", &[], &login.to_string()).await;
+    assert_eq!(status, 200, "{body}");
+    let token: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let bearer = format!(
+        "Authorization: Bearer {}",
+        token["token"].as_str().expect("token")
+    );
+    let (status, body) = http(url, "GET", "/api/schools", &[&bearer], "").await;
+    assert_eq!(status, 200, "{body}");
     let schools: serde_json::Value = serde_json::from_str(&body).expect("JSON");
     assert_eq!(schools.as_array().map(Vec::len), Some(10));
 
