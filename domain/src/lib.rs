@@ -18,6 +18,7 @@ pub mod photo;
 pub mod review;
 pub mod rule;
 pub mod school;
+pub mod school_import;
 pub mod sync;
 pub mod template;
 pub mod text;
