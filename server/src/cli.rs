@@ -37,6 +37,35 @@ pub enum Command {
     User(UserCommand),
     /// Assign schools (by code) to a supervisor; assigning one twice is harmless.
     Assign(AssignArgs),
+    /// Import the county's school roster.
+    #[command(subcommand)]
+    Schools(SchoolsCommand),
+}
+
+/// `dudao-server schools …`. Exit status: 0 done, 1 a file that cannot be imported (every
+/// problem is printed), 2 a usage error.
+#[derive(Debug, Subcommand)]
+pub enum SchoolsCommand {
+    /// Add and update schools from a roster (.csv or .xlsx), matched by 学校代码. Nothing is
+    /// written unless every row is valid; schools not in the file are left alone.
+    Import(SchoolsImportArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SchoolsImportArgs {
+    /// A header row (学校代码, 学校名称, 区县, 乡镇/街道, 学段, 起始年级, 结束年级, 在校生数,
+    /// 是否寄宿, 地址, 联系人及电话, 责任督学 …, in any order) and one school per row. CSV may
+    /// be UTF-8 or GBK, as Excel saves it.
+    #[arg(value_name = "FILE.csv|FILE.xlsx")]
+    pub file: PathBuf,
+    /// Check the file and print what an import would change, without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The workbook's sheet to read [default: the first]
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
 }
 
 /// `dudao-server user …`.

@@ -22,6 +22,7 @@ pub mod error;
 pub mod json;
 pub mod library;
 pub mod photos;
+pub mod school_cmd;
 pub mod serve;
 pub mod state;
 pub mod static_files;

@@ -24,10 +24,10 @@ pub enum TextEncoding {
 impl TextEncoding {
     pub fn describe(self) -> &'static str {
         match self {
-            TextEncoding::Utf8 => "UTF-8",
-            TextEncoding::Utf8Bom => "UTF-8 with BOM",
-            TextEncoding::Utf16 => "UTF-16",
-            TextEncoding::Gbk => "GBK (not UTF-8; read as Chinese Windows' Excel saves CSV)",
+            TextEncoding::Utf8 => "UTF-8 text",
+            TextEncoding::Utf8Bom => "UTF-8 text with BOM",
+            TextEncoding::Utf16 => "UTF-16 text",
+            TextEncoding::Gbk => "GBK text, as Excel saves CSV on Chinese Windows",
         }
     }
 }

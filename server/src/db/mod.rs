@@ -10,6 +10,7 @@ pub mod postgres;
 mod postgres_photos;
 mod postgres_sync;
 mod rows;
+pub mod schools_import;
 pub mod sqlite;
 mod sqlite_photos;
 mod sqlite_sync;
@@ -27,6 +28,7 @@ use dudao_domain::{School, Template};
 pub use accounts::{NewSession, Role, User, UserRecord};
 pub use photos::{PhotoStore, PhotoUpload};
 pub use postgres::PostgresStore;
+pub use schools_import::{SchoolImportStore, SchoolsImported};
 pub use sqlite::SqliteStore;
 pub use sync::{Scope, SyncStore};
 
@@ -110,7 +112,7 @@ impl fmt::Display for Database {
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
 /// Everything the server keeps, whatever the database.
-pub trait Store: PhotoStore + SyncStore + Send + Sync + 'static {
+pub trait Store: PhotoStore + SyncStore + SchoolImportStore + Send + Sync + 'static {
     /// The backend's name as the health endpoint reports it: `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;
 

@@ -10,13 +10,13 @@ use crate::templates::{own_template_src, wuxiang};
 const WUXIANG: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../templates/wuxiang.toml");
 const DEMO_THRESHOLDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/qinghe-thresholds.toml");
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
 }
 
-fn run(args: &[&str]) -> Run {
+pub(crate) fn run(args: &[&str]) -> Run {
     let Output {
         status,
         stdout,
@@ -47,7 +47,7 @@ fn counts() -> String {
     format!("{} items · {} rules", t.items().count(), t.rules.len())
 }
 
-fn s(p: &Path) -> &str {
+pub(crate) fn s(p: &Path) -> &str {
     p.to_str().expect("UTF-8 path")
 }
 
@@ -399,7 +399,7 @@ fn publish_reads_a_workbook() {
     );
 }
 
-fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+pub(crate) fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, bytes).expect("write");
     path

@@ -32,6 +32,7 @@ mod bodies;
 mod cli;
 mod openapi;
 mod photos;
+mod schools_import;
 mod socket;
 mod static_files;
 mod sync;
