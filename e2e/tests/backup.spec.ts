@@ -1,7 +1,7 @@
 import { expect, Page, test } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
-import { pickTemplates, shot, VisitScreen } from './helpers';
+import { phoneWithSchools, pickTemplates, shot, VisitScreen } from './helpers';
 
 // Backup and restore without a network: a supervisor exports everything on the phone to one
 // file, the browser's data is wiped (a new phone), the file is imported and the visit is back —
@@ -36,7 +36,7 @@ async function findingIndex(page: Page, text: string): Promise<number> {
 }
 
 test('export, wipe the browser, import: the visit is back; again skips; a corrupt file changes nothing', async ({ page, context }, info) => {
-  await page.goto('/');
+  await phoneWithSchools(page);
   await page.getByTestId('school-card').getByText('清河县实验小学').click();
   await pickTemplates(page, ['anquan']);
   await page.getByTestId('supervisor-name').fill('王建华');

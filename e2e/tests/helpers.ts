@@ -69,3 +69,22 @@ export class VisitScreen {
     }
   }
 }
+
+/** A phone with a supervisor's school list on it. The server lists schools only to a signed-in
+ *  user (their own), so the phone signs in as `username`, waits for the list and for the first
+ *  sync to end, and signs out again: the visit specs then work on the phone alone, as a
+ *  supervisor without signal would, and nothing they make reaches the shared test server (where
+ *  a later spec's sign-in would pull it). Sign-in and sync themselves are sync.spec.ts. */
+export async function phoneWithSchools(page: Page, username = 'hanlixin') {
+  await page.goto('/login?next=/');
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill('dudao-demo');
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('school-card').first()).toBeVisible();
+  await page.getByRole('navigation', { name: 'main' }).locator('a[href="/sync"]').click();
+  await expect(page.getByTestId('sync-now')).toBeEnabled();
+  await page.getByTestId('sign-out').click();
+  await expect(page.getByTestId('not-signed-in')).toBeVisible();
+  await page.getByRole('navigation', { name: 'main' }).locator('a[href="/"]').click();
+  await expect(page.getByTestId('school-card').first()).toBeVisible();
+}

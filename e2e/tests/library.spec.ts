@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { pickTemplates, shot, VisitScreen } from './helpers';
+import { phoneWithSchools, pickTemplates, shot, VisitScreen } from './helpers';
 
 // The checklist library as a supervisor meets it: every kind of inspection on offer, with how
 // many items apply at this school; two templates combined in one visit; a count judged against
@@ -7,7 +7,7 @@ import { pickTemplates, shot, VisitScreen } from './helpers';
 // and the county's own threshold used (and cited) instead of the national one.
 
 test('combine the monthly round with the safety check; guards are judged by enrolment', async ({ page }, info) => {
-  await page.goto('/');
+  await phoneWithSchools(page);
   await page.getByTestId('school-card').getByText('清河县实验小学').click();
 
   const options = page.getByTestId('template-option');
@@ -61,7 +61,7 @@ test('combine the monthly round with the safety check; guards are judged by enro
 });
 
 test('the county threshold replaces the national one and cites the county notice', async ({ page }, info) => {
-  await page.goto('/');
+  await phoneWithSchools(page);
   await page.getByTestId('school-card').getByText('清河县城关第二小学').click();
   await expect(page.locator('[data-template=wuxiang]')).toContainText('含清河县本地标准');
 

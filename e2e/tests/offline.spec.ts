@@ -1,7 +1,7 @@
 import { BrowserContext, expect, Page, test } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
-import { pickTemplates, shot, VisitScreen } from './helpers';
+import { phoneWithSchools, pickTemplates, shot, VisitScreen } from './helpers';
 
 // The installable app and its service worker (pwa/sw.js, written by pwa/gen-sw.sh at build
 // time): after one online visit the app starts with no network at all, a visit with a photo is
@@ -65,12 +65,13 @@ async function cameraJpeg(page: Page, label: string): Promise<Buffer> {
 
 /** One online visit, then no network: the app must start from the service worker's cache. */
 async function openOnceThenGoOffline(page: Page, context: BrowserContext) {
+  await phoneWithSchools(page);
   await page.goto('/');
-  await expect(page.getByTestId('school-card')).toHaveCount(10);
+  await expect(page.getByTestId('school-card')).toHaveCount(3);
   await controlled(page);
   await context.setOffline(true);
   await page.reload();
-  await expect(page.getByTestId('school-card')).toHaveCount(10);
+  await expect(page.getByTestId('school-card')).toHaveCount(3);
 }
 
 async function startVisit(page: Page, templates: string[]) {
@@ -206,12 +207,13 @@ test('a new version waits for the user, and its old cache goes only when no page
   const b = await context.newPage();
   try {
     // Two tabs, both running the current version from its cache.
+    await phoneWithSchools(a);
     await a.goto('/');
     await controlled(a);
     await a.reload();
     await b.goto('/');
     await controlled(b);
-    await expect(b.getByTestId('school-card')).toHaveCount(10);
+    await expect(b.getByTestId('school-card')).toHaveCount(3);
     const v1 = await askWorker(a, 'VERSION');
     expect(await shellCaches(a)).toEqual([`dudao-shell-${v1}`]);
     await expect(a.getByTestId('update-available')).toHaveCount(0);
@@ -237,14 +239,14 @@ test('a new version waits for the user, and its old cache goes only when no page
     // 立即更新 in the other tab: it reloads into the new version.
     await b.getByTestId('update-now').click();
     await expect.poll(() => askWorker(b, 'VERSION').catch(() => '')).toBe(v2);
-    await expect(b.getByTestId('school-card')).toHaveCount(10);
+    await expect(b.getByTestId('school-card')).toHaveCount(3);
     await expect(b.getByTestId('update-available')).toHaveCount(0);
     await shot(b, info, 'pwa-5-updated');
 
     // Tab A still runs the old version: its cache stays, whatever the new worker cleans up.
     await askWorker(b, 'HELLO');
     expect(await shellCaches(b)).toEqual([`dudao-shell-${v1}`, `dudao-shell-${v2}`]);
-    await expect(a.getByTestId('school-card')).toHaveCount(10);
+    await expect(a.getByTestId('school-card')).toHaveCount(3);
     await expect(a.getByTestId('update-available')).toHaveCount(0);
 
     // Once tab A is closed, nothing uses the old version and its cache goes.
@@ -255,7 +257,7 @@ test('a new version waits for the user, and its old cache goes only when no page
     // And the new version works offline.
     await context.setOffline(true);
     await b.reload();
-    await expect(b.getByTestId('school-card')).toHaveCount(10);
+    await expect(b.getByTestId('school-card')).toHaveCount(3);
     await context.setOffline(false);
   } finally {
     fs.writeFileSync(DIST_SW, original);

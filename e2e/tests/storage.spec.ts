@@ -3,7 +3,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { pickTemplates, shot, VisitScreen } from './helpers';
+import { phoneWithSchools, pickTemplates, shot, VisitScreen } from './helpers';
 
 // The phone's storage as a supervisor depends on it: a write the phone has no room for is
 // refused as a whole with a message saying what to do, and every earlier answer is still there
@@ -35,7 +35,7 @@ async function cameraJpeg(page: Page, label: string): Promise<Buffer> {
 }
 
 async function startSafetyVisit(page: Page) {
-  await page.goto('/');
+  await phoneWithSchools(page);
   await page.getByTestId('school-card').getByText('清河县实验小学').click();
   await pickTemplates(page, ['anquan']);
   await page.getByTestId('supervisor-name').fill('王建华');
@@ -246,12 +246,12 @@ async function wechatPage(browser: Browser, info: TestInfo) {
 
 test('WeChat\'s in-app browser is told to open the app in the system browser, once', async ({ browser, page }, info) => {
   // An ordinary browser sees no banner.
-  await page.goto('/');
+  await phoneWithSchools(page);
   await expect(page.getByTestId('school-card').first()).toBeVisible();
   await expect(page.getByTestId('wechat-banner')).toHaveCount(0);
 
   const { ctx, page: wx } = await wechatPage(browser, info);
-  await wx.goto('/');
+  await phoneWithSchools(wx);
   const banner = wx.getByTestId('wechat-banner');
   await expect(banner).toContainText('您正在微信内置浏览器中使用');
   await expect(banner).toContainText('在浏览器打开');

@@ -1,6 +1,6 @@
 import { APIRequestContext, expect, Page, test, TestInfo } from '@playwright/test';
 import { randomUUID } from 'crypto';
-import { pickTemplates, shot, VisitScreen } from './helpers';
+import { phoneWithSchools, pickTemplates, shot, VisitScreen } from './helpers';
 
 // Sync with the office server (issue 6, items 6 and 8), against the real server: a supervisor
 // signs in on the phone, makes a visit with a photo with no signal, and when the network comes
@@ -96,7 +96,7 @@ async function startVisit(page: Page, school: string, templates: string[], info?
   await page.getByTestId('school-card').getByText(school).click();
   await pickTemplates(page, templates);
   // Signed in, the visit is under the account's name: nothing to type.
-  await expect(page.getByTestId('supervisor-account')).toHaveText('韩立新');
+  await expect(page.getByTestId('supervisor-account')).toHaveText('杨振华');
   await expect(page.getByTestId('supervisor-name')).toHaveCount(0);
   if (info) await shot(page, info, '93a-start-signed-in');
   await page.getByTestId('start-visit').click();
@@ -128,7 +128,7 @@ test('sign-in errors say what happened: wrong password, too many attempts, no ne
   await expect(page.getByTestId('not-signed-in')).toBeVisible();
   await shot(page, info, '90-sync-signed-out');
 
-  await sync.signIn('hanlixin', 'wrong-password');
+  await sync.signIn('yangzhenhua', 'wrong-password');
   await expect(page.getByTestId('login-error')).toHaveText('用户名或密码不正确，请重新输入。');
   await shot(page, info, '91-login-wrong-password');
 
@@ -147,24 +147,24 @@ test('sign-in errors say what happened: wrong password, too many attempts, no ne
   await shot(page, info, '92-login-rate-limited');
 
   await context.setOffline(true);
-  await page.getByTestId('login-username').fill('hanlixin');
+  await page.getByTestId('login-username').fill('yangzhenhua');
   await page.getByTestId('login-password').fill(PASSWORD);
   await page.getByTestId('login-submit').click();
   await expect(page.getByTestId('login-error')).toHaveText('无网络，无法登录：请连接网络后再试。本机的记录不受影响。');
   await context.setOffline(false);
   await page.getByTestId('login-submit').click();
   await expect(page).toHaveURL(/\/sync$/);
-  await expect(page.getByTestId('account-name')).toHaveText('韩立新');
+  await expect(page.getByTestId('account-name')).toHaveText('杨振华');
 });
 
 test('a visit made offline syncs by itself when the network returns, and the office sees it', async ({ page, context, request }, info) => {
+  // A new phone: the school list comes with the account.
   await page.goto('/');
-  await expect(page.getByTestId('school-card').first()).toBeVisible();
   const sync = new SyncScreen(page);
   await sync.open();
-  await sync.signIn('hanlixin');
+  await sync.signIn('yangzhenhua');
   await expect(page).toHaveURL(/\/sync$/);
-  await expect(page.getByTestId('account-name')).toHaveText('韩立新');
+  await expect(page.getByTestId('account-name')).toHaveText('杨振华');
   await expect(page.getByTestId('account-role')).toHaveText('责任督学');
   await expect(sync.lastSync()).toHaveText(/^今天 \d\d:\d\d$/);
   await expect(sync.pending()).toHaveText('0');
@@ -175,7 +175,7 @@ test('a visit made offline syncs by itself when the network returns, and the off
   // No signal at the school.
   await context.setOffline(true);
   await expect(sync.header()).toContainText('离线');
-  const visitId = await startVisit(page, '清河县实验小学', ['zuoye_gongshi'], info);
+  const visitId = await startVisit(page, '清河县桃园镇中心小学', ['zuoye_gongshi'], info);
   const board = page.locator('[data-code="ZG-GS-01"]');
   await board.getByRole('button', { name: '不符合', exact: true }).click();
   await board.getByTestId('photo-pick').setInputFiles([
@@ -194,7 +194,7 @@ test('a visit made offline syncs by itself when the network returns, and the off
   // Signing out now would strand the visit: refused, saying how much is waiting.
   await page.getByTestId('sign-out').click();
   await expect(page.getByTestId('account-notice')).toHaveText('还有 2 项修改未同步（其中 1 张照片），同步完成后才能退出登录。');
-  await expect(page.getByTestId('account-name')).toHaveText('韩立新');
+  await expect(page.getByTestId('account-name')).toHaveText('杨振华');
   await shot(page, info, '94-sync-offline-pending');
 
   // The network returns: the app syncs by itself (the `online` event), nothing tapped.
@@ -217,7 +217,7 @@ test('a visit made offline syncs by itself when the network returns, and the off
   expect(pulled.status()).toBe(200);
   const changes: any[] = (await pulled.json()).changes;
   const field = (f: string) => changes.filter((c) => c.entity === 'visit' && c.entity_id === visitId && c.field === f).pop()?.value;
-  expect(field('header')).toMatchObject({ supervisor: '韩立新', school: { name: '清河县实验小学' } });
+  expect(field('header')).toMatchObject({ supervisor: '杨振华', school: { name: '清河县桃园镇中心小学' } });
   expect(field('state')).toBe('signed');
   expect(field('answers.ZG-GS-01.value')).toEqual({ kind: 'compliance', value: 'non_compliant' });
   expect(field('answers.ZG-GS-01.photos')).toEqual([photoId]);
@@ -255,19 +255,19 @@ test('a visit made offline syncs by itself when the network returns, and the off
   expect((await idbAll(page, 'meta')).some((m) => m.key === 'token')).toBe(false);
   // The visit stays on the phone.
   await page.getByRole('navigation', { name: 'main' }).getByText('督导').click();
-  await expect(page.getByText('清河县实验小学').first()).toBeVisible();
+  await expect(page.getByText('清河县桃园镇中心小学').first()).toBeVisible();
 });
 
 test('a sign-in revoked elsewhere asks to sign in again and leaves the outbox and the visit untouched', async ({ page, context, request }, info) => {
   await page.goto('/sync');
   const sync = new SyncScreen(page);
-  await sync.signIn('hanlixin');
-  await expect(page.getByTestId('account-name')).toHaveText('韩立新');
+  await sync.signIn('yangzhenhua');
+  await expect(page.getByTestId('account-name')).toHaveText('杨振华');
   await expect(sync.lastSync()).toHaveText(/^今天/);
 
   // A change made offline waits in the outbox.
   await context.setOffline(true);
-  const visitId = await startVisit(page, '清河县城关第二小学', ['zuoye_gongshi']);
+  const visitId = await startVisit(page, '清河县桃园镇后营村小学', ['zuoye_gongshi']);
   const board = page.locator('[data-code="ZG-GS-01"]');
   await board.getByRole('button', { name: '符合', exact: true }).click();
   await board.getByTestId('photo-pick').setInputFiles([
@@ -299,7 +299,7 @@ test('a sign-in revoked elsewhere asks to sign in again and leaves the outbox an
 
   // Signing in again picks up where it stopped.
   await page.getByTestId('sign-in-again').click();
-  await expect(page.getByTestId('login-username')).toHaveValue('hanlixin');
+  await expect(page.getByTestId('login-username')).toHaveValue('yangzhenhua');
   await page.getByTestId('login-password').fill(PASSWORD);
   await page.getByTestId('login-submit').click();
   await expect(page).toHaveURL(/\/sync$/);
@@ -343,12 +343,13 @@ test('a sign-in revoked elsewhere asks to sign in again and leaves the outbox an
 });
 
 test('a change the server refuses and a conflict between two phones are shown and settled', async ({ page, context, request }, info) => {
-  // Before signing in, a visit at a school that is not this supervisor's (the phone had the
-  // whole county's list): the server will refuse it, and the queue must move on.
-  await page.goto('/');
+  // A phone another supervisor used before (her school list is still on it): a visit at one of
+  // her schools, made without signing in, is not this supervisor's to send. The server will
+  // refuse it, and the queue must move on.
+  await phoneWithSchools(page, 'mashufen');
   await page.getByTestId('school-card').getByText('清河县第二中学').click();
   await pickTemplates(page, ['zuoye_gongshi']);
-  await page.getByTestId('supervisor-name').fill('韩立新');
+  await page.getByTestId('supervisor-name').fill('杨振华');
   await page.getByTestId('start-visit').click();
   await expect(page).toHaveURL(/\/visits\/[0-9a-f-]{36}$/);
   await page.locator('[data-code="ZG-GS-01"]').getByRole('button', { name: '符合', exact: true }).click();
@@ -356,7 +357,7 @@ test('a change the server refuses and a conflict between two phones are shown an
   const sync = new SyncScreen(page);
   await sync.open();
   await expect(sync.pending()).toHaveText('1');
-  await sync.signIn('hanlixin');
+  await sync.signIn('yangzhenhua');
   await expect(page).toHaveURL(/\/sync$/);
   const refused = page.getByTestId('rejected-item');
   await expect(refused).toHaveCount(1);
@@ -370,7 +371,7 @@ test('a change the server refuses and a conflict between two phones are shown an
   // A visit of his own, with a note, synced.
   await page.getByTestId('rejected-dismiss').click();
   await expect(page.getByTestId('rejected')).toHaveCount(0);
-  const visitId = await startVisit(page, '清河县实验小学', ['zuoye_gongshi']);
+  const visitId = await startVisit(page, '清河县桃园镇中心小学', ['zuoye_gongshi']);
   const board = page.locator('[data-code="ZG-GS-01"]');
   await board.getByRole('button', { name: '符合', exact: true }).click();
   await board.getByTestId('add-note').click();
@@ -381,7 +382,7 @@ test('a change the server refuses and a conflict between two phones are shown an
 
   // His other phone (here: the API with its own device id) changes the same note.
   const deviceId = randomUUID();
-  const login = await request.post('/api/login', { data: { username: 'hanlixin', password: PASSWORD, device_id: deviceId } });
+  const login = await request.post('/api/login', { data: { username: 'yangzhenhua', password: PASSWORD, device_id: deviceId } });
   const other = { Authorization: `Bearer ${(await login.json()).token}` };
   const note = 'answers.ZG-GS-01.note';
   const log = await (await request.get(`/api/sync/pull?cursor=0&limit=1000&device_id=${deviceId}`, { headers: other })).json();
@@ -453,7 +454,7 @@ test('a change the server refuses and a conflict between two phones are shown an
 test('a photo upload cut off part-way goes on from where the server\'s copy ends', async ({ page, request }, info) => {
   await page.goto('/sync');
   const sync = new SyncScreen(page);
-  await sync.signIn('hanlixin');
+  await sync.signIn('yangzhenhua');
   await expect(sync.lastSync()).toHaveText(/^今天/);
 
   // The link drops after the first 256 KiB chunk of the photo.
@@ -466,7 +467,7 @@ test('a photo upload cut off part-way goes on from where the server\'s copy ends
     if (cut && patches.length === 2) return route.abort('connectionreset');
     return route.continue();
   });
-  const visitId = await startVisit(page, '清河县城关镇中心幼儿园', ['anquan']);
+  const visitId = await startVisit(page, '清河县柳林乡九年一贯制学校', ['anquan']);
   const item = page.locator('[data-testid=item]').first();
   await item.getByTestId('photo-pick').setInputFiles([
     { name: 'IMG_20261201_120000.jpg', mimeType: 'image/jpeg', buffer: await cameraJpeg(page, '大门') },
