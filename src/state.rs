@@ -6,11 +6,28 @@ use dudao_domain::{School, Template};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+/// What the last attempt to fetch the school list from the office server gave. Whatever it
+/// gave, the list already on the phone stays: only a list the server sent replaces it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SchoolsFetch {
+    /// Not asked yet, or the answer is still on its way.
+    #[default]
+    Pending,
+    /// The list shown is the server's for the signed-in user.
+    Fetched,
+    /// Not signed in, or the server refused the sign-in (401): the schools are the user's
+    /// own, so the server lists them only after signing in.
+    NeedsLogin,
+    /// No network, or the server did not answer.
+    Failed,
+}
+
 #[derive(Clone, Copy)]
 pub struct AppState {
     pub schools: RwSignal<Vec<School>>,
     /// True once the stored list has been read (it may be empty).
     pub schools_loaded: RwSignal<bool>,
+    pub schools_fetch: RwSignal<SchoolsFetch>,
     /// The checklist templates to offer: the office's library when it was ever downloaded,
     /// otherwise the built-in one. Empty for the moment it takes to read the stored one.
     pub library: RwSignal<Vec<Template>>,
@@ -39,6 +56,7 @@ impl AppState {
         let s = AppState {
             schools: RwSignal::new(Vec::new()),
             schools_loaded: RwSignal::new(false),
+            schools_fetch: RwSignal::new(SchoolsFetch::Pending),
             library: RwSignal::new(Vec::new()),
             online: RwSignal::new(navigator_online()),
             pending: RwSignal::new(0),
@@ -57,27 +75,52 @@ impl AppState {
 
     /// Shows the stored list at once, then replaces it with the server's when reachable.
     pub fn load_schools(self) {
+        // What an earlier fetch said (say, a 401 before signing in) no longer holds.
+        self.schools_fetch.set(SchoolsFetch::Pending);
         spawn_local(async move {
             match repo::list_schools().await {
                 Ok(list) => self.schools.set(list),
                 Err(e) => leptos::logging::error!("reading stored schools failed: {e}"),
             }
             self.schools_loaded.set(true);
+            // At start the sync service reads the stored sign-in at the same time; read it here
+            // too, so the first fetch does not go out without the token and get a 401.
+            if !crate::api::has_token() {
+                let loaded = async { crate::sync::account::load(&repo::db().await?).await };
+                if let Err(e) = loaded.await {
+                    leptos::logging::error!("reading the sign-in failed: {e}");
+                }
+            }
             self.fetch_schools().await;
         });
     }
 
+    /// Asks the server for the signed-in user's schools and keeps them. Not signed in, it does
+    /// not ask (the server would answer 401). A 401 or a failure leaves the stored list as it
+    /// is: a phone that is signed out, or whose sign-in expired in the field, still visits the
+    /// schools it has.
     pub async fn fetch_schools(self) -> bool {
+        if !crate::api::has_token() {
+            self.schools_fetch.set(SchoolsFetch::NeedsLogin);
+            return false;
+        }
         match crate::api::get_json::<Vec<School>>("/api/schools").await {
             Ok(list) => {
                 if let Err(e) = repo::save_schools(&list).await {
                     leptos::logging::error!("storing schools failed: {e}");
                 }
                 self.schools.set(list);
+                self.schools_fetch.set(SchoolsFetch::Fetched);
                 true
+            }
+            Err(crate::api::ApiError::Unauthorized) => {
+                leptos::logging::log!("school list not refreshed: the sign-in was refused");
+                self.schools_fetch.set(SchoolsFetch::NeedsLogin);
+                false
             }
             Err(e) => {
                 leptos::logging::log!("school list not refreshed (offline?): {e}");
+                self.schools_fetch.set(SchoolsFetch::Failed);
                 false
             }
         }

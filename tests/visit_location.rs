@@ -268,6 +268,7 @@ fn test_app() -> AppState {
     AppState {
         schools: RwSignal::new(Vec::new()),
         schools_loaded: RwSignal::new(true),
+        schools_fetch: RwSignal::new(Default::default()),
         library: RwSignal::new(Vec::new()),
         online: RwSignal::new(false),
         pending: RwSignal::new(0),

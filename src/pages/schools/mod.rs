@@ -1,13 +1,18 @@
-//! 学校: choose a school and start (or continue) a visit there.
+//! 学校: choose a school and start (or continue) a visit there. The list is the one stored on the
+//! phone (the server's for the signed-in user, kept from the last fetch); not signed in, the
+//! page asks to sign in ([`sign_in`]) and still lists what is stored.
+
+mod sign_in;
 
 use crate::i18n::use_i18n;
 use crate::pages::{fmt_date, now_ms};
-use crate::state::use_app;
+use crate::state::{use_app, SchoolsFetch};
 use crate::storage::{prefs, repo};
 use dudao_domain::{Checklist, School, Stage, Template, Visit, VisitState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
+use sign_in::{use_sign_in_reason, SignInPrompt};
 use std::collections::HashMap;
 
 /// What the phone knows of a school from its own visits.
@@ -99,27 +104,42 @@ pub fn SchoolsPage() -> impl IntoView {
         list
     };
 
+    let sign_in = use_sign_in_reason();
+    let has_schools = Memo::new(move |_| !app.schools.with(Vec::is_empty));
+    // With nothing stored and no sign-in, the prompt is the page; otherwise it heads the list.
+    let empty_text = move || {
+        let t = i18n.t();
+        if !app.schools_loaded.get() || app.schools_fetch.get() == SchoolsFetch::Pending {
+            t.loading
+        } else if app.schools_fetch.get() == SchoolsFetch::Fetched {
+            t.no_schools_assigned
+        } else {
+            t.no_schools
+        }
+    };
+
     view! {
         <section class="page">
-            <input
-                class="search"
-                type="search"
-                data-testid="school-search"
-                placeholder=move || i18n.t().search_schools
-                aria-label=move || i18n.t().search_schools
-                prop:value=query
-                on:input=move |ev| query.set(event_target_value(&ev))
-            />
+            {move || sign_in.get().map(|reason| view! { <SignInPrompt reason cached=has_schools/> })}
             <Show
-                when=move || !app.schools.with(Vec::is_empty)
+                when=move || has_schools.get()
                 fallback=move || {
                     view! {
-                        <p class="empty">
-                            {move || if app.schools_loaded.get() { i18n.t().no_schools } else { i18n.t().loading }}
-                        </p>
+                        <Show when=move || sign_in.with(Option::is_none)>
+                            <p class="empty" data-testid="schools-empty">{empty_text}</p>
+                        </Show>
                     }
                 }
             >
+                <input
+                    class="search"
+                    type="search"
+                    data-testid="school-search"
+                    placeholder=move || i18n.t().search_schools
+                    aria-label=move || i18n.t().search_schools
+                    prop:value=query
+                    on:input=move |ev| query.set(event_target_value(&ev))
+                />
                 <div class="stage-filter" role="group" aria-label=move || i18n.t().stage_filter>
                     <button
                         class="chip"
