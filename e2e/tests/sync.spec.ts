@@ -364,6 +364,8 @@ test('a change the server refuses and a conflict between two phones are shown an
   await expect(refused).toContainText('督导记录 · 清河县第二中学');
   await expect(refused).toContainText('整条记录（新建）');
   await expect(refused).toContainText('无权修改这所学校的记录');
+  await expect(page.getByTestId('rejected-notice')).toHaveText('有 1 条修改被服务器拒绝，没有保存到督导室：请看下方的原因。');
+  await expect(sync.header()).toHaveText('同步出错');
   await expect(sync.pending()).toHaveText('0');
   await refused.scrollIntoViewIfNeeded();
   await shot(page, info, '9a-sync-refused');
@@ -371,6 +373,7 @@ test('a change the server refuses and a conflict between two phones are shown an
   // A visit of his own, with a note, synced.
   await page.getByTestId('rejected-dismiss').click();
   await expect(page.getByTestId('rejected')).toHaveCount(0);
+  await expect(sync.header()).toHaveText(/^在线 · 已同步/);
   const visitId = await startVisit(page, '清河县桃园镇中心小学', ['zuoye_gongshi']);
   const board = page.locator('[data-code="ZG-GS-01"]');
   await board.getByRole('button', { name: '符合', exact: true }).click();

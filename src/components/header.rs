@@ -29,7 +29,10 @@ pub fn Header() -> impl IntoView {
     let sync = use_context::<SyncService>();
     let running = move || sync.is_some_and(|s| s.running.get());
     let login = move || sync.is_some_and(|s| s.needs_login.get());
-    let error = move || sync.is_some_and(|s| s.error.with(Option::is_some));
+    // A change the server refused is a problem to look at until it is dismissed (知道了).
+    let error = move || {
+        sync.is_some_and(|s| s.error.with(Option::is_some) || !s.rejected.with(Vec::is_empty))
+    };
     let last = move || sync.and_then(|s| s.last_sync.get());
     let key = move || {
         state_key(

@@ -59,6 +59,7 @@ pub struct SyncStrings {
     pub err_gap: &'static str,
     pub err_storage: &'static str,
     pub photos_refused: fn(usize) -> String,
+    pub rejected_notice: fn(usize) -> String,
     // rejected and conflicts
     pub rejected_title: fn(usize) -> String,
     pub rejected_explain: &'static str,
@@ -172,6 +173,7 @@ pub static ZH: SyncStrings = SyncStrings {
     err_gap: "服务器缺少本机较早的修改，无法继续同步。请联系督导室，并先导出备份。",
     err_storage: "手机存储出错，本次同步没有完成；已保存的记录不受影响。",
     photos_refused: |n| format!("{n} 张照片被服务器拒绝，照片仍完整保存在本机。"),
+    rejected_notice: |n| format!("有 {n} 条修改被服务器拒绝，没有保存到督导室：请看下方的原因。"),
     rejected_title: |n| format!("被服务器拒绝的修改（{n}）"),
     rejected_explain: "这些修改没有保存到督导室。请核对记录后重新修改，或联系督导室。",
     reason_scope: "无权修改这所学校的记录",
@@ -287,6 +289,7 @@ pub static EN: SyncStrings = SyncStrings {
     err_gap: "The server lacks earlier changes from this phone and sync cannot go on. Contact the office, and export a backup first.",
     err_storage: "Storage on this phone failed; this sync did not finish. Saved records are unaffected.",
     photos_refused: |n| format!("{n} photos were refused by the server; they are kept whole on this phone."),
+    rejected_notice: |n| format!("{n} changes were refused by the server and not saved at the office: see why below."),
     rejected_title: |n| format!("Changes refused by the server ({n})"),
     rejected_explain: "These changes were not saved at the office. Check the record and change it again, or contact the office.",
     reason_scope: "Not allowed to change this school's records",

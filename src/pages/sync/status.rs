@@ -54,6 +54,11 @@ pub fn StatusCard() -> impl IntoView {
             <Show when=move || !app.online.get() && sync.error.with(Option::is_none) && sync.account.with(Option::is_some)>
                 <p class="sync-note" role="status" data-testid="sync-offline">{move || i18n.t().sync.err_offline}</p>
             </Show>
+            <Show when=move || !sync.rejected.with(Vec::is_empty)>
+                <p class="sync-error" role="alert" data-testid="rejected-notice">
+                    {move || (i18n.t().sync.rejected_notice)(sync.rejected.with(Vec::len))}
+                </p>
+            </Show>
             <Show when=move || { sync.photos_refused.get() > 0 }>
                 <p class="sync-error" role="alert">{move || (i18n.t().sync.photos_refused)(sync.photos_refused.get())}</p>
             </Show>
