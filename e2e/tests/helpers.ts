@@ -71,12 +71,17 @@ export class VisitScreen {
 }
 
 /** A phone with a supervisor's school list on it. The server lists schools only to a signed-in
- *  user (their own), so the phone signs in as `username`, waits for the list and for the first
- *  sync to end, and signs out again: the visit specs then work on the phone alone, as a
- *  supervisor without signal would, and nothing they make reaches the shared test server (where
- *  a later spec's sign-in would pull it). Sign-in and sync themselves are sync.spec.ts. */
+ *  user (their own), so the phone, opened at 学校, signs in as `username` through the page's
+ *  登录 prompt and the real 登录 screen (one Argon2 check on the server: no slower than a page
+ *  load), waits for the list and for the first sync to end, and signs out again: the visit
+ *  specs then work on the phone alone, with the list it keeps, as a supervisor without signal
+ *  would, and nothing they make reaches the shared test server (where a later spec's sign-in
+ *  would pull it). Sign-in and sync themselves are sync.spec.ts; the 学校 page signed in and out
+ *  is schools.spec.ts. */
 export async function phoneWithSchools(page: Page, username = 'hanlixin') {
-  await page.goto('/login?next=/');
+  await page.goto('/');
+  await page.getByTestId('schools-sign-in-button').click();
+  await expect(page).toHaveURL(/\/login\?next=\/$/);
   await page.getByTestId('login-username').fill(username);
   await page.getByTestId('login-password').fill('dudao-demo');
   await page.getByTestId('login-submit').click();
@@ -87,4 +92,6 @@ export async function phoneWithSchools(page: Page, username = 'hanlixin') {
   await expect(page.getByTestId('not-signed-in')).toBeVisible();
   await page.getByRole('navigation', { name: 'main' }).locator('a[href="/"]').click();
   await expect(page.getByTestId('school-card').first()).toBeVisible();
+  // Signed out, the list stays, under the prompt to sign in.
+  await expect(page.getByTestId('schools-sign-in')).toBeVisible();
 }

@@ -92,7 +92,11 @@ async function fillStorage(page: Page): Promise<number> {
       const tx = db.transaction('b', 'readwrite');
       tx.objectStore('b').put(new Blob([bytes]), key);
       tx.oncomplete = () => resolve(true);
-      tx.onabort = () => tx.error?.name === 'QuotaExceededError' ? resolve(false) : reject(tx.error);
+      // A full disk is refused as over quota, or (Chromium writing the Blob's file) as
+      // `DataError: Failed to write blobs (IOError)`: either way, no room.
+      const full = (e: DOMException | null) => e?.name === 'QuotaExceededError'
+        || (e?.name === 'DataError' && /write blobs/.test(e.message));
+      tx.onabort = () => full(tx.error) ? resolve(false) : reject(tx.error);
     });
     let stored = 0;
     let key = 0;
