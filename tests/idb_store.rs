@@ -258,3 +258,29 @@ basis = { document = "柳林乡中心学校体育活动安排", year = 2025 }
         Ok(s) => panic!("reopened on {:?}", s.map(|s| s.templates[0].key())),
     }
 }
+
+/// A full disk is "手机存储空间已满" whichever way Chromium reports it: over quota, or failing to
+/// write a photo's Blob file (the storage spec's 12 MB disk showed both).
+#[wasm_bindgen_test]
+fn a_full_disk_is_told_as_no_room_whichever_way_the_browser_reports_it() {
+    let error = |message: &str, name: &str| {
+        StorageError::from_js(
+            web_sys::DomException::new_with_message_and_name(message, name)
+                .unwrap()
+                .into(),
+        )
+    };
+    assert_eq!(
+        error("The quota has been exceeded.", "QuotaExceededError"),
+        StorageError::QuotaExceeded
+    );
+    assert_eq!(
+        error("Failed to write blobs (IOError)", "DataError"),
+        StorageError::QuotaExceeded
+    );
+    // Other data errors are not about space.
+    assert!(matches!(
+        error("Failed to read large IndexedDB value", "DataError"),
+        StorageError::Failed(_)
+    ));
+}

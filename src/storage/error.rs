@@ -24,6 +24,11 @@ impl StorageError {
         if let Some(e) = v.dyn_ref::<web_sys::DomException>() {
             return match e.name().as_str() {
                 "QuotaExceededError" => StorageError::QuotaExceeded,
+                // Chromium writing a Blob's file (a photo) to a disk with no room left reports
+                // this instead of a quota error; the supervisor must hear the same advice.
+                "DataError" if e.message().contains("Failed to write blobs") => {
+                    StorageError::QuotaExceeded
+                }
                 "VersionError" | "InvalidStateError" if e.message().contains("block") => {
                     StorageError::Blocked
                 }
