@@ -44,6 +44,8 @@ test('a new phone is asked to sign in on 学校, lists the supervisor\'s schools
   await expect(prompt).toContainText('学校名单由督导室按账号分配');
   await expect(page.getByTestId('school-card')).toHaveCount(0);
   await expect(page.getByTestId('school-search')).toHaveCount(0);
+  // The bar does not claim 已同步 for a phone with no account: nothing syncs yet.
+  await expect(page.getByTestId('sync-state')).toHaveText('在线 · 未登录');
   const button = page.getByTestId('schools-sign-in-button');
   await expect(button).toHaveText('登录');
   const box = (await button.boundingBox())!;

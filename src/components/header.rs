@@ -34,6 +34,8 @@ pub fn Header() -> impl IntoView {
         sync.is_some_and(|s| s.error.with(Option::is_some) || !s.rejected.with(Vec::is_empty))
     };
     let last = move || sync.and_then(|s| s.last_sync.get());
+    // No account on this phone (never signed in, or signed out): "已同步" would be untrue.
+    let signed_out = move || sync.is_some_and(|s| s.account.with(Option::is_none));
     let key = move || {
         state_key(
             app.online.get(),
@@ -57,6 +59,7 @@ pub fn Header() -> impl IntoView {
             "login" => with(t.sync.header_login),
             "error" => with(t.sync.header_error),
             "pending" => with(t.online),
+            _ if signed_out() => format!("{} · {}", t.online, t.sync.header_signed_out),
             _ => match last() {
                 Some(ms) => {
                     let when = dudao_domain::datetime::format_when(

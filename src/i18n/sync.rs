@@ -50,6 +50,8 @@ pub struct SyncStrings {
     pub header_synced: fn(&str) -> String,
     pub header_error: &'static str,
     pub header_login: &'static str,
+    /// The bar when no account is signed in on this phone: nothing syncs.
+    pub header_signed_out: &'static str,
     // errors
     pub err_offline: &'static str,
     pub err_unreachable: &'static str,
@@ -164,6 +166,7 @@ pub static ZH: SyncStrings = SyncStrings {
     header_synced: |t| format!("已同步 {t}"),
     header_error: "同步出错",
     header_login: "需要重新登录",
+    header_signed_out: "未登录",
     err_offline: "无网络：修改已保存在本机，联网后会自动同步。",
     err_unreachable: "服务器不可用：连不上督导室服务器，稍后会自动重试。修改已保存在本机。",
     err_server: |code| format!("服务器不可用（HTTP {code}），稍后会自动重试。修改已保存在本机。"),
@@ -281,6 +284,7 @@ pub static EN: SyncStrings = SyncStrings {
     header_synced: |t| format!("Synced {t}"),
     header_error: "Sync error",
     header_login: "Sign in again",
+    header_signed_out: "Not signed in",
     err_offline: "No network: changes are kept on this phone and sync once you are online.",
     err_unreachable: "Server unavailable: the office server does not answer; retrying later. Changes are kept on this phone.",
     err_server: |code| format!("Server unavailable (HTTP {code}); retrying later. Changes are kept on this phone."),
