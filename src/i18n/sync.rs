@@ -17,7 +17,6 @@ pub struct SyncStrings {
     pub err_login_unreachable: &'static str,
     pub err_login_server: fn(u16) -> String,
     pub err_login_failed: fn(&str) -> String,
-    pub login_back: &'static str,
     // account
     pub account: &'static str,
     pub role_supervisor: &'static str,
@@ -34,7 +33,6 @@ pub struct SyncStrings {
     pub supervisor_from_account: &'static str,
     // status
     pub unsynced_label: &'static str,
-    pub unsynced_items: fn(usize) -> String,
     pub unsynced_photos: fn(usize) -> String,
     pub last_sync_label: &'static str,
     pub never_synced: &'static str,
@@ -43,8 +41,6 @@ pub struct SyncStrings {
     pub step_pushing: fn(usize, usize) -> String,
     pub step_pulling: &'static str,
     pub step_photos: fn(usize, usize) -> String,
-    pub all_synced: &'static str,
-    pub sync_when_signed_in: &'static str,
     // header
     pub header_syncing: &'static str,
     pub header_synced: fn(&str) -> String,
@@ -76,7 +72,6 @@ pub struct SyncStrings {
     pub use_this: &'static str,
     pub keep_current: &'static str,
     pub resolve_failed: &'static str,
-    pub resolved_use: &'static str,
     pub empty_value: &'static str,
     pub this_phone: &'static str,
     // field labels
@@ -113,7 +108,6 @@ pub struct SyncStrings {
     // photos kept on the server
     pub photo_loading: &'static str,
     pub photo_unavailable: &'static str,
-    pub photo_thumb_only: &'static str,
 }
 
 pub static ZH: SyncStrings = SyncStrings {
@@ -131,7 +125,6 @@ pub static ZH: SyncStrings = SyncStrings {
     err_login_unreachable: "连不上督导室服务器，请稍后再试。本机的记录不受影响。",
     err_login_server: |code| format!("督导室服务器出错（HTTP {code}），请稍后再试。"),
     err_login_failed: |m| format!("登录失败：{m}"),
-    login_back: "返回",
     account: "账号",
     role_supervisor: "责任督学",
     role_office: "督导室",
@@ -151,7 +144,6 @@ pub static ZH: SyncStrings = SyncStrings {
     signed_out: "已退出登录。本机的记录仍保存在这台手机上。",
     supervisor_from_account: "督学（登录账号）",
     unsynced_label: "待同步",
-    unsynced_items: |n| format!("{n} 项"),
     unsynced_photos: |n| format!("其中 {n} 张照片"),
     last_sync_label: "上次同步",
     never_synced: "从未同步",
@@ -160,8 +152,6 @@ pub static ZH: SyncStrings = SyncStrings {
     step_pushing: |d, t| format!("正在上传修改 {d}/{t}"),
     step_pulling: "正在获取督导室的更新…",
     step_photos: |d, t| format!("正在上传照片 {d}/{t}"),
-    all_synced: "全部已同步",
-    sync_when_signed_in: "登录后才能同步",
     header_syncing: "同步中…",
     header_synced: |t| format!("已同步 {t}"),
     header_error: "同步出错",
@@ -191,7 +181,6 @@ pub static ZH: SyncStrings = SyncStrings {
     use_this: "采用此值",
     keep_current: "知道了，保留当前值",
     resolve_failed: "没有确认成功：请联网后再试。",
-    resolved_use: "已改用此值，将在下次同步时上传。",
     empty_value: "（空）",
     this_phone: "本机",
     f_header: "基本信息",
@@ -229,7 +218,6 @@ pub static ZH: SyncStrings = SyncStrings {
     record_visit: "督导记录",
     photo_loading: "正在从服务器取照片…",
     photo_unavailable: "原图已上传到督导室，本机只保留缩略图；联网并登录后可查看原图。",
-    photo_thumb_only: "缩略图（原图在督导室服务器）",
 };
 
 pub static EN: SyncStrings = SyncStrings {
@@ -249,7 +237,6 @@ pub static EN: SyncStrings = SyncStrings {
     err_login_unreachable: "The office server does not answer: try again later. Records on this phone are unaffected.",
     err_login_server: |code| format!("The office server failed (HTTP {code}): try again later."),
     err_login_failed: |m| format!("Sign-in failed: {m}"),
-    login_back: "Back",
     account: "Account",
     role_supervisor: "Supervisor",
     role_office: "Office",
@@ -269,7 +256,6 @@ pub static EN: SyncStrings = SyncStrings {
     signed_out: "Signed out. The records stay on this phone.",
     supervisor_from_account: "Supervisor (signed-in account)",
     unsynced_label: "To sync",
-    unsynced_items: |n| format!("{n}"),
     unsynced_photos: |n| format!("{n} of them photos"),
     last_sync_label: "Last sync",
     never_synced: "Never",
@@ -278,8 +264,6 @@ pub static EN: SyncStrings = SyncStrings {
     step_pushing: |d, t| format!("Sending changes {d}/{t}"),
     step_pulling: "Fetching the office's updates…",
     step_photos: |d, t| format!("Uploading photos {d}/{t}"),
-    all_synced: "All synced",
-    sync_when_signed_in: "Sign in to sync",
     header_syncing: "Syncing…",
     header_synced: |t| format!("Synced {t}"),
     header_error: "Sync error",
@@ -307,7 +291,6 @@ pub static EN: SyncStrings = SyncStrings {
     use_this: "Use this value",
     keep_current: "Got it, keep the current value",
     resolve_failed: "Not confirmed: connect and try again.",
-    resolved_use: "Changed to this value; it is sent with the next sync.",
     empty_value: "(empty)",
     this_phone: "this phone",
     f_header: "Basic details",
@@ -341,5 +324,4 @@ pub static EN: SyncStrings = SyncStrings {
     record_visit: "Visit",
     photo_loading: "Fetching the photo from the server…",
     photo_unavailable: "The full photo is on the office server and this phone keeps the thumbnail: connect and sign in to see it.",
-    photo_thumb_only: "Thumbnail (the full photo is on the office server)",
 };
