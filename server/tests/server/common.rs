@@ -242,3 +242,24 @@ pub async fn token_of(router: &Router, username: &str) -> String {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     reply.json()["token"].as_str().expect("token").to_owned()
 }
+
+/// `POST uri` with a JSON body, signed in with `token` when given.
+pub async fn post_json(
+    router: &Router,
+    uri: &str,
+    body: &serde_json::Value,
+    token: Option<&str>,
+) -> Reply {
+    let mut request = Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    send(
+        router,
+        request.body(Body::from(body.to_string())).expect("request"),
+    )
+    .await
+}

@@ -14,7 +14,7 @@ use dudao_domain::School;
 use dudao_server::{app, demo, AppState};
 use serde_json::{json, Value};
 
-use crate::common::{send, test_app_on, Backend, Reply, TestApp};
+use crate::common::{get_as as get, post_json as post, send, test_app_on, Backend, Reply, TestApp};
 
 fn now_ms() -> i64 {
     dudao_server::library::now_ms()
@@ -75,30 +75,6 @@ fn at(ms: i64) -> Hlc {
 struct Device {
     id: String,
     token: String,
-}
-
-async fn post(router: &Router, uri: &str, body: &Value, token: Option<&str>) -> Reply {
-    let mut r = Request::builder()
-        .method(Method::POST)
-        .uri(uri)
-        .header(header::CONTENT_TYPE, "application/json");
-    if let Some(t) = token {
-        r = r.header(header::AUTHORIZATION, format!("Bearer {t}"));
-    }
-    send(
-        router,
-        r.body(Body::from(body.to_string())).expect("request"),
-    )
-    .await
-}
-
-async fn get(router: &Router, uri: &str, token: &str) -> Reply {
-    let r = Request::builder()
-        .uri(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .body(Body::empty())
-        .expect("request");
-    send(router, r).await
 }
 
 async fn login(router: &Router, user: &str, n: u64) -> Device {

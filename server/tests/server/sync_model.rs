@@ -12,8 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::StatusCode;
 use axum::Router;
 use dudao_domain::sync::client::RecordSync;
 use dudao_domain::sync::fields::Fields;
@@ -25,7 +24,7 @@ use dudao_domain::sync::Hlc;
 use dudao_server::demo;
 use serde_json::{json, Value};
 
-use crate::common::{send, test_app_on, Backend, Reply};
+use crate::common::{get_as as get, post_json as post, test_app_on, Backend};
 
 /// A small deterministic generator, so a failing seed can be replayed.
 struct Rng(u64);
@@ -85,26 +84,6 @@ struct World {
     devices: Vec<Device>,
     accepted: Vec<Accepted>,
     edits: u64,
-}
-
-async fn post(router: &Router, uri: &str, body: &Value, token: Option<&str>) -> Reply {
-    let mut r = Request::builder()
-        .method(Method::POST)
-        .uri(uri)
-        .header(header::CONTENT_TYPE, "application/json");
-    if let Some(t) = token {
-        r = r.header(header::AUTHORIZATION, format!("Bearer {t}"));
-    }
-    send(router, r.body(Body::from(body.to_string())).unwrap()).await
-}
-
-async fn get(router: &Router, uri: &str, token: &str) -> Reply {
-    let r = Request::builder()
-        .uri(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .body(Body::empty())
-        .unwrap();
-    send(router, r).await
 }
 
 fn uuid(n: u64) -> String {
