@@ -139,15 +139,17 @@ pub fn record_location(app: AppState, visit: RwSignal<Visit>, last_saved: Stored
         ASKED.with(|a| a.borrow_mut().remove(&id));
         let now = now_ms();
         let in_editor = visit.try_update(|v| {
+            let before = v.clone();
             (v.id == id && v.location.is_none() && v.set_location(loc.clone(), now).is_ok())
-                .then(|| v.clone())
+                .then(|| (before, v.clone()))
         });
         match in_editor {
             // The editor is open and took it: save its snapshot, with the location op.
-            Some(Some(next)) => spawn_local(async move {
-                match repo::save_visit(&next, vec![location_op(&loc)]).await {
-                    Ok(()) => {
-                        last_saved.try_update_value(|v| *v = next);
+            Some(Some((before, next))) => spawn_local(async move {
+                match repo::save_visit(Some(&before), &next, vec![location_op(&loc)]).await {
+                    Ok(saved) => {
+                        crate::pages::show_saved(visit, &next, &saved);
+                        last_saved.try_update_value(|v| *v = saved);
                         app.refresh_pending();
                     }
                     // Not worth an alarm: the next edit saves the snapshot, location included.
@@ -173,14 +175,17 @@ async fn save_to_stored(
     loc: Location,
     now: i64,
 ) -> Result<(), crate::storage::StorageError> {
-    let Some(mut v) = repo::load_visit(id).await? else {
+    let Some(before) = repo::load_visit(id).await? else {
         return Ok(());
     };
+    let mut v = before.clone();
     if v.location.is_some() || v.set_location(loc.clone(), now).is_err() {
         // Located already, or signed meanwhile: a signed record is not changed silently.
         return Ok(());
     }
-    repo::save_visit(&v, vec![location_op(&loc)]).await
+    repo::save_visit(Some(&before), &v, vec![location_op(&loc)])
+        .await
+        .map(drop)
 }
 
 fn location_op(loc: &Location) -> FieldOp {

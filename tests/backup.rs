@@ -76,6 +76,7 @@ async fn seed(db: &Db) {
         .unwrap();
     repo::save_visit_in(
         db,
+        None,
         &draft,
         vec![FieldOp {
             field: format!("answers.{a}.value"),
@@ -101,6 +102,7 @@ async fn seed(db: &Db) {
     let op = photos::photos_op(&draft, &a);
     photos::save_photo_in(
         db,
+        None,
         &draft,
         &StoredPhoto {
             meta,
@@ -133,6 +135,7 @@ async fn seed(db: &Db) {
     signed.updated_at = 3_300;
     repo::save_visit_in(
         db,
+        None,
         &signed,
         vec![FieldOp {
             field: "state".into(),
@@ -298,7 +301,7 @@ async fn a_newer_visit_in_the_file_updates_the_older_one_here() {
     .unwrap();
     let newer = fresh_db("backup-newer-source").await;
     seed(&newer).await;
-    repo::save_visit_in(&newer, &v, vec![]).await.unwrap();
+    repo::save_visit_in(&newer, None, &v, vec![]).await.unwrap();
     let report = import_in(&db, &export(&newer).await).await.unwrap();
     assert_eq!((report.added, report.updated, report.skipped), (0, 1, 1));
     let here: Visit = db.get(VISITS, "v-draft").await.unwrap().unwrap();

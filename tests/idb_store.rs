@@ -65,7 +65,7 @@ async fn an_answer_is_stored_with_its_outbox_entry_and_survives_reopening() {
         field: format!("answers.{code}.value"),
         value: serde_json::json!({"kind": "number", "value": 75.0}),
     };
-    repo::save_visit_in(&db, &v, vec![op.clone()])
+    repo::save_visit_in(&db, None, &v, vec![op.clone()])
         .await
         .unwrap();
     db.close();
@@ -101,7 +101,7 @@ async fn outbox_sequence_rises_by_one_per_change() {
             field: "answers.X.note".into(),
             value: serde_json::json!(format!("note {i}")),
         };
-        repo::save_visit_in(&db, &v, vec![op]).await.unwrap();
+        repo::save_visit_in(&db, None, &v, vec![op]).await.unwrap();
     }
     let seqs: Vec<u64> = repo::outbox_in(&db)
         .await
@@ -120,6 +120,7 @@ async fn a_failed_write_keeps_nothing_of_itself_and_leaves_earlier_records_intac
     let v1 = Visit::new("v3".into(), &s, "李督学".into(), &[&t], 1);
     repo::save_visit_in(
         &db,
+        None,
         &v1,
         vec![FieldOp {
             field: "*".into(),
@@ -242,7 +243,7 @@ basis = { document = "柳林乡中心学校体育活动安排", year = 2025 }
         &[&national],
         1,
     );
-    repo::save_visit(&v, Vec::new()).await.unwrap();
+    repo::save_visit(None, &v, Vec::new()).await.unwrap();
     let session = dudao::session::Session::load(v.id.clone())
         .await
         .expect("reopens")
@@ -251,7 +252,7 @@ basis = { document = "柳林乡中心学校体育活动安排", year = 2025 }
 
     // Pinned to a local edition whose copy is gone: an error, not the national numbers.
     let v = Visit::new("fallback-local".into(), &s, "王建华".into(), &[&local], 1);
-    repo::save_visit(&v, Vec::new()).await.unwrap();
+    repo::save_visit(None, &v, Vec::new()).await.unwrap();
     match dudao::session::Session::load(v.id.clone()).await {
         Err(StorageError::Data(msg)) => assert!(msg.contains("柳林乡.9"), "{msg}"),
         Err(e) => panic!("unexpected error {e:?}"),

@@ -86,7 +86,9 @@ async fn stored() -> Visit {
 #[wasm_bindgen_test]
 async fn a_photo_is_taken_into_an_item_viewed_and_deleted_after_one_confirmation() {
     let (v, code) = draft_visit();
-    repo::save_visit(&v, vec![]).await.expect("visit stored");
+    repo::save_visit(None, &v, vec![])
+        .await
+        .expect("visit stored");
     let history = js_sys::Reflect::get(&web_sys::window().unwrap(), &"history".into()).unwrap();
     let push: js_sys::Function = js_sys::Reflect::get(&history, &"pushState".into())
         .unwrap()

@@ -346,7 +346,7 @@ async fn a_saved_photo_reads_back_byte_for_byte_from_a_new_connection() {
     let next = attached(&v, &t, &code, &photo).await;
     let op = photos::photos_op(&next, &code);
     assert_eq!(op.field, format!("answers.{code}.photos"));
-    photos::save_photo_in(&db, &next, &photo, vec![op])
+    photos::save_photo_in(&db, None, &next, &photo, vec![op])
         .await
         .unwrap();
     db.close();
@@ -383,7 +383,7 @@ async fn a_photo_not_listed_on_its_answer_is_refused_and_nothing_is_stored() {
     let photo = process(&blob_of(&raw, "image/jpeg"), input(&v, &code, "p8"))
         .await
         .unwrap();
-    assert!(photos::save_photo_in(&db, &v, &photo, vec![])
+    assert!(photos::save_photo_in(&db, None, &v, &photo, vec![])
         .await
         .is_err());
     assert_eq!(db.count(PHOTOS).await.unwrap(), 0);
@@ -400,9 +400,15 @@ async fn deleting_a_photo_removes_it_from_the_answer_and_the_store_and_queues_th
         .await
         .unwrap();
     let next = attached(&v, &t, &code, &photo).await;
-    photos::save_photo_in(&db, &next, &photo, vec![photos::photos_op(&next, &code)])
-        .await
-        .unwrap();
+    photos::save_photo_in(
+        &db,
+        None,
+        &next,
+        &photo,
+        vec![photos::photos_op(&next, &code)],
+    )
+    .await
+    .unwrap();
     let before = db.count(OUTBOX).await.unwrap();
 
     let mut current = next.clone();
@@ -437,7 +443,7 @@ async fn a_finished_visit_keeps_its_photos() {
         .await
         .unwrap();
     let mut next = attached(&v, &t, &code, &photo).await;
-    photos::save_photo_in(&db, &next, &photo, vec![])
+    photos::save_photo_in(&db, None, &next, &photo, vec![])
         .await
         .unwrap();
     next.state = dudao_domain::VisitState::Finished;

@@ -95,7 +95,9 @@ fn disabled(el: &web_sys::Element) -> bool {
 async fn findings_are_settled_signed_and_amended() {
     let v = finished_visit();
     let ids: Vec<String> = v.findings.iter().map(|f| f.id.clone()).collect();
-    repo::save_visit(&v, vec![]).await.expect("visit stored");
+    repo::save_visit(None, &v, vec![])
+        .await
+        .expect("visit stored");
 
     let history = js_sys::Reflect::get(&web_sys::window().unwrap(), &"history".into()).unwrap();
     let push: js_sys::Function = js_sys::Reflect::get(&history, &"pushState".into())

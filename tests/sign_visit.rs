@@ -83,7 +83,7 @@ async fn each_signed_visit_takes_the_next_number_of_the_year_with_its_outbox_ent
 async fn a_refused_signature_stores_nothing_and_uses_no_number() {
     let db = fresh_db("refuse").await;
     let v = finished("vr");
-    repo::save_visit_in(&db, &v, vec![]).await.unwrap();
+    repo::save_visit_in(&db, None, &v, vec![]).await.unwrap();
 
     let err = repo::sign_visit_in(&db, &v, signature("  "), 2026).await;
     assert_eq!(err, Err(SignError::Review(ReviewError::NoName)));

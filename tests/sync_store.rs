@@ -47,6 +47,7 @@ async fn started(db: &Db, id: &str) -> (Visit, Template) {
     let v = Visit::new(id.into(), &school(), "韩立新".into(), &[&t], 1_000);
     repo::save_visit_in(
         db,
+        None,
         &v,
         vec![FieldOp {
             field: "*".into(),
@@ -70,6 +71,7 @@ async fn type_note(db: &Db, v: &mut Visit, t: &Template, code: &str, text: &str)
             .unwrap();
         repo::save_visit_in(
             db,
+            None,
             v,
             vec![FieldOp {
                 field: format!("answers.{code}.note"),
@@ -101,6 +103,7 @@ async fn add_photo(db: &Db, v: &mut Visit, t: &Template, code: &str, id: &str) -
     let op = photos::photos_op(v, code);
     photos::save_photo_in(
         db,
+        None,
         v,
         &StoredPhoto {
             meta,
@@ -204,6 +207,7 @@ async fn a_record_that_cannot_be_read_leaves_the_outbox_and_mutations_untouched(
     // A second visit whose stored record is damaged (not a visit any more).
     repo::save_visit_in(
         &db,
+        None,
         &Visit::new("v-bad".into(), &school(), "韩立新".into(), &[&t], 1_000),
         vec![FieldOp {
             field: "*".into(),
@@ -521,6 +525,120 @@ async fn a_pulled_value_never_overwrites_what_the_supervisor_typed_since() {
     assert_eq!(next[0].ops[0].field, note);
     assert_eq!(next[0].ops[0].value, json!("甲乙"));
     assert_eq!(next[0].ops[0].base_rev, 1);
+}
+
+/// The first two compliance items of 五项管理 at the test school.
+fn two_items(t: &Template) -> (String, String) {
+    let s = school();
+    let refs = [t];
+    let cl = Checklist::new(&refs, &s);
+    let codes: Vec<String> = cl
+        .visible(&Default::default())
+        .iter()
+        .filter(|e| matches!(e.item.answer, AnswerKind::Compliance))
+        .map(|e| e.item.code.clone())
+        .take(2)
+        .collect();
+    (codes[0].clone(), codes[1].clone())
+}
+
+/// A visit started here and acknowledged by the server, then a pull that stores `field` =
+/// `value` from the supervisor's other phone while a screen still shows the older copy.
+async fn pulled_behind_a_screen(db: &Db, id: &str, field: &str, value: serde_json::Value) -> Visit {
+    let (v, _) = started(db, id).await;
+    store::coalesce(db, 10_000).await.unwrap();
+    let sent = store::pending_mutations(db).await.unwrap();
+    let answer = PushResponse {
+        server_epoch: "e".into(),
+        last_seq: 1,
+        results: vec![applied(&sent[0], 1)],
+    };
+    store::apply_push(db, &sent, &answer, 11_000).await.unwrap();
+    let mut other = change(1, id, field, value);
+    other.rev = 2;
+    let page = PullResponse {
+        changes: vec![other],
+        cursor: 1,
+        has_more: false,
+        server_epoch: "e".into(),
+        device_last_seq: 1,
+    };
+    let done = store::apply_pull(db, &page, false, 12_000).await.unwrap();
+    assert_eq!(
+        done.visits_changed, 1,
+        "the pull stored the other phone's value"
+    );
+    v
+}
+
+#[wasm_bindgen_test]
+async fn a_screen_saving_its_older_copy_keeps_what_a_pull_stored_meanwhile() {
+    let db = fresh_db("sync-screen-window").await;
+    let t = template();
+    let (a, b) = two_items(&t);
+    let note_a = format!("answers.{a}.note");
+    // The editor shows the visit; meanwhile a cycle pulls item A's note from the other phone.
+    let screen =
+        pulled_behind_a_screen(&db, "v-window", &note_a, json!("另一台手机：公示栏未更新")).await;
+    // The supervisor, still on the older copy, answers item B.
+    let s = school();
+    let refs = [&t];
+    let cl = Checklist::new(&refs, &s);
+    let mut next = screen.clone();
+    next.set_value(
+        &cl,
+        &b,
+        Some(dudao_domain::AnswerValue::Compliance(
+            dudao_domain::Compliance::Compliant,
+        )),
+        13_000,
+    )
+    .unwrap();
+    let saved = repo::save_visit_in(
+        &db,
+        Some(&screen),
+        &next,
+        vec![FieldOp {
+            field: format!("answers.{b}.value"),
+            value: json!("compliant"),
+        }],
+    )
+    .await
+    .unwrap();
+    let stored: Visit = db.get(VISITS, "v-window").await.unwrap().unwrap();
+    assert_eq!(saved, stored, "the screen is given what was written");
+    assert_eq!(stored.answers[&a].note, "另一台手机：公示栏未更新");
+    assert_eq!(stored.answers[&b].value, next.answers[&b].value);
+    // Only the supervisor's answer goes to the server: the pulled note is not sent back as new.
+    store::coalesce(&db, 14_000).await.unwrap();
+    let pending = store::pending_mutations(&db).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    let fields: Vec<&str> = pending[0].ops.iter().map(|o| o.field.as_str()).collect();
+    assert_eq!(fields, vec![format!("answers.{b}.value").as_str()]);
+}
+
+#[wasm_bindgen_test]
+async fn an_answer_on_a_copy_of_a_visit_finished_elsewhere_is_refused_and_nothing_written() {
+    let db = fresh_db("sync-screen-moved-on").await;
+    let t = template();
+    let (a, _) = two_items(&t);
+    // The other phone finished the visit, and a cycle pulled that while the editor was open.
+    let screen = pulled_behind_a_screen(&db, "v-moved", "state", json!("finished")).await;
+    let before_save: Visit = db.get(VISITS, "v-moved").await.unwrap().unwrap();
+    let outbox = db.count(OUTBOX).await.unwrap();
+    let s = school();
+    let refs = [&t];
+    let cl = Checklist::new(&refs, &s);
+    let mut next = screen.clone();
+    next.set_note(&cl, &a, "迟到的备注".into(), 13_000).unwrap();
+    let refused = repo::save_visit_in(&db, Some(&screen), &next, vec![]).await;
+    assert!(
+        matches!(refused, Err(dudao::storage::StorageError::MovedOn(_))),
+        "{refused:?}"
+    );
+    let after: Visit = db.get(VISITS, "v-moved").await.unwrap().unwrap();
+    assert_eq!(after, before_save, "the finished visit is as it was");
+    assert_eq!(db.count(OUTBOX).await.unwrap(), outbox);
 }
 
 #[wasm_bindgen_test]

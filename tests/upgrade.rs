@@ -154,6 +154,7 @@ async fn a_version_1_database_upgrades_with_its_visits_and_unsynced_changes_inta
     visit.updated_at = 6;
     repo::save_visit_in(
         &db,
+        None,
         &visit,
         vec![FieldOp {
             field: "answers.X.note".into(),
@@ -257,6 +258,7 @@ async fn another_tab_upgrading_is_not_blocked_and_this_tab_reopens() {
     let mut v = Visit::new("v-tabs".into(), &school(), "李督学".into(), &[&t], 1);
     repo::save_visit_in(
         &this_tab,
+        None,
         &v,
         vec![FieldOp {
             field: "*".into(),
@@ -286,6 +288,7 @@ async fn another_tab_upgrading_is_not_blocked_and_this_tab_reopens() {
     v.updated_at = 2;
     repo::save_visit_in(
         &this_tab,
+        None,
         &v,
         vec![FieldOp {
             field: "answers.X.note".into(),
@@ -313,7 +316,7 @@ async fn a_blocked_upgrade_is_reported_and_completes_when_the_other_tab_closes()
     let db = Db::open_named(&name).await.unwrap();
     let t = template();
     let v = Visit::new("v-blocked".into(), &school(), "李督学".into(), &[&t], 1);
-    repo::save_visit_in(&db, &v, vec![]).await.unwrap();
+    repo::save_visit_in(&db, None, &v, vec![]).await.unwrap();
     db.close();
     let stubborn = open_raw(&name, DB_VERSION, |_| {}).await;
 
@@ -349,7 +352,7 @@ async fn an_older_build_opens_a_database_a_newer_one_upgraded() {
     let newer = Db::open_named_at(&name, DB_VERSION + 1).await.unwrap();
     let t = template();
     let v = Visit::new("v-newer".into(), &school(), "李督学".into(), &[&t], 1);
-    repo::save_visit_in(&newer, &v, vec![]).await.unwrap();
+    repo::save_visit_in(&newer, None, &v, vec![]).await.unwrap();
     newer.close();
 
     let older = Db::open_named(&name)

@@ -125,7 +125,7 @@ async fn section_all_compliant_and_a_late_fix_keep_every_answer() {
     v.set_value(&cl, &kept, bad.clone(), T0 + 1).unwrap();
     let to_set = v.unanswered_compliance(&cl, &first);
     repo::pin_templates(std::slice::from_ref(&t)).await.unwrap();
-    repo::save_visit(&v, vec![]).await.unwrap();
+    repo::save_visit(None, &v, vec![]).await.unwrap();
 
     let history = window_get("history");
     let push: js_sys::Function = js_sys::Reflect::get(&history, &"pushState".into())
@@ -320,7 +320,7 @@ async fn a_refusal_after_the_editor_closed_is_added_to_the_stored_visit() {
     let s = school();
     let cl = Checklist::new(&[&t], &s);
     let v = Visit::new(ID.into(), &s, "韩立新".into(), &[&t], T0);
-    repo::save_visit(&v, vec![]).await.unwrap();
+    repo::save_visit(None, &v, vec![]).await.unwrap();
 
     let app_owner = Owner::new();
     let app = app_owner.with(test_app);
@@ -350,7 +350,7 @@ async fn a_refusal_after_the_editor_closed_is_added_to_the_stored_visit() {
             T0 + 5,
         )
         .unwrap();
-    repo::save_visit(&answered, vec![]).await.unwrap();
+    repo::save_visit(None, &answered, vec![]).await.unwrap();
     editor.cleanup();
     drop(editor);
 

@@ -328,3 +328,36 @@ fn merged_fields_layer_server_then_in_flight_then_local_then_taken() {
     assert_eq!(m[NOTE], json!("C"));
     assert_eq!(m["state"], json!("signed"));
 }
+
+#[test]
+fn a_field_the_server_never_had_is_not_sent_while_it_is_still_empty() {
+    let mut rs = RecordSync::new("visit", "v1");
+    // A pull brought the note of an item (its value is on a later page); the phone's record now
+    // also holds the item's empty value and photo list.
+    assert!(rs
+        .pulled(
+            &change(1, NOTE, json!("公示栏未更新"), 1),
+            &Fields::new(),
+            false
+        )
+        .is_some());
+    let local = fields(&[
+        (NOTE, json!("公示栏未更新")),
+        (VALUE, Value::Null),
+        ("answers.JC-01.photos", json!([])),
+    ]);
+    assert!(
+        rs.ops(&local).is_empty(),
+        "nothing of the supervisor's to send"
+    );
+    // The later page brings the value; it is taken, not blocked by the empty local one.
+    assert_eq!(
+        rs.pulled(&change(2, VALUE, json!("non_compliant"), 1), &local, false),
+        Some(json!("non_compliant"))
+    );
+    // Once the supervisor gives a value of their own, it is sent.
+    let answered = fields(&[(NOTE, json!("公示栏未更新")), (VALUE, json!("compliant"))]);
+    let ops = rs.ops(&answered);
+    assert_eq!(ops.len(), 1);
+    assert_eq!(ops[0].field, VALUE);
+}

@@ -26,3 +26,21 @@ pub fn fmt_date(ms: i64, en: bool) -> String {
 pub fn fmt_datetime(ms: i64, en: bool) -> String {
     dudao_domain::datetime::format_datetime(ms, local_offset(), en)
 }
+
+/// After a save: `saved` is what was written (the edit laid onto the stored visit, which may
+/// hold values a sync cycle brought meanwhile). The screen shows it unless the supervisor has
+/// already made a newer edit, whose own save will bring them.
+pub fn show_saved(
+    visit: leptos::prelude::RwSignal<dudao_domain::Visit>,
+    next: &dudao_domain::Visit,
+    saved: &dudao_domain::Visit,
+) {
+    use leptos::prelude::*;
+    if saved != next {
+        visit.try_update(|v| {
+            if v == next {
+                *v = saved.clone();
+            }
+        });
+    }
+}

@@ -17,6 +17,10 @@ pub enum StorageError {
     Data(String),
     #[error("storage failure: {0}")]
     Failed(String),
+    /// The edit began on a copy of a visit that has since been finished or signed (another tab,
+    /// or pulled from another phone); it was not written.
+    #[error("not saved: {0}")]
+    MovedOn(String),
 }
 
 impl StorageError {
@@ -46,6 +50,7 @@ impl StorageError {
         match self {
             StorageError::QuotaExceeded => t.err_quota,
             StorageError::Blocked => t.err_blocked,
+            StorageError::MovedOn(_) => t.err_read_only,
             _ => t.err_storage,
         }
     }

@@ -4,10 +4,12 @@
 //! photo never exists without its answer knowing, nor an answer pointing at nothing.
 
 use super::idb::{from_js, to_js, Db, OUTBOX, PHOTOS, VISITS};
-use super::repo::{db, FieldOp, OutboxEntry};
+use super::repo::{self, db, FieldOp, OutboxEntry};
 use super::StorageError;
 use dudao_domain::photo::PhotoMeta;
 use dudao_domain::Visit;
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Blob;
 
@@ -86,21 +88,25 @@ fn visit_entry(visit: &Visit, ops: Vec<FieldOp>) -> Option<OutboxEntry> {
 }
 
 /// Stores a photo with the visit that already lists it (`Visit::attach_photo`) and the outbox
-/// entries (the visit's `ops`, and the photo itself for upload), in one transaction.
+/// entries (the visit's `ops`, and the photo itself for upload), in one transaction. `before` is
+/// the copy the screen attached it to: the attachment is laid onto the visit as stored now
+/// (`repo::save_visit`). Returns the visit as written.
 pub async fn save_photo(
+    before: Option<&Visit>,
     visit: &Visit,
     photo: &StoredPhoto,
     ops: Vec<FieldOp>,
-) -> Result<(), StorageError> {
-    save_photo_in(&db().await?, visit, photo, ops).await
+) -> Result<Visit, StorageError> {
+    save_photo_in(&db().await?, before, visit, photo, ops).await
 }
 
 pub async fn save_photo_in(
     db: &Db,
+    before: Option<&Visit>,
     visit: &Visit,
     photo: &StoredPhoto,
     ops: Vec<FieldOp>,
-) -> Result<(), StorageError> {
+) -> Result<Visit, StorageError> {
     let m = &photo.meta;
     if m.visit_id != visit.id {
         return Err(StorageError::Data(format!(
@@ -129,19 +135,30 @@ pub async fn save_photo_in(
         visit.updated_at,
     );
     let entry = visit_entry(visit, ops);
-    db.write(&[PHOTOS, VISITS, OUTBOX], |w| {
-        w.put_raw(PHOTOS, &rec)?;
-        w.put(VISITS, visit)?;
-        if let Some(e) = &entry {
-            w.put(OUTBOX, e)?;
-        }
-        w.put(OUTBOX, &upload)
+    let written: Rc<RefCell<Option<Visit>>> = Rc::default();
+    let out = written.clone();
+    let (before, next) = (before.cloned(), visit.clone());
+    db.write(&[PHOTOS, VISITS, OUTBOX], move |w| {
+        w.get_then(VISITS, &next.id.clone(), move |w, stored: Option<Visit>| {
+            let v = repo::laid_on(before.as_ref(), next, stored.as_ref())?;
+            w.put_raw(PHOTOS, &rec)?;
+            w.put(VISITS, &v)?;
+            if let Some(e) = &entry {
+                w.put(OUTBOX, e)?;
+            }
+            w.put(OUTBOX, &upload)?;
+            *out.borrow_mut() = Some(v);
+            Ok(())
+        })
     })
-    .await
+    .await?;
+    let v = written.borrow_mut().take();
+    v.ok_or_else(|| StorageError::Failed("the photo was not written".into()))
 }
 
 /// Takes a photo off its item and deletes it, with the visit and the outbox entries, in one
-/// transaction. `visit` changes only when the write is committed.
+/// transaction. The detachment is laid onto the visit as stored now (`repo::save_visit`), and
+/// `visit` becomes what was written, only once the write is committed.
 pub async fn delete_photo(
     visit: &mut Visit,
     item_code: &str,
@@ -172,16 +189,25 @@ pub async fn delete_photo_in(
         }],
         at: now,
     };
-    db.write(&[PHOTOS, VISITS, OUTBOX], |w| {
-        w.delete(PHOTOS, photo_id)?;
-        w.put(VISITS, &next)?;
-        if let Some(e) = &entry {
-            w.put(OUTBOX, e)?;
-        }
-        w.put(OUTBOX, &gone)
+    let written: Rc<RefCell<Option<Visit>>> = Rc::default();
+    let out = written.clone();
+    let (before, photo_id) = (visit.clone(), photo_id.to_owned());
+    db.write(&[PHOTOS, VISITS, OUTBOX], move |w| {
+        w.get_then(VISITS, &next.id.clone(), move |w, stored: Option<Visit>| {
+            let v = repo::laid_on(Some(&before), next, stored.as_ref())?;
+            w.delete(PHOTOS, &photo_id)?;
+            w.put(VISITS, &v)?;
+            if let Some(e) = &entry {
+                w.put(OUTBOX, e)?;
+            }
+            w.put(OUTBOX, &gone)?;
+            *out.borrow_mut() = Some(v);
+            Ok(())
+        })
     })
     .await?;
-    *visit = next;
+    let v = written.borrow_mut().take();
+    *visit = v.ok_or_else(|| StorageError::Failed("the photo was not deleted".into()))?;
     Ok(())
 }
 

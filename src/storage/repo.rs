@@ -1,11 +1,13 @@
 //! What the app stores and how: every change to a visit is written together with its outbox
 //! entry in one IndexedDB transaction, so no edit exists without the record of it to sync.
 
-use super::idb::{Db, META, OUTBOX, SCHOOLS, TEMPLATES, VISITS};
+use super::idb::{from_js, Db, Read, META, OUTBOX, SCHOOLS, TEMPLATES, VISITS};
 use super::StorageError;
+use dudao_domain::sync::rebase::{rebase_edit, RebaseError};
 use dudao_domain::{School, Template, Visit};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
+use std::rc::Rc;
 
 thread_local! {
     static DB: RefCell<Option<Db>> = const { RefCell::new(None) };
@@ -47,27 +49,75 @@ struct StoredTemplate {
     template: Template,
 }
 
-/// Saves the visit and, when `ops` is not empty, its outbox entry, atomically.
-pub async fn save_visit(visit: &Visit, ops: Vec<FieldOp>) -> Result<(), StorageError> {
-    save_visit_in(&db().await?, visit, ops).await
+/// Saves an edit of a visit and, when `ops` is not empty, its outbox entry, atomically.
+/// `before` is the copy the screen changed into `next` (`None` for a new visit). What is
+/// written is `next` laid onto the visit as stored now ([`rebase_edit`]): values a sync cycle
+/// stored meanwhile are kept, not overwritten by the screen's older copy. Returns what was
+/// written, for the screen to show.
+pub async fn save_visit(
+    before: Option<&Visit>,
+    next: &Visit,
+    ops: Vec<FieldOp>,
+) -> Result<Visit, StorageError> {
+    save_visit_in(&db().await?, before, next, ops).await
 }
 
-pub async fn save_visit_in(db: &Db, visit: &Visit, ops: Vec<FieldOp>) -> Result<(), StorageError> {
+pub async fn save_visit_in(
+    db: &Db,
+    before: Option<&Visit>,
+    next: &Visit,
+    ops: Vec<FieldOp>,
+) -> Result<Visit, StorageError> {
     let entry = (!ops.is_empty()).then(|| OutboxEntry {
         seq: None,
         entity: "visit".into(),
-        entity_id: visit.id.clone(),
+        entity_id: next.id.clone(),
         ops,
-        at: visit.updated_at,
+        at: next.updated_at,
     });
-    db.write(&[VISITS, OUTBOX], |w| {
-        w.put(VISITS, visit)?;
-        if let Some(e) = &entry {
-            w.put(OUTBOX, e)?;
-        }
-        Ok(())
+    let saved: Rc<RefCell<Option<Visit>>> = Rc::default();
+    let out = saved.clone();
+    let (before, next) = (before.cloned(), next.clone());
+    db.write(&[VISITS, OUTBOX], move |w| {
+        w.get_then(VISITS, &next.id.clone(), move |w, stored: Option<Visit>| {
+            let v = laid_on(before.as_ref(), next, stored.as_ref())?;
+            w.put(VISITS, &v)?;
+            if let Some(e) = &entry {
+                w.put(OUTBOX, e)?;
+            }
+            *out.borrow_mut() = Some(v);
+            Ok(())
+        })
     })
-    .await
+    .await?;
+    let v = saved.borrow_mut().take();
+    v.ok_or_else(|| StorageError::Failed("the visit was not written".into()))
+}
+
+/// A record read in a transaction, or `None` when there is none.
+fn decoded<T: serde::de::DeserializeOwned>(
+    raw: &wasm_bindgen::JsValue,
+) -> Result<Option<T>, StorageError> {
+    if raw.is_undefined() || raw.is_null() {
+        Ok(None)
+    } else {
+        from_js(raw).map(Some)
+    }
+}
+
+/// `next` laid onto what is stored (see [`save_visit`]).
+pub fn laid_on(
+    before: Option<&Visit>,
+    next: Visit,
+    stored: Option<&Visit>,
+) -> Result<Visit, StorageError> {
+    match (before, stored) {
+        (Some(b), Some(s)) => rebase_edit(b, &next, s).map_err(|e| match e {
+            RebaseError::MovedOn { .. } => StorageError::MovedOn(e.to_string()),
+            RebaseError::Field(e) => StorageError::Data(e.to_string()),
+        }),
+        _ => Ok(next),
+    }
 }
 
 /// This phone's count of 督导意见书 numbers given in a year, under `meta`.
@@ -88,7 +138,9 @@ pub enum SignError {
 
 /// Signs the visit with the next 督导意见书 number of `year` on this phone. The counter, the
 /// signed visit and its outbox entry are written in one transaction: a number is never given
-/// twice, and a failed save leaves the counter, the visit and the outbox as they were.
+/// twice, and a failed save leaves the counter, the visit and the outbox as they were. `visit`
+/// is the copy the review screen shows; the signing is laid onto the visit as stored now, like
+/// any edit ([`save_visit`]).
 pub async fn sign_visit(
     visit: &Visit,
     signature: dudao_domain::review::Signature,
@@ -104,26 +156,35 @@ pub async fn sign_visit_in(
     year: i32,
 ) -> Result<Visit, SignError> {
     use dudao_domain::review::opinion_number;
-    use std::rc::Rc;
     // Refuse what cannot be signed before touching storage.
     visit.clone().sign(signature.clone(), String::new())?;
     let key = format!("opinion-seq-{year}");
     let signed: Rc<RefCell<Option<Result<Visit, SignError>>>> = Rc::default();
     let out = signed.clone();
     let visit = visit.clone();
+    let id = visit.id.clone();
     let written = db
         .write(&[META, VISITS, OUTBOX], |w| {
-            w.get_then(
-                META,
-                &key.clone(),
-                move |w, counter: Option<OpinionCounter>| {
+            w.read_then(
+                vec![Read::get(META, &key.clone()), Read::get(VISITS, &id)],
+                move |w, got| {
+                    let counter: Option<OpinionCounter> = decoded(&got[0])?;
+                    let stored: Option<Visit> = decoded(&got[1])?;
                     let seq = counter.map_or(1, |c| c.seq + 1);
-                    let mut v = visit;
+                    let mut v = visit.clone();
                     let no = opinion_number(v.school.issuing_area(), year, seq);
                     if let Err(e) = v.sign(signature, no) {
                         *out.borrow_mut() = Some(Err(e.into()));
                         return Err(StorageError::Data("signing refused".into()));
                     }
+                    // Values a sync cycle stored since the review screen read the visit stay.
+                    let v = match laid_on(Some(&visit), v, stored.as_ref()) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            *out.borrow_mut() = Some(Err(e.clone().into()));
+                            return Err(e);
+                        }
+                    };
                     let json = |x: serde_json::Result<serde_json::Value>| x.unwrap_or_default();
                     let entry = OutboxEntry {
                         seq: None,

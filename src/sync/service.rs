@@ -332,6 +332,7 @@ async fn take_value(c: &Conflict) -> Result<(), ResolveError> {
     let next = visit_from_fields(&visit.id, &fields, Some(&visit), now)
         .map_err(|e| ResolveError::Storage(StorageError::Data(e.to_string())))?;
     repo::save_visit(
+        Some(&visit),
         &next,
         vec![repo::FieldOp {
             field: c.field.clone(),

@@ -35,6 +35,16 @@ pub struct RecordSync {
     pub rejected: BTreeMap<String, Value>,
 }
 
+/// The value a field has when nobody has set it.
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => false,
+    }
+}
+
 impl RecordSync {
     pub fn new(entity: &str, entity_id: &str) -> RecordSync {
         RecordSync {
@@ -57,10 +67,14 @@ impl RecordSync {
     }
 
     /// Whether the supervisor changed the field since the server's value was known or sent.
+    /// A field the server has never had is its default there (no value, no text, no photos), so
+    /// such a local value is not a change: a pull that brought an answer's note alone does not
+    /// send its empty value and photo list back, over values still on a later page.
     pub fn is_dirty(&self, field: &str, local: Option<&Value>) -> bool {
-        match local {
-            Some(v) => self.expected(field) != Some(v) && self.rejected.get(field) != Some(v),
-            None => false,
+        match (local, self.expected(field)) {
+            (None, _) => false,
+            (Some(v), None) if is_empty(v) => false,
+            (Some(v), expected) => expected != Some(v) && self.rejected.get(field) != Some(v),
         }
     }
 
@@ -161,9 +175,12 @@ impl RecordSync {
         let dirty = self.pending.contains_key(&change.field)
             || match (local_value, known) {
                 (Some(l), Some(k)) => *l != k.value && self.rejected.get(&change.field) != Some(l),
-                // Set here and never sent: a new local field is the supervisor's.
+                // Set here and never sent: a new local field is the supervisor's, unless it is
+                // still empty (see `is_dirty`).
                 (Some(l), None) => {
-                    *l != change.value && self.rejected.get(&change.field) != Some(l)
+                    !is_empty(l)
+                        && *l != change.value
+                        && self.rejected.get(&change.field) != Some(l)
                 }
                 (None, _) => false,
             };

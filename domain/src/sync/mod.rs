@@ -4,11 +4,13 @@
 //! - [`hlc`]: the hybrid logical clock every mutation carries.
 //! - [`merge`]: the per-field rule the server applies when a push meets a newer value.
 //! - [`fields`]: which fields a record has, and which of them are office workflow fields.
+//! - [`rebase`]: a screen's edit laid onto the visit as stored now, keeping values pulled meanwhile.
 
 pub mod client;
 pub mod fields;
 pub mod hlc;
 pub mod merge;
+pub mod rebase;
 pub mod wire;
 
 pub use hlc::Hlc;

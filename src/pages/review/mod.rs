@@ -141,15 +141,17 @@ pub struct Reviewing {
 }
 
 impl Reviewing {
-    /// Shows `next` at once and saves it with its outbox entry; if the save fails, the screen
-    /// returns to what is stored and says why.
+    /// Shows `next` (made from the visit on screen) at once and saves it with its outbox
+    /// entry; if the save fails, the screen returns to what is stored and says why.
     pub fn save(self, next: Visit, ops: Vec<FieldOp>, then: impl FnOnce() + 'static) {
         let (app, i18n) = (self.app, self.i18n);
+        let before = self.visit.get_untracked();
         self.visit.set(next.clone());
         spawn_local(async move {
-            match repo::save_visit(&next, ops).await {
-                Ok(()) => {
-                    self.last_saved.set_value(next);
+            match repo::save_visit(Some(&before), &next, ops).await {
+                Ok(saved) => {
+                    crate::pages::show_saved(self.visit, &next, &saved);
+                    self.last_saved.set_value(saved);
                     app.refresh_pending();
                     then();
                 }

@@ -341,6 +341,7 @@ fn StartPanel(school: School, visits: LocalResource<Vec<Visit>>) -> impl IntoVie
                     repo::pin_templates(&picked).await?;
                     let all = serde_json::to_value(&visit).unwrap_or_default();
                     repo::save_visit(
+                        None,
                         &visit,
                         vec![repo::FieldOp {
                             field: "*".into(),
@@ -350,7 +351,7 @@ fn StartPanel(school: School, visits: LocalResource<Vec<Visit>>) -> impl IntoVie
                     .await
                 };
                 match created.await {
-                    Ok(()) => {
+                    Ok(_) => {
                         app.refresh_pending();
                         nav(&format!("/visits/{}", visit.id), Default::default());
                     }

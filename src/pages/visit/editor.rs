@@ -148,6 +148,7 @@ pub fn VisitEditor(session: Session) -> impl IntoView {
     let apply = Callback::new(move |edit: Edit| {
         let t = i18n.t();
         let mut next = visit.get_untracked();
+        let before = next.clone();
         let school = next.school.clone();
         let now = now_ms();
         let refs: Vec<&Template> = ts.iter().collect();
@@ -182,9 +183,10 @@ pub fn VisitEditor(session: Session) -> impl IntoView {
         missing.update(|m| m.retain(|x| cl.missing(&next.answers).contains(x)));
         visit.set(next.clone());
         spawn_local(async move {
-            match repo::save_visit(&next, vec![op]).await {
-                Ok(()) => {
-                    last_saved.set_value(next);
+            match repo::save_visit(Some(&before), &next, vec![op]).await {
+                Ok(saved) => {
+                    crate::pages::show_saved(visit, &next, &saved);
+                    last_saved.set_value(saved);
                     app.refresh_pending();
                 }
                 Err(e) => {
@@ -199,6 +201,7 @@ pub fn VisitEditor(session: Session) -> impl IntoView {
     let ts = templates.clone();
     let finish = move |_| {
         let mut next = visit.get_untracked();
+        let before = next.clone();
         let school = next.school.clone();
         let refs: Vec<&Template> = ts.iter().collect();
         let cl = Checklist::new(&refs, &school);
@@ -226,8 +229,8 @@ pub fn VisitEditor(session: Session) -> impl IntoView {
                         field: "state".into(),
                         value: serde_json::to_value(next.state).unwrap_or_default(),
                     };
-                    match repo::save_visit(&next, vec![op]).await {
-                        Ok(()) => {
+                    match repo::save_visit(Some(&before), &next, vec![op]).await {
+                        Ok(_) => {
                             app.refresh_pending();
                             navigate(&format!("/visits/{}/review", next.id), Default::default());
                         }

@@ -149,6 +149,7 @@ pub fn PhotoStrip(
             let Some(mut next) = visit.try_get_untracked() else {
                 return;
             };
+            let before = next.clone();
             match attach(&ts, &mut next, &code, &id) {
                 Ok(()) => {}
                 Err(VisitError::ReadOnly(_)) => return app.say(t.err_read_only),
@@ -169,10 +170,11 @@ pub fn PhotoStrip(
             });
             visit.set(next.clone());
             let op = photos_op(&next, &code);
-            match save_photo(&next, &photo, vec![op]).await {
-                Ok(()) => {
+            match save_photo(Some(&before), &next, &photo, vec![op]).await {
+                Ok(written) => {
+                    crate::pages::show_saved(visit, &next, &written);
                     if let Some(s) = saved {
-                        s.0.set_value(next);
+                        s.0.set_value(written);
                     }
                     app.refresh_pending();
                 }
@@ -268,7 +270,7 @@ pub fn PhotoStrip(
             close();
             return app.say(i18n.t().err_read_only);
         }
-        visit.set(shown_now);
+        visit.set(shown_now.clone());
         close();
         let (ts, code) = (templates.clone(), c.clone());
         spawn_local(async move {
@@ -281,6 +283,7 @@ pub fn PhotoStrip(
                         revoke_object_url(&gone.thumb_url);
                     }
                     let _ = loaded.try_update(|l| l.retain(|s| s.id != id));
+                    crate::pages::show_saved(visit, &shown_now, &next);
                     if let Some(s) = saved {
                         s.0.set_value(next);
                     }

@@ -57,6 +57,7 @@ pub fn SectionAllOk(
         asking.set(None);
         let t = i18n.t();
         let mut next = visit.get_untracked();
+        let before = next.clone();
         let refs: Vec<&Template> = ts.iter().collect();
         let school = next.school.clone();
         let cl = Checklist::new(&refs, &school);
@@ -83,9 +84,10 @@ pub fn SectionAllOk(
         missing.update(|m| m.retain(|x| cl.missing(&next.answers).contains(x)));
         visit.set(next.clone());
         spawn_local(async move {
-            match repo::save_visit(&next, ops).await {
-                Ok(()) => {
-                    last_saved.set_value(next);
+            match repo::save_visit(Some(&before), &next, ops).await {
+                Ok(saved) => {
+                    crate::pages::show_saved(visit, &next, &saved);
+                    last_saved.set_value(saved);
                     app.refresh_pending();
                 }
                 Err(e) => {
