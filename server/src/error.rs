@@ -60,8 +60,13 @@ pub enum AppError {
     DeviceNotRegistered(String),
     #[error("database unavailable")]
     DatabaseUnavailable(#[source] StoreError),
+    /// The database's write lock or connections stayed taken past the wait (SQLite busy, a
+    /// PostgreSQL serialisation failure or deadlock): nothing of the request was written and
+    /// the same request can be sent again.
+    #[error("database busy")]
+    DatabaseBusy(#[source] StoreError),
     #[error("storage failed")]
-    Store(#[from] StoreError),
+    Store(#[source] StoreError),
     #[error("the template library cannot be built")]
     Library(#[from] LibraryError),
     #[error("the response cannot be serialised")]
@@ -69,6 +74,19 @@ pub enum AppError {
     #[error("photo storage failed")]
     PhotoStorage(#[source] std::io::Error),
 }
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        if e.is_busy() {
+            AppError::DatabaseBusy(e)
+        } else {
+            AppError::Store(e)
+        }
+    }
+}
+
+/// Seconds a client is asked to wait before sending a request the busy database refused.
+pub const BUSY_RETRY_AFTER: u64 = 5;
 
 /// Why a request that needs a signed-in user is 401 `unauthorized`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -111,7 +129,7 @@ pub const CHECKSUM_MISMATCH: u16 = 460;
 pub struct ErrorBody {
     pub error: &'static str,
     pub message: String,
-    /// Seconds to wait, on 429 only (also sent as `Retry-After`).
+    /// Seconds to wait, on 429 and on 503 `database_busy` (also sent as `Retry-After`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
     /// The bytes of the photo the server holds, on 409 `offset_mismatch` only (also sent as
@@ -147,7 +165,9 @@ impl AppError {
                 StatusCode::from_u16(CHECKSUM_MISMATCH).expect("460 is a valid status code")
             }
             AppError::HashMismatch(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::DatabaseUnavailable(_) | AppError::DatabaseBusy(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             AppError::Store(_)
             | AppError::Library(_)
             | AppError::Serialize(_)
@@ -176,6 +196,7 @@ impl AppError {
             AppError::SeqGap { .. } => "seq_gap",
             AppError::DeviceNotRegistered(_) => "device_not_registered",
             AppError::DatabaseUnavailable(_) => "database_unavailable",
+            AppError::DatabaseBusy(_) => "database_busy",
             AppError::Store(_)
             | AppError::Library(_)
             | AppError::Serialize(_)
@@ -220,6 +241,10 @@ impl AppError {
             AppError::DatabaseUnavailable(_) => {
                 "The database is not reachable; try again shortly".to_owned()
             }
+            AppError::DatabaseBusy(_) => format!(
+                "The database is busy with other writes and nothing of this request was stored; \
+                 send it again in {BUSY_RETRY_AFTER} seconds"
+            ),
             AppError::Store(_)
             | AppError::Library(_)
             | AppError::Serialize(_)
@@ -240,6 +265,7 @@ impl IntoResponse for AppError {
         }
         let retry_after = match self {
             AppError::RateLimited { retry_after } => Some(retry_after),
+            AppError::DatabaseBusy(_) => Some(BUSY_RETRY_AFTER),
             _ => None,
         };
         let offset = match self {

@@ -251,40 +251,28 @@ pub enum StoreError {
     },
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+use sqlx::sqlite::SqliteError;
 
-    #[test]
-    fn a_postgres_url_picks_postgres_and_anything_else_a_sqlite_file() {
-        let pg = "postgresql://dudao@db/dudao".parse::<Database>();
-        assert_eq!(
-            pg,
-            Ok(Database::Postgres("postgresql://dudao@db/dudao".into()))
-        );
-        assert_eq!(
-            "data/dudao.sqlite".parse::<Database>(),
-            Ok(Database::Sqlite("data/dudao.sqlite".into()))
-        );
-        assert_eq!(
-            "sqlite://data/x.sqlite".parse::<Database>(),
-            Ok(Database::Sqlite("data/x.sqlite".into()))
-        );
-        let refused = "mysql://dudao@db/dudao".parse::<Database>();
-        assert!(
-            matches!(&refused, Err(e) if e.contains("mysql://")),
-            "{refused:?}"
-        );
-        assert!("".parse::<Database>().is_err());
-    }
-
-    #[test]
-    fn the_logged_url_hides_the_password() {
-        let db: Database = "postgres://dudao:s3cret@db:5432/dudao"
-            .parse()
-            .expect("url");
-        assert_eq!(db.to_string(), "postgres://dudao:***@db:5432/dudao");
-        let db: Database = "postgres://dudao@db/dudao".parse().expect("url");
-        assert_eq!(db.to_string(), "postgres://dudao@db/dudao");
+impl StoreError {
+    /// Whether the database refused for now only: SQLite's write lock still held after the busy
+    /// wait (SQLITE_BUSY, SQLITE_LOCKED and their extended codes), a PostgreSQL serialisation
+    /// failure, deadlock or lock wait, or no free connection in the pool. The transaction was
+    /// rolled back, so the same request can simply be sent again.
+    pub fn is_busy(&self) -> bool {
+        let StoreError::Database(e) = self else {
+            return false;
+        };
+        match e {
+            sqlx::Error::PoolTimedOut => true,
+            sqlx::Error::Database(d) if d.try_downcast_ref::<SqliteError>().is_some() => d
+                .code()
+                .and_then(|c| c.parse::<i32>().ok())
+                // Extended result codes keep the primary code in the low byte.
+                .is_some_and(|n| matches!(n & 0xff, 5 | 6)),
+            sqlx::Error::Database(d) => {
+                matches!(d.code().as_deref(), Some("40001" | "40P01" | "55P03"))
+            }
+            _ => false,
+        }
     }
 }

@@ -195,6 +195,55 @@ async fn a_duplicate_push_gets_the_first_answer_and_writes_nothing(backend: Back
 }
 both_backends!(a_duplicate_push_gets_the_first_answer_and_writes_nothing);
 
+/// Another writer holds SQLite's write lock past the server's busy wait (a long import, a clerk
+/// with a SQL shell): the push is told to come back (503 with `Retry-After`), not that the server
+/// failed, and nothing of it is stored; sent again once the lock is free, it is applied once.
+#[tokio::test]
+async fn a_push_that_meets_a_held_sqlite_write_lock_is_503_retry_and_writes_nothing() {
+    use sqlx::Connection;
+    let t = test_app_on(Backend::Sqlite).await;
+    let phone = login(&t.router, "hanlixin", 1).await;
+    let v = uuid(0x150);
+    let batch = vec![new_visit(1, &v, "QH0101", "韩立新", at(now_ms()))];
+    let dudao_server::db::Database::Sqlite(path) = &t.db.database else {
+        unreachable!("a SQLite test app")
+    };
+    let mut holder = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("a second connection");
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut holder)
+        .await
+        .expect("take the write lock");
+
+    let busy = push_raw(&t.router, &phone, batch.clone()).await;
+    assert_eq!(
+        busy.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        busy.text()
+    );
+    assert_eq!(busy.json()["error"], "database_busy");
+    assert_eq!(busy.headers[header::RETRY_AFTER], "5");
+    assert!(busy.json()["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("nothing of this request was stored")));
+
+    sqlx::query("ROLLBACK")
+        .execute(&mut holder)
+        .await
+        .expect("free the lock");
+    assert_eq!(
+        count(&t, "changes").await,
+        0,
+        "the refused push wrote nothing"
+    );
+    let again = push(&t.router, &phone, batch).await;
+    assert_eq!(again.last_seq, 1);
+    assert_eq!(again.results[0].status, MutationStatus::Applied);
+    assert_eq!(count(&t, "mutations").await, 1);
+}
+
 /// The server commits a batch and the answer never reaches the phone (the connection drops, the
 /// tab is killed): the phone sends the same batch again, plus what it queued meanwhile.
 async fn a_reply_lost_after_commit_is_answered_again_without_writing_twice(backend: Backend) {
