@@ -25,9 +25,7 @@ impl Session {
                 None => crate::templates::builtin()
                     .ok()
                     .and_then(|b| b.iter().find(|t| t.key() == r.key()).cloned())
-                    .ok_or_else(|| {
-                        StorageError::Data(format!("template {} is missing", r.key()))
-                    })?,
+                    .ok_or_else(|| StorageError::TemplateMissing(r.key()))?,
             };
             templates.push(t);
         }

@@ -254,7 +254,11 @@ basis = { document = "柳林乡中心学校体育活动安排", year = 2025 }
     let v = Visit::new("fallback-local".into(), &s, "王建华".into(), &[&local], 1);
     repo::save_visit(None, &v, Vec::new()).await.unwrap();
     match dudao::session::Session::load(v.id.clone()).await {
-        Err(StorageError::Data(msg)) => assert!(msg.contains("柳林乡.9"), "{msg}"),
+        Err(e @ StorageError::TemplateMissing(_)) => {
+            assert!(e.to_string().contains("柳林乡.9"), "{e}");
+            let t = &dudao::i18n::ZH;
+            assert_eq!(e.user_message(t), t.err_template_missing);
+        }
         Err(e) => panic!("unexpected error {e:?}"),
         Ok(s) => panic!("reopened on {:?}", s.map(|s| s.templates[0].key())),
     }

@@ -155,7 +155,7 @@ pub async fn export_in(
             None => crate::templates::builtin()
                 .ok()
                 .and_then(|b| b.iter().find(|t| t.key() == key).cloned())
-                .ok_or_else(|| StorageError::Data(format!("template {key} is missing")))?,
+                .ok_or_else(|| StorageError::TemplateMissing(key.clone()))?,
         };
         bundle.templates.push(PinnedTemplate { key, template });
     }

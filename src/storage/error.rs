@@ -21,6 +21,10 @@ pub enum StorageError {
     /// or pulled from another phone); it was not written.
     #[error("not saved: {0}")]
     MovedOn(String),
+    /// A visit pinned to a template version this device does not hold (and that is not built
+    /// in): it cannot be shown without guessing at other items or thresholds. The key is named.
+    #[error("template {0} is not on this device")]
+    TemplateMissing(String),
 }
 
 impl StorageError {
@@ -51,6 +55,7 @@ impl StorageError {
             StorageError::QuotaExceeded => t.err_quota,
             StorageError::Blocked => t.err_blocked,
             StorageError::MovedOn(_) => t.err_read_only,
+            StorageError::TemplateMissing(_) => t.err_template_missing,
             _ => t.err_storage,
         }
     }
