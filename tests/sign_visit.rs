@@ -143,3 +143,40 @@ async fn a_read_modify_write_that_fails_keeps_nothing_of_itself() {
     );
     assert!(db.get::<Visit>(VISITS, "v2").await.unwrap().is_none());
 }
+
+/// The review screen read the visit; then a sync cycle stored a value from the supervisor's other
+/// phone (here the visit's location). The representative would sign content they were not shown: nothing is signed, no number is used,
+/// and the stored visit is as the sync left it.
+#[wasm_bindgen_test]
+async fn a_visit_changed_by_a_sync_since_review_is_not_signed_and_uses_no_number() {
+    let db = fresh_db("sign-changed").await;
+    let shown = finished("v-changed");
+    repo::save_visit_in(&db, None, &shown, vec![])
+        .await
+        .unwrap();
+    let mut synced = shown.clone();
+    synced.location = Some(dudao_domain::location::Location::Fix {
+        latitude: 37.05,
+        longitude: 115.67,
+        accuracy_m: 20.0,
+        at: 3,
+    });
+    repo::save_visit_in(&db, None, &synced, vec![])
+        .await
+        .unwrap();
+    let outbox = db.count(OUTBOX).await.unwrap();
+
+    let refused = repo::sign_visit_in(&db, &shown, signature("李明"), 2026).await;
+    assert!(matches!(refused, Err(SignError::Changed)), "{refused:?}");
+    assert_eq!(counter(&db, 2026).await, None, "no number was used");
+    let stored: Visit = db.get(VISITS, "v-changed").await.unwrap().unwrap();
+    assert_eq!(stored, synced);
+    assert_eq!(db.count(OUTBOX).await.unwrap(), outbox);
+
+    // Reviewed again (the screen now shows what is stored), it signs with the first number.
+    let signed = repo::sign_visit_in(&db, &stored, signature("李明"), 2026)
+        .await
+        .unwrap();
+    assert_eq!(signed.opinion_no.as_deref(), Some("清督意〔2026〕1号"));
+    assert_eq!(signed.location, synced.location);
+}

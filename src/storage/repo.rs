@@ -3,6 +3,7 @@
 
 use super::idb::{from_js, Db, Read, META, OUTBOX, SCHOOLS, TEMPLATES, VISITS};
 use super::StorageError;
+use dudao_domain::sync::fields::visit_fields;
 use dudao_domain::sync::rebase::{rebase_edit, RebaseError};
 use dudao_domain::{School, Template, Visit};
 use serde::{Deserialize, Serialize};
@@ -134,13 +135,17 @@ pub enum SignError {
     Review(#[from] dudao_domain::review::ReviewError),
     #[error(transparent)]
     Storage(#[from] StorageError),
+    /// A sync cycle stored other values in the visit after the review screen read it: the
+    /// school's representative would sign content they were not shown.
+    #[error("the visit changed since it was reviewed; review it again before signing")]
+    Changed,
 }
 
 /// Signs the visit with the next 督导意见书 number of `year` on this phone. The counter, the
 /// signed visit and its outbox entry are written in one transaction: a number is never given
 /// twice, and a failed save leaves the counter, the visit and the outbox as they were. `visit`
-/// is the copy the review screen shows; the signing is laid onto the visit as stored now, like
-/// any edit ([`save_visit`]).
+/// is the copy the review screen showed: if a sync cycle has stored anything else in the visit
+/// since, nothing is signed ([`SignError::Changed`]) and the screen goes back to the review.
 pub async fn sign_visit(
     visit: &Visit,
     signature: dudao_domain::review::Signature,
@@ -170,6 +175,13 @@ pub async fn sign_visit_in(
                 move |w, got| {
                     let counter: Option<OpinionCounter> = decoded(&got[0])?;
                     let stored: Option<Visit> = decoded(&got[1])?;
+                    if stored
+                        .as_ref()
+                        .is_some_and(|s| visit_fields(s) != visit_fields(&visit))
+                    {
+                        *out.borrow_mut() = Some(Err(SignError::Changed));
+                        return Err(StorageError::Data("the visit changed since review".into()));
+                    }
                     let seq = counter.map_or(1, |c| c.seq + 1);
                     let mut v = visit.clone();
                     let no = opinion_number(v.school.issuing_area(), year, seq);

@@ -98,6 +98,7 @@ fn SignForm(visit: Visit) -> impl IntoView {
             signed_at: now,
         };
         let v = visit.get_value();
+        let v_id = v.id.clone();
         let year = Date::of_ms(now).year;
         let navigate = navigate.clone();
         busy.set(true);
@@ -119,6 +120,12 @@ fn SignForm(visit: Visit) -> impl IntoView {
                     leptos::logging::warn!("signing refused: {e}");
                     busy.set(false);
                     app.say(review_error(&e, i18n.t(), i18n.en()));
+                }
+                Err(SignError::Changed) => {
+                    leptos::logging::warn!("signing refused: the visit changed since review");
+                    busy.set(false);
+                    app.say(i18n.t().sign_changed);
+                    navigate(&format!("/visits/{}/review", v_id), Default::default());
                 }
                 Err(SignError::Storage(e)) => {
                     leptos::logging::error!("saving the signature failed: {e}");
