@@ -3,36 +3,23 @@
 //! 401/403/404 with a clear message), on SQLite and PostgreSQL.
 
 use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use dudao_domain::School;
 use dudao_server::demo;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use crate::common::{get, get_as, send, test_app_on, token_of, Backend, Reply, TEST_DEVICE};
+use crate::common::{
+    get, get_as, post_json, send, test_app_on, token_of, Backend, Reply, TEST_DEVICE,
+};
 
 const DEVICE: &str = TEST_DEVICE;
-
-async fn post_json(router: &Router, uri: &str, body: Value, token: Option<&str>) -> Reply {
-    let mut request = Request::builder()
-        .method(Method::POST)
-        .uri(uri)
-        .header(header::CONTENT_TYPE, "application/json");
-    if let Some(token) = token {
-        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
-    }
-    send(
-        router,
-        request.body(Body::from(body.to_string())).expect("request"),
-    )
-    .await
-}
 
 async fn login(router: &Router, username: &str, password: &str) -> Reply {
     post_json(
         router,
         "/api/login",
-        json!({"username": username, "password": password,
+        &json!({"username": username, "password": password,
                "device_id": DEVICE, "device_name": "韩立新的手机"}),
         None,
     )
@@ -92,7 +79,7 @@ async fn login_gives_a_token_that_me_accepts_until_logout(backend: Backend) {
     assert_eq!(me.status, StatusCode::OK, "{}", me.text());
     assert_eq!(me.json()["username"], "hanlixin");
 
-    let out = post_json(&t.router, "/api/logout", json!({}), Some(token)).await;
+    let out = post_json(&t.router, "/api/logout", &json!({}), Some(token)).await;
     assert_eq!(out.status, StatusCode::NO_CONTENT);
     let me = get_as(&t.router, "/api/me", token).await;
     assert_eq!(me.status, StatusCode::UNAUTHORIZED);
@@ -172,7 +159,7 @@ async fn a_device_id_that_is_not_a_uuid_is_400_and_signs_nobody_in(backend: Back
     let reply = post_json(
         &t.router,
         "/api/login",
-        json!({"username": "hanlixin", "password": demo::DEMO_PASSWORD,
+        &json!({"username": "hanlixin", "password": demo::DEMO_PASSWORD,
                "device_id": "phone-1", "device_name": "x"}),
         None,
     )
@@ -187,7 +174,7 @@ async fn a_device_id_that_is_not_a_uuid_is_400_and_signs_nobody_in(backend: Back
             .contains("device_id \"phone-1\" is not a UUID"),
         "{body}"
     );
-    let missing = post_json(&t.router, "/api/login", json!({"username": "x"}), None).await;
+    let missing = post_json(&t.router, "/api/login", &json!({"username": "x"}), None).await;
     assert_eq!(missing.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         t.db.execute("UPDATE devices SET name = name")
@@ -327,7 +314,7 @@ async fn without_a_token_no_school_is_listed_or_shown(backend: Backend) {
         codes(&get_as(&t.router, "/api/schools", &han).await).len(),
         3
     );
-    let out = post_json(&t.router, "/api/logout", json!({}), Some(&han)).await;
+    let out = post_json(&t.router, "/api/logout", &json!({}), Some(&han)).await;
     assert_eq!(out.status, StatusCode::NO_CONTENT);
     assert_unauthorized(
         &get_as(&t.router, "/api/schools", &han).await,
