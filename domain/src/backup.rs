@@ -463,34 +463,9 @@ mod tests {
     use super::*;
     use crate::photo::PhotoMeta;
     use crate::review::Signature;
+    use crate::test_support::{school, wuxiang as template};
     use crate::visit::Answer;
-    use crate::{AnswerValue, Compliance, GradeRange, School, Stage};
-
-    fn template() -> Template {
-        crate::builtin::templates()
-            .expect("built-in templates validate")
-            .into_iter()
-            .find(|t| t.id == "wuxiang")
-            .expect("五项管理 is built in")
-    }
-
-    fn school() -> School {
-        School {
-            id: "s1".into(),
-            code: "QH0101".into(),
-            name: "清河县实验小学".into(),
-            district: "城关镇".into(),
-            stage: Stage::Primary,
-            grades: GradeRange::new(1, 6),
-            enrolment: 1800,
-            boarding: false,
-            address: String::new(),
-            contact: "李校长 13800000000".into(),
-            supervisor: "王建国".into(),
-            county: "清河县".into(),
-            facilities: Default::default(),
-        }
-    }
+    use crate::{AnswerValue, Compliance};
 
     const JPEG: &[u8] = b"\xff\xd8\xff\xe0 not really a jpeg but bytes all the same \xff\xd9";
     const THUMB: &[u8] = b"\xff\xd8thumb\xff\xd9";

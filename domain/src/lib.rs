@@ -21,6 +21,8 @@ pub mod school;
 pub mod school_import;
 pub mod sync;
 pub mod template;
+#[cfg(test)]
+mod test_support;
 pub mod text;
 pub mod validate;
 pub mod visit;

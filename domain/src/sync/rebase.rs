@@ -84,36 +84,8 @@ mod tests {
     use super::*;
     use crate::finding::{Disposition, Finding, FindingStatus};
     use crate::template::Severity;
-    use crate::{
-        AnswerKind, AnswerValue, Checklist, Compliance, GradeRange, School, Stage, Template, Text,
-        VisitState,
-    };
-
-    fn template() -> Template {
-        crate::builtin::templates()
-            .expect("built-in templates validate")
-            .into_iter()
-            .find(|t| t.id == "wuxiang")
-            .expect("五项管理 is built in")
-    }
-
-    fn school() -> School {
-        School {
-            id: "s1".into(),
-            code: "QH0101".into(),
-            name: "清河县实验小学".into(),
-            district: "城关镇".into(),
-            stage: Stage::Primary,
-            grades: GradeRange::new(1, 6),
-            enrolment: 1800,
-            boarding: false,
-            address: String::new(),
-            contact: "李校长 13800000000".into(),
-            supervisor: "韩立新".into(),
-            county: "清河县".into(),
-            facilities: Default::default(),
-        }
-    }
+    use crate::test_support::{school, wuxiang as template};
+    use crate::{AnswerKind, AnswerValue, Checklist, Compliance, Text, VisitState};
 
     /// The first three 符合/不符合 items of 五项管理 at the school.
     fn codes(cl: &Checklist) -> Vec<String> {
