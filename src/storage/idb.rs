@@ -240,6 +240,15 @@ pub fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, StorageError> 
     serde_json::from_str(&json).map_err(|e| StorageError::Data(e.to_string()))
 }
 
+/// A record as read, or `None` when the store has none under the key.
+pub fn from_js_opt<T: DeserializeOwned>(value: &JsValue) -> Result<Option<T>, StorageError> {
+    if value.is_undefined() || value.is_null() {
+        Ok(None)
+    } else {
+        from_js(value).map(Some)
+    }
+}
+
 impl Db {
     pub async fn open() -> Result<Db, StorageError> {
         Self::open_named(DB_NAME).await
@@ -321,12 +330,7 @@ impl Db {
             .map_err(StorageError::from_js)?
             .get(&JsValue::from_str(key))
             .map_err(StorageError::from_js)?;
-        let v = request(&req).await?;
-        if v.is_undefined() || v.is_null() {
-            Ok(None)
-        } else {
-            from_js(&v).map(Some)
-        }
+        from_js_opt(&request(&req).await?)
     }
 
     pub async fn all<T: DeserializeOwned>(&self, store: &str) -> Result<Vec<T>, StorageError> {
@@ -568,13 +572,7 @@ impl Writer {
         then: impl FnOnce(&Writer, Option<T>) -> Result<(), StorageError> + 'static,
     ) -> Result<(), StorageError> {
         self.read_then(vec![Read::get(store, key)], move |w, got| {
-            let v = &got[0];
-            let value = if v.is_undefined() || v.is_null() {
-                None
-            } else {
-                Some(from_js(v)?)
-            };
-            then(w, value)
+            then(w, from_js_opt(&got[0])?)
         })
     }
 

@@ -4,12 +4,10 @@
 //! photo never exists without its answer knowing, nor an answer pointing at nothing.
 
 use super::idb::{from_js, to_js, Db, OUTBOX, PHOTOS, VISITS};
-use super::repo::{self, db, FieldOp, OutboxEntry};
+use super::repo::{self, db, visit_entry, FieldOp, OutboxEntry};
 use super::StorageError;
 use dudao_domain::photo::PhotoMeta;
 use dudao_domain::Visit;
-use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Blob;
 
@@ -77,16 +75,6 @@ fn photo_entry(meta: &PhotoMeta, op: FieldOp, at: i64) -> OutboxEntry {
     }
 }
 
-fn visit_entry(visit: &Visit, ops: Vec<FieldOp>) -> Option<OutboxEntry> {
-    (!ops.is_empty()).then(|| OutboxEntry {
-        seq: None,
-        entity: "visit".into(),
-        entity_id: visit.id.clone(),
-        ops,
-        at: visit.updated_at,
-    })
-}
-
 /// Stores a photo with the visit that already lists it (`Visit::attach_photo`) and the outbox
 /// entries (the visit's `ops`, and the photo itself for upload), in one transaction. `before` is
 /// the copy the screen attached it to: the attachment is laid onto the visit as stored now
@@ -135,25 +123,14 @@ pub async fn save_photo_in(
         visit.updated_at,
     );
     let entry = visit_entry(visit, ops);
-    let written: Rc<RefCell<Option<Visit>>> = Rc::default();
-    let out = written.clone();
-    let (before, next) = (before.cloned(), visit.clone());
-    db.write(&[PHOTOS, VISITS, OUTBOX], move |w| {
-        w.get_then(VISITS, &next.id.clone(), move |w, stored: Option<Visit>| {
-            let v = repo::laid_on(before.as_ref(), next, stored.as_ref())?;
-            w.put_raw(PHOTOS, &rec)?;
-            w.put(VISITS, &v)?;
-            if let Some(e) = &entry {
-                w.put(OUTBOX, e)?;
-            }
-            w.put(OUTBOX, &upload)?;
-            *out.borrow_mut() = Some(v);
-            Ok(())
-        })
+    repo::write_edit(db, &[PHOTOS, VISITS, OUTBOX], before, visit, move |w| {
+        w.put_raw(PHOTOS, &rec)?;
+        if let Some(e) = &entry {
+            w.put(OUTBOX, e)?;
+        }
+        w.put(OUTBOX, &upload)
     })
-    .await?;
-    let v = written.borrow_mut().take();
-    v.ok_or_else(|| StorageError::Failed("the photo was not written".into()))
+    .await
 }
 
 /// Takes a photo off its item and deletes it, with the visit and the outbox entries, in one
@@ -189,25 +166,21 @@ pub async fn delete_photo_in(
         }],
         at: now,
     };
-    let written: Rc<RefCell<Option<Visit>>> = Rc::default();
-    let out = written.clone();
-    let (before, photo_id) = (visit.clone(), photo_id.to_owned());
-    db.write(&[PHOTOS, VISITS, OUTBOX], move |w| {
-        w.get_then(VISITS, &next.id.clone(), move |w, stored: Option<Visit>| {
-            let v = repo::laid_on(Some(&before), next, stored.as_ref())?;
+    let photo_id = photo_id.to_owned();
+    *visit = repo::write_edit(
+        db,
+        &[PHOTOS, VISITS, OUTBOX],
+        Some(visit),
+        &next,
+        move |w| {
             w.delete(PHOTOS, &photo_id)?;
-            w.put(VISITS, &v)?;
             if let Some(e) = &entry {
                 w.put(OUTBOX, e)?;
             }
-            w.put(OUTBOX, &gone)?;
-            *out.borrow_mut() = Some(v);
-            Ok(())
-        })
-    })
+            w.put(OUTBOX, &gone)
+        },
+    )
     .await?;
-    let v = written.borrow_mut().take();
-    *visit = v.ok_or_else(|| StorageError::Failed("the photo was not deleted".into()))?;
     Ok(())
 }
 

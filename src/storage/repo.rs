@@ -1,7 +1,7 @@
 //! What the app stores and how: every change to a visit is written together with its outbox
 //! entry in one IndexedDB transaction, so no edit exists without the record of it to sync.
 
-use super::idb::{from_js, Db, Read, META, OUTBOX, SCHOOLS, TEMPLATES, VISITS};
+use super::idb::{from_js_opt, Db, Read, Writer, META, OUTBOX, SCHOOLS, TEMPLATES, VISITS};
 use super::StorageError;
 use dudao_domain::sync::fields::visit_fields;
 use dudao_domain::sync::rebase::{rebase_edit, RebaseError};
@@ -69,45 +69,53 @@ pub async fn save_visit_in(
     next: &Visit,
     ops: Vec<FieldOp>,
 ) -> Result<Visit, StorageError> {
-    let entry = (!ops.is_empty()).then(|| OutboxEntry {
+    let entry = visit_entry(next, ops);
+    write_edit(db, &[VISITS, OUTBOX], before, next, move |w| {
+        entry.as_ref().map_or(Ok(()), |e| w.put(OUTBOX, e))
+    })
+    .await
+}
+
+/// The outbox entry recording `ops` on `visit`, or none when nothing changed.
+pub fn visit_entry(visit: &Visit, ops: Vec<FieldOp>) -> Option<OutboxEntry> {
+    (!ops.is_empty()).then(|| OutboxEntry {
         seq: None,
         entity: "visit".into(),
-        entity_id: next.id.clone(),
+        entity_id: visit.id.clone(),
         ops,
-        at: next.updated_at,
-    });
-    let saved: Rc<RefCell<Option<Visit>>> = Rc::default();
-    let out = saved.clone();
+        at: visit.updated_at,
+    })
+}
+
+/// One transaction over `stores` (VISITS among them): reads the stored visit, writes `next`
+/// laid onto it ([`laid_on`]), and lets `also` write the rest of the change (outbox entries, a
+/// photo) with the same writer. Returns the visit as written.
+pub async fn write_edit(
+    db: &Db,
+    stores: &[&str],
+    before: Option<&Visit>,
+    next: &Visit,
+    also: impl FnOnce(&Writer) -> Result<(), StorageError> + 'static,
+) -> Result<Visit, StorageError> {
+    let written: Rc<RefCell<Option<Visit>>> = Rc::default();
+    let out = written.clone();
     let (before, next) = (before.cloned(), next.clone());
-    db.write(&[VISITS, OUTBOX], move |w| {
+    db.write(stores, move |w| {
         w.get_then(VISITS, &next.id.clone(), move |w, stored: Option<Visit>| {
             let v = laid_on(before.as_ref(), next, stored.as_ref())?;
             w.put(VISITS, &v)?;
-            if let Some(e) = &entry {
-                w.put(OUTBOX, e)?;
-            }
+            also(w)?;
             *out.borrow_mut() = Some(v);
             Ok(())
         })
     })
     .await?;
-    let v = saved.borrow_mut().take();
+    let v = written.borrow_mut().take();
     v.ok_or_else(|| StorageError::Failed("the visit was not written".into()))
 }
 
-/// A record read in a transaction, or `None` when there is none.
-fn decoded<T: serde::de::DeserializeOwned>(
-    raw: &wasm_bindgen::JsValue,
-) -> Result<Option<T>, StorageError> {
-    if raw.is_undefined() || raw.is_null() {
-        Ok(None)
-    } else {
-        from_js(raw).map(Some)
-    }
-}
-
 /// `next` laid onto what is stored (see [`save_visit`]).
-pub fn laid_on(
+fn laid_on(
     before: Option<&Visit>,
     next: Visit,
     stored: Option<&Visit>,
@@ -173,8 +181,8 @@ pub async fn sign_visit_in(
             w.read_then(
                 vec![Read::get(META, &key.clone()), Read::get(VISITS, &id)],
                 move |w, got| {
-                    let counter: Option<OpinionCounter> = decoded(&got[0])?;
-                    let stored: Option<Visit> = decoded(&got[1])?;
+                    let counter: Option<OpinionCounter> = from_js_opt(&got[0])?;
+                    let stored: Option<Visit> = from_js_opt(&got[1])?;
                     if stored
                         .as_ref()
                         .is_some_and(|s| visit_fields(s) != visit_fields(&visit))
@@ -189,14 +197,6 @@ pub async fn sign_visit_in(
                         *out.borrow_mut() = Some(Err(e.into()));
                         return Err(StorageError::Data("signing refused".into()));
                     }
-                    // Values a sync cycle stored since the review screen read the visit stay.
-                    let v = match laid_on(Some(&visit), v, stored.as_ref()) {
-                        Ok(v) => v,
-                        Err(e) => {
-                            *out.borrow_mut() = Some(Err(e.clone().into()));
-                            return Err(e);
-                        }
-                    };
                     let json = |x: serde_json::Result<serde_json::Value>| x.unwrap_or_default();
                     let entry = OutboxEntry {
                         seq: None,

@@ -10,7 +10,7 @@
 //!   `last_sync`, `token` (see [`super::account`]).
 
 use crate::storage::idb::{
-    from_js, Db, Read, Writer, META, MUTATIONS, OUTBOX, PHOTOS, SYNC_RECORDS, VISITS,
+    from_js, from_js_opt, Db, Read, Writer, META, MUTATIONS, OUTBOX, PHOTOS, SYNC_RECORDS, VISITS,
 };
 use crate::storage::repo::OutboxEntry;
 use crate::storage::StorageError;
@@ -51,10 +51,7 @@ struct MetaValue<T> {
 }
 
 fn meta_value<T: DeserializeOwned>(raw: &JsValue) -> Result<Option<T>, StorageError> {
-    if raw.is_undefined() || raw.is_null() {
-        return Ok(None);
-    }
-    Ok(Some(from_js::<MetaValue<T>>(raw)?.value))
+    Ok(from_js_opt::<MetaValue<T>>(raw)?.map(|m| m.value))
 }
 
 pub fn put_meta<T: Serialize>(w: &Writer, key: &str, value: &T) -> Result<(), StorageError> {
@@ -180,10 +177,7 @@ fn put_record(w: &Writer, rs: &RecordSync) -> Result<(), StorageError> {
 }
 
 fn record_of(raw: &JsValue, entity: &str, id: &str) -> Result<RecordSync, StorageError> {
-    if raw.is_undefined() || raw.is_null() {
-        return Ok(RecordSync::new(entity, id));
-    }
-    Ok(from_js::<StoredRecord>(raw)?.rs)
+    Ok(from_js_opt::<StoredRecord>(raw)?.map_or_else(|| RecordSync::new(entity, id), |r| r.rs))
 }
 
 pub async fn record_sync(
