@@ -54,8 +54,8 @@ pub fn rebase_edit(before: &Visit, after: &Visit, stored: &Visit) -> Result<Visi
             now: stored.state,
         });
     }
-    let changed = changed_fields(&visit_fields(before), &visit_fields(after));
     let from = visit_fields(after);
+    let changed = changed_fields(&visit_fields(before), &from);
     let mut fields = visit_fields(stored);
     for k in &changed {
         match from.get(k) {
