@@ -54,10 +54,32 @@ impl Compliance {
 }
 
 /// A time of day, 24-hour, minute precision (e.g. 08:20).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+///
+/// Times are ordered as on a **school day**, which runs from [`NIGHT_ENDS`] (05:00) to 04:59
+/// the next morning: a time from 00:00 to 04:59 is the night after the day, later than 23:59.
+/// So a boarding school's lights-out at 00:30 is later than "不晚于 23:00", and an evening
+/// study that ends at 01:00 is later than 20:30. Every comparison goes through this order:
+/// rules (`not_before`/`not_after`), show-if conditions (`WX-SM-11 > 22:00`), input ranges and
+/// validation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TimeOfDay {
     pub hour: u8,
     pub minute: u8,
+}
+
+/// Where a school day starts: times before it belong to the night of the day before.
+pub const NIGHT_ENDS: TimeOfDay = TimeOfDay { hour: 5, minute: 0 };
+
+impl Ord for TimeOfDay {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.day_minutes().cmp(&other.day_minutes())
+    }
+}
+
+impl PartialOrd for TimeOfDay {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl TimeOfDay {
@@ -75,8 +97,25 @@ impl TimeOfDay {
         TimeOfDay::new(h.parse().ok()?, m.parse().ok()?)
     }
 
+    /// Minutes since midnight on the clock (00:30 → 30).
     pub fn minutes(self) -> u16 {
         self.hour as u16 * 60 + self.minute as u16
+    }
+
+    /// Minutes on the school-day clock: 05:00 → 300 … 23:59 → 1439, then 00:00 → 1440 …
+    /// 04:59 → 1739. See [`TimeOfDay`].
+    pub fn day_minutes(self) -> u16 {
+        let m = self.minutes();
+        if m < NIGHT_ENDS.minutes() {
+            m + 24 * 60
+        } else {
+            m
+        }
+    }
+
+    /// Whether the time is in the small hours (00:00–04:59), the night after the school day.
+    pub fn is_night(self) -> bool {
+        self.minutes() < NIGHT_ENDS.minutes()
     }
 }
 
@@ -148,13 +187,15 @@ impl AnswerValue {
     }
 }
 
-/// 75 → "75", 7.5 → "7.5": no trailing zeros, as numbers are written in reports.
+/// 75 → "75", 7.5 → "7.5", 60.004 → "60.004": no trailing zeros, as numbers are written in
+/// reports, and never rounded: a value is printed as it was judged, so 60.004 minutes against
+/// "≤ 60" never reads as "实测 60 分钟，不符合“≤ 60 分钟”".
 pub fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
     } else {
-        let s = format!("{n:.2}");
-        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+        // Rust prints the shortest decimal that reads back as the same f64.
+        format!("{n}")
     }
 }
 
@@ -201,5 +242,26 @@ mod tests {
         assert_eq!(format_number(75.0), "75");
         assert_eq!(format_number(7.5), "7.5");
         assert_eq!(format_number(0.25), "0.25");
+    }
+
+    /// Issue 12: 60.004 minutes was printed as 60 next to "不符合 ≤ 60".
+    #[test]
+    fn numbers_print_as_judged_not_rounded() {
+        assert_eq!(format_number(60.004), "60.004");
+        assert_eq!(format_number(60.0001), "60.0001");
+        assert_eq!(format_number(-0.5), "-0.5");
+    }
+
+    #[test]
+    fn the_small_hours_are_later_than_the_evening() {
+        let t = |s| TimeOfDay::parse(s).unwrap();
+        assert!(t("00:30") > t("23:00"));
+        assert!(t("00:00") > t("23:59"));
+        assert!(t("04:59") > t("00:00"));
+        assert!(t("05:00") < t("08:20"));
+        assert!(t("04:59") > t("05:00"));
+        assert_eq!(t("04:59").day_minutes(), 1739);
+        assert_eq!(t("05:00").day_minutes(), 300);
+        assert!(t("04:59").is_night() && !t("05:00").is_night());
     }
 }

@@ -18,6 +18,11 @@ pub struct Basis {
     /// Set when the rule is local (📍) rather than national.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub local: bool,
+    /// Set when it is not confirmed that this document sets the number or requirement (⚠️):
+    /// often quoted, never checked against the text. It is cited with [`UNCONFIRMED_MARKER`],
+    /// and a threshold resting only on such bases is a 参考标准, never a requirement.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unconfirmed: bool,
 }
 
 impl Basis {
@@ -35,6 +40,9 @@ impl Basis {
         }
         if let Some(a) = &self.article {
             s.push_str(a);
+        }
+        if self.unconfirmed {
+            s.push_str(UNCONFIRMED_MARKER);
         }
         s
     }
@@ -60,6 +68,19 @@ impl Basis {
     /// `（地方）` and `📍`. The error says what is wrong, in English.
     pub fn parse_citation(line: &str) -> Result<Basis, String> {
         let mut s = line.trim();
+        let mut unconfirmed = false;
+        for marker in UNCONFIRMED_MARKERS {
+            if let Some(rest) = s.strip_suffix(marker) {
+                s = rest.trim_end();
+                unconfirmed = true;
+                break;
+            }
+            if let Some(rest) = s.strip_prefix(marker) {
+                s = rest.trim_start();
+                unconfirmed = true;
+                break;
+            }
+        }
         let mut local = false;
         for marker in LOCAL_MARKERS {
             if let Some(rest) = s.strip_prefix(marker) {
@@ -109,12 +130,36 @@ impl Basis {
             year: group.year,
             article: (!article.is_empty()).then(|| article.to_owned()),
             local,
+            unconfirmed,
         })
     }
 }
 
+/// Whether requirements resting on `bases` are only a 参考标准: every basis is unconfirmed
+/// (⚠️). One confirmed basis — a national document, or the office's own local one — makes the
+/// number a requirement.
+pub fn only_unconfirmed(bases: &[Basis]) -> bool {
+    !bases.is_empty() && bases.iter().all(|b| b.unconfirmed)
+}
+
 /// Marks a local basis in a one-line citation (spreadsheets, plain-text exports).
 pub const LOCAL_MARKER: &str = "〔地方〕";
+
+/// Follows the citation of a basis not confirmed to set the number (⚠️):
+/// `《…》（GB/T 29315-2012，2012年）（待核实）`.
+pub const UNCONFIRMED_MARKER: &str = "（待核实）";
+
+/// Every unconfirmed marker [`Basis::parse_citation`] accepts, after the citation (or, for the
+/// warning sign, before it); [`UNCONFIRMED_MARKER`] first.
+const UNCONFIRMED_MARKERS: [&str; 7] = [
+    UNCONFIRMED_MARKER,
+    "(待核实)",
+    "〔待核实〕",
+    "[待核实]",
+    "【待核实】",
+    "⚠️",
+    "⚠",
+];
 
 /// Every local marker [`Basis::parse_citation`] accepts; [`LOCAL_MARKER`] first.
 const LOCAL_MARKERS: [&str; 5] = [LOCAL_MARKER, "[地方]", "【地方】", "（地方）", "📍"];
@@ -199,6 +244,7 @@ mod tests {
             year: 2021,
             article: None,
             local: false,
+            unconfirmed: false,
         };
         assert_eq!(
             b.citation(),
@@ -213,6 +259,7 @@ mod tests {
             year,
             article: article.map(Into::into),
             local: false,
+            unconfirmed: false,
         }
     }
 
@@ -275,6 +322,16 @@ mod tests {
                 Basis::parse_citation(&local.marked_citation()),
                 Ok(local.clone())
             );
+            // Issue 12: an unconfirmed basis says so wherever it is cited, and reads back.
+            let doubtful = Basis {
+                unconfirmed: true,
+                ..local
+            };
+            assert!(doubtful.citation().ends_with(UNCONFIRMED_MARKER));
+            assert_eq!(
+                Basis::parse_citation(&doubtful.marked_citation()),
+                Ok(doubtful.clone())
+            );
         }
     }
 
@@ -299,6 +356,15 @@ mod tests {
             assert!(b.local, "{marker}");
             assert_eq!(b.document, "某市中小学作业管理细则");
             assert_eq!((b.number, b.year, b.article), (None, 2022, None));
+        }
+        for line in [
+            "《某规范》（公治〔2015〕168号，2015年）（待核实）",
+            "《某规范》（公治〔2015〕168号，2015年） [待核实]",
+            "⚠️《某规范》（公治〔2015〕168号，2015年）",
+        ] {
+            let b = Basis::parse_citation(line).unwrap();
+            assert!(b.unconfirmed, "{line}");
+            assert_eq!((b.year, b.article.as_deref()), (2015, None), "{line}");
         }
         // Without 《》, brackets in the title stay part of it.
         let b = Basis::parse_citation("某方案（试行）（2021年）").unwrap();

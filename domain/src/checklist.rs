@@ -41,6 +41,9 @@ pub enum MissingReason {
     Required,
     /// The evidence rule asks for a photo and there is none.
     Photo,
+    /// The stored value is outside the item's plausible range (old data, or a value that
+    /// came by sync or backup): it is not judged until corrected.
+    OutOfRange,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -68,8 +71,13 @@ struct AnswerEnv<'a> {
 }
 
 impl Env for AnswerEnv<'_> {
+    /// A value outside its item's range opens no follow-up: it is a typing error, not a fact.
     fn answer(&self, item: &str) -> Option<&AnswerValue> {
-        self.answers.get(item).and_then(|a| a.value.as_ref())
+        let value = self.answers.get(item).and_then(|a| a.value.as_ref())?;
+        match self.entries.iter().find(|e| e.item.code == item) {
+            Some(e) if e.item.answer.check(value).is_err() => None,
+            _ => Some(value),
+        }
     }
     fn school(&self) -> &School {
         self.school
@@ -233,6 +241,10 @@ impl<'a> Checklist<'a> {
                 out.push(make(MissingReason::Required));
                 continue;
             }
+            if self.invalid_value(&e.item.code, answers).is_some() {
+                out.push(make(MissingReason::OutOfRange));
+                continue;
+            }
             let has_photo = answers
                 .get(&e.item.code)
                 .is_some_and(|a| !a.photos.is_empty());
@@ -248,6 +260,14 @@ impl<'a> Checklist<'a> {
             }
         }
         out
+    }
+
+    /// Why the item's stored value cannot be its answer (数值超出范围), or `None` when it can
+    /// or there is none. Such a value is shown flagged and never judged.
+    pub fn invalid_value(&self, code: &str, answers: &Answers) -> Option<crate::ValueError> {
+        let e = self.entry(code)?;
+        let value = answers.get(code)?.value.as_ref()?;
+        e.item.answer.check(value).err()
     }
 
     /// One proposed finding per visible item judged 不符合, in checklist order.
@@ -279,22 +299,8 @@ fn answered(answers: &Answers, code: &str) -> bool {
     answers.get(code).is_some_and(Answer::has_value)
 }
 
-/// Whether a value is of the kind the item asks for (and within its input bounds).
+/// Whether a value is of the kind the item asks for and within its plausible range
+/// ([`AnswerKind::check`] says why not).
 pub fn fits(kind: &AnswerKind, v: &AnswerValue) -> bool {
-    match (kind, v) {
-        (AnswerKind::Compliance, AnswerValue::Compliance(_))
-        | (AnswerKind::YesNo { .. }, AnswerValue::YesNo(_))
-        | (AnswerKind::Count { .. }, AnswerValue::Count(_))
-        | (AnswerKind::Time, AnswerValue::Time(_))
-        | (AnswerKind::Text, AnswerValue::Text(_))
-        | (AnswerKind::Photo, AnswerValue::Photo(_)) => true,
-        (AnswerKind::Number { min, max, .. }, AnswerValue::Number(n)) => {
-            n.is_finite() && min.is_none_or(|m| *n >= m) && max.is_none_or(|m| *n <= m)
-        }
-        (AnswerKind::Choice { options, multiple }, AnswerValue::Choice(chosen)) => {
-            (*multiple || chosen.len() <= 1)
-                && chosen.iter().all(|c| options.iter().any(|o| &o.code == c))
-        }
-        _ => false,
-    }
+    kind.check(v).is_ok()
 }

@@ -200,7 +200,7 @@ pub(crate) fn never_fails(code: &str, kind: &AnswerKind) -> String {
     let what = match kind {
         AnswerKind::YesNo { .. } => "a yes/no answer without `compliant`".to_owned(),
         AnswerKind::Choice { .. } => "a choice without a `noncompliant` option".to_owned(),
-        AnswerKind::Number { .. } | AnswerKind::Count { .. } | AnswerKind::Time => {
+        AnswerKind::Number { .. } | AnswerKind::Count { .. } | AnswerKind::Time { .. } => {
             format!("a {} answer without a `rule`", kind.name())
         }
         other => format!("a {} answer", other.name()),
@@ -253,8 +253,8 @@ fn check_literal(
                 (AnswerKind::Number { .. } | AnswerKind::Count { .. }, _) => {
                     bad(&format!("{code}, a number,"))
                 }
-                (AnswerKind::Time, Literal::Time(_)) => Ok(()),
-                (AnswerKind::Time, _) => bad(&format!("{code}, a time of day (HH:MM),")),
+                (AnswerKind::Time { .. }, Literal::Time(_)) => Ok(()),
+                (AnswerKind::Time { .. }, _) => bad(&format!("{code}, a time of day (HH:MM),")),
                 (AnswerKind::Choice { options, .. }, Literal::Word(w)) if !ordered => {
                     if options.iter().any(|o| &o.code == w) {
                         Ok(())

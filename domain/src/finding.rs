@@ -32,9 +32,33 @@ impl ProposedFinding {
             .map(|u| (format!(" {}", u.zh), format!(" {}", u.get(true))))
             .unwrap_or_default();
         let value = answer.value.as_ref();
+        let reference = verdict.is_reference();
         let (mut zh, mut en) = match (&item.answer, value, &verdict.requirement) {
+            // A threshold whose basis is unconfirmed (⚠️) is cited as a 参考标准, never as a
+            // requirement the school is bound by.
             (
-                AnswerKind::Number { .. } | AnswerKind::Count { .. } | AnswerKind::Time,
+                AnswerKind::Number { .. } | AnswerKind::Count { .. } | AnswerKind::Time { .. },
+                Some(v),
+                Some(req),
+            ) if reference => (
+                format!(
+                    "{}：实测 {}{}，未达到参考标准“{}”（该标准的依据待核实，仅供参考）。",
+                    prompt.zh,
+                    v.display(false),
+                    unit_zh,
+                    req.zh
+                ),
+                format!(
+                    "{}: observed {}{}, outside the reference standard \"{}\" (its basis is \
+                     unconfirmed; for reference only).",
+                    prompt.get(true),
+                    v.display(true),
+                    unit_en,
+                    req.get(true)
+                ),
+            ),
+            (
+                AnswerKind::Number { .. } | AnswerKind::Count { .. } | AnswerKind::Time { .. },
                 Some(v),
                 Some(req),
             ) => (
@@ -51,6 +75,13 @@ impl ProposedFinding {
                     v.display(true),
                     unit_en,
                     req.get(true)
+                ),
+            ),
+            (AnswerKind::Compliance, _, _) | (_, None, _) if reference => (
+                format!("{}：不符合（参考要求，依据待核实）。", prompt.zh),
+                format!(
+                    "{}: non-compliant (a reference requirement; its basis is unconfirmed).",
+                    prompt.get(true)
                 ),
             ),
             (AnswerKind::Compliance, _, _) | (_, None, _) => (

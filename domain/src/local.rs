@@ -246,6 +246,23 @@ impl LocalThresholds {
                 );
                 continue;
             };
+            let mut finite = true;
+            for (name, v) in [("min", c.min), ("max", c.max)] {
+                if let Some(v) = v.filter(|v| !v.is_finite()) {
+                    err(
+                        at,
+                        name,
+                        format!(
+                            "{v} is not a number a limit can be (NaN and infinity never judge \
+                             anything); write a finite number"
+                        ),
+                    );
+                    finite = false;
+                }
+            }
+            if !finite {
+                continue;
+            }
             let numbers = c.min.is_some() || c.max.is_some();
             let times = c.not_before.is_some() || c.not_after.is_some();
             if !numbers && !times {
@@ -292,8 +309,10 @@ impl LocalThresholds {
                 not_before: band.not_before,
                 not_after: band.not_after,
             };
+            // The office's own document is what confirms a number: it is never 待核实.
             let basis = Basis {
                 local: true,
+                unconfirmed: false,
                 ..c.basis.clone()
             };
             let label = band.label.clone();

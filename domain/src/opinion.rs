@@ -26,8 +26,11 @@ pub struct Opinion {
     pub addressee: String,
     /// The opening paragraph: on what basis, who, when, which checklists.
     pub opening: String,
-    /// Every document the findings rest on, once each, in the order first cited.
+    /// Every document the findings rest on, once each, in the order first cited; an
+    /// unconfirmed one ends in （待核实）.
     pub basis: Vec<String>,
+    /// The note under the basis when any of it is unconfirmed: what （待核实） means.
+    pub basis_note: Option<String>,
     /// The findings, numbered 一、 二、 …
     pub findings: Vec<OpinionFinding>,
     /// The paragraph in place of findings when there are none.
@@ -225,12 +228,19 @@ impl Opinion {
         );
 
         let mut basis = Vec::new();
+        let mut unconfirmed = false;
         for b in visit.findings.iter().flat_map(|f| f.basis.iter()) {
+            unconfirmed |= b.unconfirmed;
             let c = b.citation();
             if !basis.contains(&c) {
                 basis.push(c);
             }
         }
+        let basis_note = unconfirmed.then(|| {
+            "注：标注“待核实”的文件，其是否规定了相应数值或要求尚未与原文核实；\
+             仅依据此类文件提出的问题，按参考标准提出，供学校对照改进。"
+                .to_owned()
+        });
 
         let findings: Vec<OpinionFinding> = visit
             .findings
@@ -336,6 +346,7 @@ impl Opinion {
             addressee: format!("{}：", visit.school.name.trim()),
             opening,
             basis,
+            basis_note,
             findings,
             no_findings,
             closing,

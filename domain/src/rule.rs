@@ -131,8 +131,10 @@ impl Band {
                     _ => unreachable!(),
                 };
                 let min = self.min_at(enrolment);
-                Some(self.max.is_none_or(|m| n <= m) && min.is_none_or(|m| n >= m))
+                // A NaN value or limit compares false either way: say 不符合, never 符合.
+                Some(n.is_finite() && self.max.is_none_or(|m| n <= m) && min.is_none_or(|m| n >= m))
             }
+            // Compared on the school-day clock: 00:30 is later than 23:00 (see TimeOfDay).
             AnswerValue::Time(t) if self.has_time_limit() => Some(
                 self.not_before.is_none_or(|b| *t >= b) && self.not_after.is_none_or(|a| *t <= a),
             ),
@@ -303,14 +305,24 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// Whether the requirement judged against is only a 参考标准: every basis it rests on is
+    /// unconfirmed (⚠️). Such a verdict is shown and printed as against a reference, never as
+    /// a national requirement.
+    pub fn is_reference(&self) -> bool {
+        crate::basis::only_unconfirmed(&self.basis)
+    }
+
     /// The verdict for an item's answer at a school, or `None` when the answer is informational
-    /// (a text, a number without a rule) or the item's rule has no band for this school.
+    /// (a text, a number without a rule), the item's rule has no band for this school, or the
+    /// value is not one the item takes (数值超出范围: a typing error is never judged, whichever
+    /// way it came in).
     pub fn for_item(
         template: &Template,
         item: &Item,
         value: &AnswerValue,
         school: &School,
     ) -> Option<Verdict> {
+        item.answer.check(value).ok()?;
         let plain = |outcome| Verdict {
             outcome,
             requirement: None,
@@ -344,7 +356,7 @@ impl Verdict {
                     Outcome::Compliant
                 }))
             }
-            (AnswerKind::Number { .. } | AnswerKind::Count { .. } | AnswerKind::Time, _) => {
+            (AnswerKind::Number { .. } | AnswerKind::Count { .. } | AnswerKind::Time { .. }, _) => {
                 let rule = template.rule(item.rule.as_deref()?)?;
                 let mut v = rule.evaluate(
                     value,

@@ -163,12 +163,24 @@ pub enum AnswerKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         max: Option<f64>,
     },
-    /// A whole count (人, 次, 个).
+    /// A whole count (人, 次, 个), within a plausible range (0–7 days a week, 0–200 guards):
+    /// what lies outside it is a typing error, refused at entry and never judged.
     Count {
         unit: Text,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<u32>,
     },
-    /// A time of day, 24-hour.
-    Time,
+    /// A time of day, 24-hour, optionally within a plausible range on the school-day clock
+    /// (see [`crate::answer::TimeOfDay`]): a first lesson between 05:00 and 12:00, a
+    /// lights-out between 18:00 and 04:59 the next morning.
+    Time {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        earliest: Option<crate::answer::TimeOfDay>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        latest: Option<crate::answer::TimeOfDay>,
+    },
     Choice {
         options: Vec<ChoiceOption>,
         #[serde(default)]
@@ -185,7 +197,7 @@ impl AnswerKind {
             AnswerKind::YesNo { .. } => "yes_no",
             AnswerKind::Number { .. } => "number",
             AnswerKind::Count { .. } => "count",
-            AnswerKind::Time => "time",
+            AnswerKind::Time { .. } => "time",
             AnswerKind::Choice { .. } => "choice",
             AnswerKind::Text => "text",
             AnswerKind::Photo => "photo",
@@ -194,7 +206,7 @@ impl AnswerKind {
 
     pub fn unit(&self) -> Option<&Text> {
         match self {
-            AnswerKind::Number { unit, .. } | AnswerKind::Count { unit } => Some(unit),
+            AnswerKind::Number { unit, .. } | AnswerKind::Count { unit, .. } => Some(unit),
             _ => None,
         }
     }
@@ -204,7 +216,9 @@ impl AnswerKind {
         match self {
             AnswerKind::Compliance => true,
             AnswerKind::YesNo { compliant } => compliant.is_some(),
-            AnswerKind::Number { .. } | AnswerKind::Count { .. } | AnswerKind::Time => has_rule,
+            AnswerKind::Number { .. } | AnswerKind::Count { .. } | AnswerKind::Time { .. } => {
+                has_rule
+            }
             AnswerKind::Choice { options, .. } => options.iter().any(|o| o.noncompliant),
             AnswerKind::Text | AnswerKind::Photo => false,
         }

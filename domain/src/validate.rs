@@ -243,7 +243,7 @@ pub fn validate(t: &Template) -> Result<(), TemplateErrors> {
                         item.answer,
                         AnswerKind::Number { .. } | AnswerKind::Count { .. }
                     );
-                    let time = matches!(item.answer, AnswerKind::Time);
+                    let time = matches!(item.answer, AnswerKind::Time { .. });
                     if !numeric && !time {
                         r.err(
                             loc.clone(),
@@ -355,6 +355,14 @@ fn validate_rules(t: &Template, r: &mut Report) {
             if b.label.is_blank() {
                 r.err(loc.clone(), f("label.zh"), "is empty");
             }
+            for (name, v) in [("min", b.min), ("max", b.max)] {
+                if let Some(v) = v.filter(|v| !v.is_finite()) {
+                    r.err(loc.clone(), f(name), not_finite(v));
+                }
+            }
+            if let Some(step) = b.step.filter(|s| !s.add.is_finite()) {
+                r.err(loc.clone(), f("step.add"), not_finite(step.add));
+            }
             if !b.has_number_limit() && !b.has_time_limit() {
                 r.err(
                     loc.clone(),
@@ -383,7 +391,10 @@ fn validate_rules(t: &Template, r: &mut Report) {
                     r.err(
                         loc.clone(),
                         f("not_before"),
-                        format!("{a} is after not_after {z}"),
+                        format!(
+                            "{a} is after not_after {z} (a school day runs from 05:00 to 04:59 \
+                             the next morning)"
+                        ),
                     );
                 }
             }
@@ -432,6 +443,11 @@ fn validate_rules(t: &Template, r: &mut Report) {
     }
 }
 
+/// A limit that is NaN or infinite judges nothing: `n <= NaN` is false for every n.
+fn not_finite(v: f64) -> String {
+    format!("{v} is not a finite number; NaN and infinity never judge anything")
+}
+
 fn validate_answer_kind(kind: &AnswerKind, loc: &Location, r: &mut Report) {
     match kind {
         AnswerKind::Number { unit, min, max } => {
@@ -441,6 +457,18 @@ fn validate_answer_kind(kind: &AnswerKind, loc: &Location, r: &mut Report) {
                     "answer.unit",
                     "a number needs its unit (分钟, 克, 小时 …)",
                 );
+            }
+            for (name, v) in [("answer.min", min), ("answer.max", max)] {
+                match v {
+                    None => r.err(
+                        loc.clone(),
+                        name,
+                        "a number needs its plausible range (min and max, e.g. 0 and 600 \
+                         minutes): what lies outside it is a typing error, refused at entry",
+                    ),
+                    Some(v) if !v.is_finite() => r.err(loc.clone(), name, not_finite(*v)),
+                    Some(_) => {}
+                }
             }
             if let (Some(a), Some(b)) = (min, max) {
                 if a > b {
@@ -452,12 +480,42 @@ fn validate_answer_kind(kind: &AnswerKind, loc: &Location, r: &mut Report) {
                 }
             }
         }
-        AnswerKind::Count { unit } if unit.is_blank() => {
-            r.err(
-                loc.clone(),
-                "answer.unit",
-                "a count needs its unit (人, 次, 个 …)",
-            );
+        AnswerKind::Count { unit, min, max } => {
+            if unit.is_blank() {
+                r.err(
+                    loc.clone(),
+                    "answer.unit",
+                    "a count needs its unit (人, 次, 个 …)",
+                );
+            }
+            match (min, max) {
+                (_, None) => r.err(
+                    loc.clone(),
+                    "answer.max",
+                    "a count needs the most that is plausible (max, e.g. 7 days a week, 200 \
+                     guards): what lies above it is a typing error, refused at entry",
+                ),
+                (Some(a), Some(b)) if a > b => r.err(
+                    loc.clone(),
+                    "answer.min",
+                    format!("min {a} is above max {b}"),
+                ),
+                _ => {}
+            }
+        }
+        AnswerKind::Time { earliest, latest } => {
+            if let (Some(a), Some(z)) = (earliest, latest) {
+                if a > z {
+                    r.err(
+                        loc.clone(),
+                        "answer.earliest",
+                        format!(
+                            "{a} is after latest {z}: a school day runs from 05:00 to 04:59 the \
+                             next morning, so a range over midnight is written e.g. 18:00 to 04:59"
+                        ),
+                    );
+                }
+            }
         }
         AnswerKind::Choice { options, .. } => {
             if options.len() < 2 {

@@ -115,8 +115,8 @@ pub enum VisitError {
     ReadOnly(VisitState),
     #[error("item {0} is not part of this visit's templates")]
     UnknownItem(String),
-    #[error("the value does not fit item {0}")]
-    WrongKind(String),
+    #[error("the value does not fit item {0}: {1}")]
+    WrongValue(String, crate::ValueError),
 }
 
 impl Visit {
@@ -168,9 +168,9 @@ impl Visit {
             .item(code)
             .ok_or_else(|| VisitError::UnknownItem(code.into()))?;
         if let Some(v) = &value {
-            if !crate::checklist::fits(&item.answer, v) {
-                return Err(VisitError::WrongKind(code.into()));
-            }
+            item.answer
+                .check(v)
+                .map_err(|e| VisitError::WrongValue(code.into(), e))?;
         }
         let a = self.answers.entry(code.to_owned()).or_default();
         a.value = value;

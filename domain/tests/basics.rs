@@ -108,6 +108,7 @@ fn citations_read_like_a_gongwen_reference() {
         year: 2013,
         article: Some("第四条".into()),
         local: false,
+        unconfirmed: false,
     };
     assert_eq!(
         b.citation(),

@@ -317,7 +317,10 @@ fn check_reports_values_that_do_not_fit_the_item() {
                 min: None,
                 max: None,
             }),
-            "T" => Some(AnswerKind::Time),
+            "T" => Some(AnswerKind::Time {
+                earliest: None,
+                latest: None,
+            }),
             "M" => Some(AnswerKind::Choice {
                 options: vec![
                     ChoiceOption {

@@ -33,7 +33,7 @@ title.zh = "门卫"
 code = "T-MW-01"
 prompt.zh = "专职保安人数"
 basis = [{ document = "中小学幼儿园安全防范要求", year = 2022 }]
-answer = { kind = "count", unit = { zh = "人", en = "guards" } }
+answer = { kind = "count", unit = { zh = "人", en = "guards" }, min = 0, max = 1000 }
 rule = "guards"
 
 [[sections.items]]

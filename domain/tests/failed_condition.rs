@@ -186,13 +186,13 @@ fn template_with(show_if: &str) -> String {
         ("Q", "answer = { kind = \"yes_no\" }"),
         (
             "N",
-            "answer = { kind = \"number\", unit = { zh = \"分钟\" } }\nrule = \"minutes\"",
+            "answer = { kind = \"number\", unit = { zh = \"分钟\" }, min = 0, max = 1000 }\nrule = \"minutes\"",
         ),
         (
             "R",
-            "answer = { kind = \"number\", unit = { zh = \"分钟\" } }",
+            "answer = { kind = \"number\", unit = { zh = \"分钟\" }, min = 0, max = 1000 }",
         ),
-        ("K", "answer = { kind = \"count\", unit = { zh = \"人\" } }"),
+        ("K", "answer = { kind = \"count\", unit = { zh = \"人\" }, min = 0, max = 1000 }"),
         ("T", "answer = { kind = \"time\" }"),
         (
             "M",
@@ -281,7 +281,7 @@ fn failed_on_an_unknown_item_or_the_item_itself_is_an_error() {
     let src = HEAD.to_owned()
         + &item(
             "N",
-            "answer = { kind = \"number\", unit = { zh = \"分钟\" } }\nrule = \"minutes\"\n\
+            "answer = { kind = \"number\", unit = { zh = \"分钟\" }, min = 0, max = 1000 }\nrule = \"minutes\"\n\
              show_if = \"failed(N)\"",
         );
     let e = Template::from_toml(&src).unwrap_err();

@@ -129,7 +129,7 @@ fn every_rule_is_used_and_every_measured_item_has_a_rule() {
         for (_, item) in t.items() {
             let measured = matches!(
                 item.answer,
-                AnswerKind::Time | AnswerKind::Number { .. } | AnswerKind::Count { .. }
+                AnswerKind::Time { .. } | AnswerKind::Number { .. } | AnswerKind::Count { .. }
             );
             assert!(
                 !measured || item.rule.is_some(),

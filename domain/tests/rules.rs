@@ -21,6 +21,7 @@ fn basis(document: &str, year: u16) -> Basis {
         year,
         article: None,
         local: false,
+        unconfirmed: false,
     }
 }
 
@@ -392,7 +393,7 @@ title = { zh = "作业" }
 code = "ZY-36"
 prompt = { zh = "三至六年级书面作业平均完成时间" }
 basis = [{ document = "作业管理通知", year = 2021 }]
-answer = { kind = "number", unit = { zh = "分钟", en = "min" } }
+answer = { kind = "number", unit = { zh = "分钟", en = "min" }, min = 0, max = 1000 }
 grades = [3, 6]
 rule = "homework"
 
@@ -400,14 +401,14 @@ rule = "homework"
 code = "ZY-ALL"
 prompt = { zh = "书面作业平均完成时间" }
 basis = [{ document = "作业管理通知", year = 2021 }]
-answer = { kind = "number", unit = { zh = "分钟", en = "min" } }
+answer = { kind = "number", unit = { zh = "分钟", en = "min" }, min = 0, max = 1000 }
 rule = "homework"
 
 [[sections.items]]
 code = "ZY-NORULE"
 prompt = { zh = "作业种类数" }
 basis = [{ document = "作业管理通知", year = 2021 }]
-answer = { kind = "count", unit = { zh = "种" } }
+answer = { kind = "count", unit = { zh = "种" }, min = 0, max = 1000 }
 
 [[sections.items]]
 code = "SM-START"

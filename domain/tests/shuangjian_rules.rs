@@ -174,7 +174,7 @@ fn answer_kinds_fit_what_is_asked() {
         assert_eq!(yn(c), Some(YesNoCompliant::No), "{c}");
     }
     for c in ["SX-KH-06", "SX-KH-07", "SX-WZ-02"] {
-        assert_eq!(kind(c), AnswerKind::Time, "{c}");
+        assert!(matches!(kind(c), AnswerKind::Time { .. }), "{c}");
     }
     for c in ["SX-KH-04", "SX-KH-05", "SX-WZ-03"] {
         assert!(matches!(kind(c), AnswerKind::Number { .. }), "{c}");

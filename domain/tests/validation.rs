@@ -41,7 +41,7 @@ answer = { kind = "compliance" }
 code = "A-2"
 prompt = { zh = "作业时间" }
 basis = [{ document = "双减意见", year = 2021 }]
-answer = { kind = "number", unit = { zh = "分钟" } }
+answer = { kind = "number", unit = { zh = "分钟" }, min = 0, max = 1000 }
 rule = "homework"
 "#;
 
@@ -120,7 +120,7 @@ fn unknown_rule_names_the_item_and_field_rule() {
             "",
             &item(
                 "X",
-                "answer = { kind = \"number\", unit = { zh = \"分钟\" } }\nrule = \"homwork\"",
+                "answer = { kind = \"number\", unit = { zh = \"分钟\" }, min = 0, max = 1000 }\nrule = \"homwork\"",
             ),
         ),
         at_item("X"),
@@ -158,7 +158,7 @@ fn a_rule_on_an_answer_it_cannot_judge() {
             "",
             &item(
                 "X",
-                "answer = { kind = \"count\", unit = { zh = \"人\" } }\nrule = \"start\"",
+                "answer = { kind = \"count\", unit = { zh = \"人\" }, min = 0, max = 1000 }\nrule = \"start\"",
             ),
         ),
         at_item("X"),
@@ -375,7 +375,10 @@ fn a_number_or_count_without_unit() {
     only(
         &template(
             "",
-            &item("X", "answer = { kind = \"number\", unit = { zh = \"\" } }"),
+            &item(
+                "X",
+                "answer = { kind = \"number\", unit = { zh = \"\" }, min = 0, max = 1000 }",
+            ),
         ),
         at_item("X"),
         "answer.unit",
@@ -386,7 +389,7 @@ fn a_number_or_count_without_unit() {
             "",
             &item(
                 "X",
-                "answer = { kind = \"count\", unit = { zh = \" \", en = \"people\" } }",
+                "answer = { kind = \"count\", unit = { zh = \" \", en = \"people\" }, min = 0, max = 1000 }",
             ),
         ),
         at_item("X"),
@@ -466,7 +469,7 @@ fn photo_when_noncompliant_on_an_item_that_cannot_fail() {
     only(
         &template(
             "",
-            &item("X", "answer = { kind = \"number\", unit = { zh = \"分钟\" } }\nevidence = \"photo_when_noncompliant\""),
+            &item("X", "answer = { kind = \"number\", unit = { zh = \"分钟\" }, min = 0, max = 1000 }\nevidence = \"photo_when_noncompliant\""),
         ),
         at_item("X"),
         "evidence",
@@ -542,7 +545,7 @@ fn a_band_with_no_limit_also_fails_the_items_using_it() {
         &rule("R", r#"{ grades = [1, 6], label = { zh = "小学" } }"#),
         &item(
             "X",
-            "answer = { kind = \"number\", unit = { zh = \"分钟\" } }\nrule = \"R\"",
+            "answer = { kind = \"number\", unit = { zh = \"分钟\" }, min = 0, max = 1000 }\nrule = \"R\"",
         ),
     );
     let errs = errors(&src);
@@ -676,7 +679,7 @@ fn template_and_section_level_mistakes() {
 fn several_mistakes_are_all_reported_at_once() {
     let items = item(
         "X",
-        "answer = { kind = \"number\", unit = { zh = \"分钟\" } }\nrule = \"nope\"",
+        "answer = { kind = \"number\", unit = { zh = \"分钟\" }, min = 0, max = 1000 }\nrule = \"nope\"",
     ) + &item(
         "Y",
         "answer = { kind = \"choice\", options = [{ code = \"a\", label = { zh = \"甲\" } }] }",

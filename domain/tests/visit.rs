@@ -83,7 +83,8 @@ fn set_value_rejects_what_does_not_fit_and_changes_nothing() {
         .unwrap();
     let before = v.clone();
 
-    let wrong = |code: &str| VisitError::WrongKind(code.into());
+    // A value the item cannot take: the error names the item (and says why, checked below).
+    let wrong = |code: &str| VisitError::UnknownItem(format!("wrong value for {code}"));
     let cases: Vec<(&str, AnswerValue, VisitError)> = vec![
         // The wrong kind of value.
         ("JC-01", AnswerValue::YesNo(true), wrong("JC-01")),
@@ -116,11 +117,13 @@ fn set_value_rejects_what_does_not_fit_and_changes_nothing() {
         ),
     ];
     for (code, value, err) in cases {
-        assert_eq!(
-            v.set_value(&cl, code, Some(value.clone()), T0 + 99),
-            Err(err),
-            "{code} {value:?}"
-        );
+        let got = v
+            .set_value(&cl, code, Some(value.clone()), T0 + 99)
+            .map_err(|e| match e {
+                VisitError::WrongValue(c, _) => wrong(&c),
+                e => e,
+            });
+        assert_eq!(got, Err(err), "{code} {value:?}");
         assert_eq!(
             v, before,
             "a rejected {value:?} for {code} changed the visit"

@@ -302,7 +302,7 @@ stages = ["小学", "九年一贯制"]
 code = "XX-ZY-03"
 prompt = { zh = "一二年级每周体育课课时" }
 basis = [{ document = "教育部办公厅关于进一步加强中小学生体质健康管理工作的通知", year = 2021 }]
-answer = { kind = "count", unit = { zh = "课时" } }
+answer = { kind = "count", unit = { zh = "课时" }, min = 0, max = 40 }
 required = true
 rule = "pe_periods"
 grades = [1, 2]
@@ -315,7 +315,7 @@ title = { zh = "安全保卫" }
 code = "XX-AQ-01"
 prompt = { zh = "专职保安人数" }
 basis = [{ document = "中小学幼儿园安全防范工作规范（试行）", number = "公治〔2015〕168号", year = 2015, article = "第九条" }]
-answer = { kind = "count", unit = { zh = "人" } }
+answer = { kind = "count", unit = { zh = "人" }, max = 200 }
 rule = "guards"
 facilities = ["食堂"]
 "#;
@@ -476,8 +476,8 @@ fn clerk() -> Book {
             s("一二年级每周体育课课时"),
             s("计数"),
             s("课时"),
-            C::E,
-            C::E,
+            C::N(0.0),
+            C::N(40.0),
             C::E,
             s("pe_periods"),
             C::D(2025, 1, 2),
@@ -498,7 +498,7 @@ fn clerk() -> Book {
             s("计数"),
             s("人"),
             C::E,
-            C::E,
+            C::N(200.0),
             C::E,
             s("guards"),
             C::E,
@@ -753,7 +753,8 @@ fn bad_cells_are_reported_by_row_and_column() {
         ("检查项", 2, "R", s(&format!("{SLEEP}\n《某通知（2021年）")), "sheet 检查项, row 2, column R (依据): basis line 2: the title opened with 《 is never closed with 》 in \"《某通知（2021年）\""),
         ("检查项", 6, "I", s("gongshi：班级公示栏\n家长群"), "sheet 检查项, row 6, column I (选项): option line 2: expected 代码：名称, e.g. gongyong：校内公用电话 / Public phone, got \"家长群\""),
         ("检查项", 3, "F", s("次"), "sheet 检查项, row 3, column F (单位): a unit is only used by 数值 and 计数 items; leave this cell blank for a 是否 item"),
-        ("检查项", 7, "H", C::N(10.0), "sheet 检查项, row 7, column H (最大值): 最小值 and 最大值 bound what is typed into 数值 items only; leave this cell blank for a 计数 item"),
+        ("检查项", 3, "H", C::N(10.0), "sheet 检查项, row 3, column H (最大值): 最小值 and 最大值 bound what is typed into 数值, 计数 and 时间 items only; leave this cell blank for a 是否 item"),
+        ("检查项", 7, "H", C::N(3.5), "sheet 检查项, row 7, column H (最大值): expected a whole number, got \"3.5\""),
         ("检查项", 2, "I", s("a：是\nb：否"), "sheet 检查项, row 2, column I (选项): options are only used by 单选 and 多选 items; leave this cell blank for a 时间 item"),
         ("检查项", 2, "D", C::D(2025, 3, 6), "sheet 检查项, row 2, column D (题目): expected text, got a date or time (Excel converted what was typed; format the cell as Text (文本) and type it again)"),
         ("规则", 3, "J", s("8.20"), "sheet 规则, row 3, column J (不早于): expected a time of day as HH:MM (e.g. 08:20), got \"8.20\""),

@@ -124,7 +124,7 @@ fn answer_kinds_fit_what_is_asked() {
     for c in ["ZG-GS-04", "ZG-ZL-01", "ZG-FS-01", "ZG-FS-02", "ZG-FS-03"] {
         assert_eq!(yn(c), Some(YesNoCompliant::No), "{c}");
     }
-    assert_eq!(kind("ZG-GS-03"), AnswerKind::Time);
+    assert!(matches!(kind("ZG-GS-03"), AnswerKind::Time { .. }));
     for c in ["ZG-ZL-02", "ZG-ZL-03", "ZG-ZL-04", "ZG-ZL-05", "ZG-ZL-06"] {
         assert!(matches!(kind(c), AnswerKind::Number { .. }), "{c}");
     }

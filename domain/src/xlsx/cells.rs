@@ -66,7 +66,7 @@ impl Shape {
             } => Shape::YesNoNo,
             AnswerKind::Number { .. } => Shape::Number,
             AnswerKind::Count { .. } => Shape::Count,
-            AnswerKind::Time => Shape::Time,
+            AnswerKind::Time { .. } => Shape::Time,
             AnswerKind::Choice {
                 multiple: false, ..
             } => Shape::Single,

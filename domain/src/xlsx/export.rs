@@ -337,6 +337,14 @@ fn item_cells(r: &mut Row<ItemCol>, item: &Item) -> Result<(), XlsxError> {
             r.num(ItemCol::Min, *min)?;
             r.num(ItemCol::Max, *max)?;
         }
+        AnswerKind::Count { min, max, .. } => {
+            r.num(ItemCol::Min, min.map(f64::from))?;
+            r.num(ItemCol::Max, max.map(f64::from))?;
+        }
+        AnswerKind::Time { earliest, latest } => {
+            r.time(ItemCol::Min, *earliest)?;
+            r.time(ItemCol::Max, *latest)?;
+        }
         AnswerKind::Choice { options, .. } => {
             r.str(ItemCol::Options, &cells::format_options(options))?;
         }

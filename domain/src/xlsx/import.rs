@@ -909,7 +909,11 @@ impl Importer {
                 }
             }
         }
+        // 最小值/最大值: the plausible range of a 数值 (numbers), 计数 (whole numbers) or 时间
+        // (times, on the school-day clock) item.
         let number = shape == Some(Shape::Number);
+        let count = shape == Some(Shape::Count);
+        let time = shape == Some(Shape::Time);
         let bound = |errs: &mut Vec<_>, key| {
             opt(key)
                 .filter(|_| number)
@@ -917,13 +921,25 @@ impl Importer {
         };
         let min = bound(errs, C::Min);
         let max = bound(errs, C::Max);
-        if shape.is_some() && !number {
+        let whole = |errs: &mut Vec<_>, key| {
+            opt(key)
+                .filter(|_| count)
+                .and_then(|d| keep(errs, key, cells::whole(d)))
+        };
+        let (count_min, count_max) = (whole(errs, C::Min), whole(errs, C::Max));
+        let clock = |errs: &mut Vec<_>, key| {
+            opt(key)
+                .filter(|_| time)
+                .and_then(|d| keep(errs, key, cells::time(d)))
+        };
+        let (earliest, latest) = (clock(errs, C::Min), clock(errs, C::Max));
+        if shape.is_some() && !number && !count && !time {
             for key in [C::Min, C::Max] {
                 if opt(key).is_some() {
                     keep(
                         errs,
                         key,
-                        only("最小值 and 最大值 bound what is typed into 数值 items only"),
+                        only("最小值 and 最大值 bound what is typed into 数值, 计数 and 时间 items only"),
                     );
                 }
             }
@@ -955,8 +971,12 @@ impl Importer {
                 compliant: Some(YesNoCompliant::No),
             },
             Shape::Number => AnswerKind::Number { unit, min, max },
-            Shape::Count => AnswerKind::Count { unit },
-            Shape::Time => AnswerKind::Time,
+            Shape::Count => AnswerKind::Count {
+                unit,
+                min: count_min,
+                max: count_max,
+            },
+            Shape::Time => AnswerKind::Time { earliest, latest },
             Shape::Single => AnswerKind::Choice {
                 options,
                 multiple: false,

@@ -226,7 +226,7 @@ title = { zh = "分学段", en = "By stage" }
 code = "XD-01"
 prompt = { zh = "初中晚自习时长", en = "Junior evening study" }
 basis = [{ document = "作业管理通知", year = 2021 }]
-answer = { kind = "number", unit = { zh = "小时", en = "h" } }
+answer = { kind = "number", unit = { zh = "小时", en = "h" }, min = 0, max = 1000 }
 stages = ["初中", "九年一贯制"]
 
 [[sections.items]]
@@ -250,7 +250,7 @@ answer = { kind = "choice", multiple = true, options = [
 code = "XD-04"
 prompt = { zh = "大校额学校保安人数", en = "Guards at large schools" }
 basis = [{ document = "中小学幼儿园安全防范工作规范（试行）", year = 2015 }]
-answer = { kind = "count", unit = { zh = "人", en = "guards" } }
+answer = { kind = "count", unit = { zh = "人", en = "guards" }, min = 0, max = 1000 }
 show_if = "stage = 小学 and enrolment >= 1000"
 
 [[sections.items]]

@@ -521,11 +521,11 @@ pub fn fill_compliant(t: &Template, s: &School, triggers: &[(&str, AnswerValue)]
                         .collect(),
                 ),
                 AnswerKind::Text => AnswerValue::Text("情况已核实，学校已当场整改。".into()),
-                AnswerKind::Number { .. } | AnswerKind::Count { .. } | AnswerKind::Time => {
+                AnswerKind::Number { .. } | AnswerKind::Count { .. } | AnswerKind::Time { .. } => {
                     let b = band_at(t, item, s);
                     let n = || b.min_at(s.enrolment).or(b.max).unwrap();
                     match &item.answer {
-                        AnswerKind::Time => {
+                        AnswerKind::Time { .. } => {
                             AnswerValue::Time(b.not_before.or(b.not_after).unwrap())
                         }
                         AnswerKind::Count { .. } => count(n() as u32),
