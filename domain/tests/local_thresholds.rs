@@ -278,3 +278,31 @@ fn syntax_errors_in_a_thresholds_file_give_line_and_column() {
     );
     assert!(e.contains("unknown field `extra`"), "{e}");
 }
+
+/// Issue 12: a thresholds file with a NaN or infinite limit is refused, naming the change and
+/// the field, before it can serve a band that judges nothing.
+#[test]
+fn a_non_finite_local_limit_is_refused() {
+    for (limit, field) in [
+        ("max = nan", "max"),
+        ("min = inf", "min"),
+        ("min = -inf", "min"),
+    ] {
+        let e = errors(&format!(
+            r#"
+template = "wuxiang"
+version = 1
+district = "清河县"
+edition = 1
+
+[[changes]]
+rule = "daily_activity_minutes"
+band = "中小学"
+{limit}
+basis = {{ document = "某文件", year = 2025 }}
+"#
+        ));
+        assert!(e.contains(&format!("field `{field}`")), "{e}");
+        assert!(e.contains("finite"), "{e}");
+    }
+}

@@ -878,3 +878,152 @@ fn a_template_must_say_what_kind_of_inspection_it_is() {
         "name the kind of inspection",
     );
 }
+
+/// Issue 12: `max = nan` passed validation and the band was served with no limit, so the item
+/// was silently never judged. Every non-finite limit is refused, naming the rule and field.
+#[test]
+fn non_finite_limits_are_refused() {
+    for (limit, needle) in [
+        ("max = nan", "NaN"),
+        ("max = inf", "inf"),
+        ("min = -inf", "inf"),
+        ("min = nan", "NaN"),
+    ] {
+        let rule = format!(
+            r#"
+[[rules]]
+id = "odd"
+measure = {{ zh = "奇怪的阈值" }}
+basis = [{{ document = "测试依据", year = 2021 }}]
+bands = [{{ grades = [1, 6], label = {{ zh = "小学" }}, {limit} }}]
+"#
+        );
+        let field = format!("bands[0].{}", &limit[..3]);
+        only(&template(&rule, ""), at_rule("odd"), &field, needle);
+    }
+    let step = r#"
+[[rules]]
+id = "guards"
+measure = { zh = "保安人数" }
+basis = [{ document = "测试依据", year = 2021 }]
+bands = [{ label = { zh = "全部" }, min = 2, step = { over = 1000, per = 500, add = nan } }]
+"#;
+    let errs = errors(&template(step, ""));
+    assert!(
+        errs.iter()
+            .any(|e| e.location == at_rule("guards") && e.field == "bands[0].step.add"),
+        "{errs:#?}"
+    );
+    // An item's input range too.
+    only(
+        &template(
+            "",
+            &item(
+                "X",
+                "answer = { kind = \"number\", unit = { zh = \"分钟\" }, min = 0, max = inf }",
+            ),
+        ),
+        at_item("X"),
+        "answer.max",
+        "finite",
+    );
+}
+
+#[test]
+fn contradictory_limits_are_refused() {
+    let rule = r#"
+[[rules]]
+id = "upside_down"
+measure = { zh = "颠倒的阈值" }
+basis = [{ document = "测试依据", year = 2021 }]
+bands = [
+  { grades = [1, 6], label = { zh = "小学" }, min = 90, max = 60 },
+  { grades = [7, 9], label = { zh = "初中" } },
+  { grades = [10, 12], label = { zh = "高中" }, not_before = "22:00", not_after = "21:00" },
+]
+"#;
+    let errs = errors(&template(rule, ""));
+    expect(&errs, at_rule("upside_down"), "bands[0].min", "above max");
+    expect(
+        &errs,
+        at_rule("upside_down"),
+        "bands[1].max",
+        "sets no limit",
+    );
+    expect(
+        &errs,
+        at_rule("upside_down"),
+        "bands[2].not_before",
+        "after not_after",
+    );
+    // On the school-day clock 22:00–00:30 is a valid band: 00:30 is the same night.
+    let night = r#"
+[[rules]]
+id = "night"
+measure = { zh = "夜间时段" }
+basis = [{ document = "测试依据", year = 2021 }]
+bands = [{ grades = [10, 12], label = { zh = "高中" }, not_before = "22:00", not_after = "00:30" }]
+"#;
+    assert_eq!(errors(&template(night, "")), vec![]);
+}
+
+/// Every number and count item states its plausible range; a time item's range must run
+/// forward on the school-day clock.
+#[test]
+fn number_and_count_items_need_a_plausible_range() {
+    only(
+        &template(
+            "",
+            &item(
+                "X",
+                "answer = { kind = \"number\", unit = { zh = \"分钟\" }, max = 600 }",
+            ),
+        ),
+        at_item("X"),
+        "answer.min",
+        "plausible range",
+    );
+    only(
+        &template(
+            "",
+            &item("X", "answer = { kind = \"count\", unit = { zh = \"人\" } }"),
+        ),
+        at_item("X"),
+        "answer.max",
+        "plausible",
+    );
+    only(
+        &template(
+            "",
+            &item(
+                "X",
+                "answer = { kind = \"count\", unit = { zh = \"人\" }, min = 9, max = 3 }",
+            ),
+        ),
+        at_item("X"),
+        "answer.min",
+        "above max",
+    );
+    only(
+        &template(
+            "",
+            &item(
+                "X",
+                "answer = { kind = \"time\", earliest = \"06:00\", latest = \"05:30\" }",
+            ),
+        ),
+        at_item("X"),
+        "answer.earliest",
+        "school day",
+    );
+    assert_eq!(
+        errors(&template(
+            "",
+            &item(
+                "X",
+                "answer = { kind = \"time\", earliest = \"18:00\", latest = \"04:59\" }"
+            )
+        )),
+        vec![]
+    );
+}
