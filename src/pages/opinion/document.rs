@@ -22,11 +22,13 @@ pub fn MainSheet(opinion: Opinion, with_photos: RwSignal<bool>) -> impl IntoView
             <p class="doc-para">{o.opening.clone()}</p>
             {(!o.basis.is_empty()).then(|| {
                 let basis = o.basis.clone();
+                let note = o.basis_note.clone();
                 view! {
                     <p class="doc-para">"本次督导所依据的主要文件："</p>
                     <ol class="doc-basis">
                         {basis.into_iter().map(|b| view! { <li>{b}</li> }).collect_view()}
                     </ol>
+                    {note.map(|n| view! { <p class="doc-basis-note" data-testid="opinion-basis-note">{n}</p> })}
                 }
             })}
             {o.no_findings.clone().map(|t| view! { <p class="doc-para">{t}</p> })}

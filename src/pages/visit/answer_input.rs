@@ -1,14 +1,24 @@
 //! The answer control for each answer kind. Buttons are wide with text (never colour alone);
-//! numbers carry their unit; every change is applied at once.
+//! numbers carry their unit; every change is applied at once. What is typed into a number, count
+//! or time field is read by the item's own range (`AnswerKind::read_typed`): a value outside it
+//! is not saved, the field keeps it, and the message under the field says what may be entered.
 
 use super::Edit;
 use crate::i18n::use_i18n;
+use dudao_domain::answer::format_number;
 use dudao_domain::template::YesNoCompliant;
-use dudao_domain::{AnswerKind, AnswerValue, Compliance, Item, TimeOfDay, Visit};
+use dudao_domain::{AnswerKind, AnswerValue, Compliance, Item, ValueError, Visit};
 use leptos::prelude::*;
 
 #[component]
-pub fn AnswerInput(item: Item, visit: RwSignal<Visit>, apply: Callback<Edit>) -> impl IntoView {
+pub fn AnswerInput(
+    item: Item,
+    visit: RwSignal<Visit>,
+    apply: Callback<Edit>,
+    /// Why what is in the number, count or time field is not saved; the card shows no verdict
+    /// while it is set.
+    error: RwSignal<Option<ValueError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let code = item.code.clone();
     let c = code.clone();
@@ -49,44 +59,43 @@ pub fn AnswerInput(item: Item, visit: RwSignal<Visit>, apply: Callback<Edit>) ->
                 }).collect_view()}
             </div>
         }.into_any(),
-        AnswerKind::Number { unit, .. } | AnswerKind::Count { unit } => {
+        AnswerKind::Number { .. } | AnswerKind::Count { .. } => {
             let whole = matches!(item.answer, AnswerKind::Count { .. });
+            let (min, max) = bounds(&item.answer);
+            let unit = item.answer.unit().cloned().unwrap_or_default();
             let initial = value.get_untracked().map(|v| v.display(false)).unwrap_or_default();
+            let kind = item.answer.clone();
+            let id = error_id(&code);
             view! {
                 <label class="number">
                     <input type="number" data-testid="number-input"
                         inputmode=if whole { "numeric" } else { "decimal" }
-                        step=if whole { "1" } else { "any" } min="0"
+                        step=if whole { "1" } else { "any" } min=min max=max
                         placeholder=move || i18n.t().number_placeholder
                         aria-label=item.prompt.zh.clone()
+                        aria-invalid=move || error.with(Option::is_some).to_string()
+                        aria-describedby=id.clone()
                         prop:value=initial
-                        on:input=move |ev| {
-                            let s = event_target_value(&ev);
-                            let s = s.trim();
-                            if s.is_empty() {
-                                set(None);
-                            } else if whole {
-                                if let Ok(n) = s.parse::<u32>() { set(Some(AnswerValue::Count(n))) }
-                            } else if let Ok(n) = s.parse::<f64>() {
-                                set(Some(AnswerValue::Number(n)))
-                            }
-                        }/>
+                        on:input=move |ev| typed(&kind, &ev, error, &set)/>
                     <span class="unit">{move || unit.get(i18n.en()).to_owned()}</span>
                 </label>
+                <FieldError id error/>
             }.into_any()
         }
-        AnswerKind::Time => {
+        AnswerKind::Time { earliest, latest } => {
             let initial = value.get_untracked().map(|v| v.display(false)).unwrap_or_default();
+            let kind = item.answer.clone();
+            let id = error_id(&code);
             view! {
                 <label class="number">
                     <input type="time" data-testid="time-input" aria-label=item.prompt.zh.clone()
+                        min=earliest.map(|t| t.to_string()) max=latest.map(|t| t.to_string())
+                        aria-invalid=move || error.with(Option::is_some).to_string()
+                        aria-describedby=id.clone()
                         prop:value=initial
-                        on:input=move |ev| {
-                            let s = event_target_value(&ev);
-                            if s.trim().is_empty() { set(None) }
-                            else if let Some(t) = TimeOfDay::parse(&s) { set(Some(AnswerValue::Time(t))) }
-                        }/>
+                        on:input=move |ev| typed(&kind, &ev, error, &set)/>
                 </label>
+                <FieldError id error/>
             }.into_any()
         }
         AnswerKind::Choice { options, multiple } => view! {
@@ -126,5 +135,74 @@ pub fn AnswerInput(item: Item, visit: RwSignal<Visit>, apply: Callback<Edit>) ->
         }
         // Photo answers need the camera flow; built-in templates do not use this kind yet.
         AnswerKind::Photo => ().into_any(),
+    }
+}
+
+/// The `min` and `max` attributes of a number or count field, from the item's range.
+fn bounds(kind: &AnswerKind) -> (Option<String>, Option<String>) {
+    match kind {
+        AnswerKind::Number { min, max, .. } => (min.map(format_number), max.map(format_number)),
+        AnswerKind::Count { min, max, .. } => (
+            Some(min.unwrap_or(0).to_string()),
+            max.map(|m| m.to_string()),
+        ),
+        _ => (None, None),
+    }
+}
+
+fn error_id(code: &str) -> String {
+    format!("value-error-{code}")
+}
+
+/// Reads what is in a number, count or time field after a keystroke: a value within the range
+/// (or nothing, when emptied) is saved and clears the message; anything else saves nothing and
+/// says what may be entered. A browser holding what it cannot read as a number or time (a lone
+/// "-", a half-typed time) reports an empty value with `validity.badInput`: that is not an
+/// emptied field, so the answer stays and the message shows.
+fn typed(
+    kind: &AnswerKind,
+    ev: &leptos::ev::Event,
+    error: RwSignal<Option<ValueError>>,
+    set: &impl Fn(Option<AnswerValue>),
+) {
+    let s = event_target_value(ev);
+    let bad_input = s.trim().is_empty() && bad_input(ev);
+    let read = if bad_input {
+        Err(ValueError::NotANumber {
+            typed: String::new(),
+            range: kind.range_hint().unwrap_or_default(),
+        })
+    } else {
+        kind.read_typed(&s)
+    };
+    match read {
+        Ok(v) => {
+            error.set(None);
+            set(v);
+        }
+        Err(e) => error.set(Some(e)),
+    }
+}
+
+/// `input.validity.badInput`, read without the `ValidityState` binding.
+fn bad_input(ev: &leptos::ev::Event) -> bool {
+    let Some(target) = ev.target() else {
+        return false;
+    };
+    js_sys::Reflect::get(&target, &"validity".into())
+        .and_then(|v| js_sys::Reflect::get(&v, &"badInput".into()))
+        .is_ok_and(|b| b.as_bool() == Some(true))
+}
+
+/// The message under a field whose content is not saved, in the chosen language.
+#[component]
+fn FieldError(id: String, error: RwSignal<Option<ValueError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Show when=move || error.with(Option::is_some)>
+            <p class="field-error" role="alert" data-testid="value-error" id=id.clone()>
+                {move || error.with(|e| e.as_ref().map(|e| e.message(i18n.en())).unwrap_or_default())}
+            </p>
+        </Show>
     }
 }

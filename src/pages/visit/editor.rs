@@ -177,6 +177,8 @@ pub fn VisitEditor(session: Session) -> impl IntoView {
         };
         match result {
             Err(VisitError::ReadOnly(_)) => return app.say(t.err_read_only),
+            // The fields read what is typed by the same check, so this is rare: say the range.
+            Err(VisitError::WrongValue(_, e)) => return app.say(e.message(i18n.en())),
             Err(_) => return app.say(t.err_wrong_value),
             Ok(()) => {}
         }

@@ -1,14 +1,19 @@
 //! One item as a card: prompt in large type, basis one tap away, the answer control, the
 //! computed verdict as soon as a value is entered, and a note.
+//!
+//! A stored value outside the item's range (old data, or one that came by sync or backup) is
+//! flagged 数值超出范围 with what may be entered, and never judged. A requirement resting only
+//! on unconfirmed bases (⚠️) is shown as a 参考标准, and so is its verdict.
 
 use super::answer_input::AnswerInput;
 use super::photo_strip::PhotoStrip;
 use super::Edit;
 use crate::i18n::use_i18n;
+use dudao_domain::basis::{only_unconfirmed, UNCONFIRMED_MARKER};
 use dudao_domain::checklist::item_verdict;
 use dudao_domain::rule::Outcome;
 use dudao_domain::template::EvidenceRule;
-use dudao_domain::{Item, Template, Text, Visit};
+use dudao_domain::{Item, Template, Text, ValueError, Visit};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -29,22 +34,37 @@ pub fn ItemCard(
     };
     let item = item.clone();
     let school = visit.with_untracked(|v| v.school.clone());
-    let requirement: Option<Text> = item
-        .rule
-        .as_deref()
-        .and_then(|r| template.rule(r))
-        .and_then(|r| {
-            r.requirement_for(
-                item.grades_at(&school)?,
-                school.enrolment,
-                item.answer.unit(),
-            )
-        });
+    let rule = item.rule.as_deref().and_then(|r| template.rule(r));
+    let requirement: Option<Text> = rule.and_then(|r| {
+        r.requirement_for(
+            item.grades_at(&school)?,
+            school.enrolment,
+            item.answer.unit(),
+        )
+    });
+    // What the verdict rests on: the rule's basis, or the item's when the rule cites none.
+    let reference = rule.is_some_and(|r| {
+        only_unconfirmed(if r.basis.is_empty() {
+            &item.basis
+        } else {
+            &r.basis
+        })
+    });
 
     let (ts, c) = (templates.clone(), code.clone());
     let verdict = Memo::new(move |_| {
         let (t, i) = find(&ts, &c)?;
         visit.with(|v| item_verdict(t, i, &v.answers, &v.school))
+    });
+    // Why what is typed in the field is not saved (the field says it; no verdict meanwhile).
+    let typing = RwSignal::new(None::<ValueError>);
+    // Why the stored value cannot be the answer: 数值超出范围.
+    let (c, kind) = (code.clone(), item.answer.clone());
+    let invalid = Memo::new(move |_| {
+        visit.with(|v| {
+            let value = v.answers.get(&c)?.value.as_ref()?;
+            kind.check(value).err()
+        })
     });
     let c = code.clone();
     let note = Memo::new(move |_| {
@@ -115,31 +135,62 @@ pub fn ItemCard(
             bases.push(b);
         }
     }
-    let citations: Vec<(bool, String)> = bases.iter().map(|b| (b.local, b.citation())).collect();
+    // An unconfirmed basis carries a 待核实 badge in place of the citation's （待核实）.
+    let citations: Vec<(bool, bool, String)> = bases
+        .iter()
+        .map(|b| {
+            let c = b.citation();
+            let c = c.strip_suffix(UNCONFIRMED_MARKER).unwrap_or(&c).to_owned();
+            (b.local, b.unconfirmed, c)
+        })
+        .collect();
     let required = item.required;
     let c_note = code.clone();
     view! {
         <li class="item" id=format!("item-{code}") data-testid="item" data-code=code.clone()
             data-answered=move || answered.get().to_string()
-            data-outcome=move || verdict.get().map(|v| format!("{:?}", v.outcome).to_lowercase()).unwrap_or_default()>
+            data-outcome=move || if invalid.with(Option::is_some) {
+                "out_of_range".to_owned()
+            } else {
+                verdict.get().map(|v| format!("{:?}", v.outcome).to_lowercase()).unwrap_or_default()
+            }>
             <p class="prompt">
                 {move || prompt.get(i18n.en()).to_owned()}
                 {required.then(|| view! { <span class="tag">{move || i18n.t().required}</span> })}
             </p>
             {requirement.clone().map(|r| view! {
-                <p class="requirement">{move || format!("{}：{}", i18n.t().requirement, r.get(i18n.en()))}</p>
+                <p class="requirement" class:reference=reference data-testid="requirement">
+                    {move || {
+                        let t = i18n.t();
+                        let label = if reference { t.reference_requirement } else { t.requirement };
+                        format!("{label}{}{}", t.colon, r.get(i18n.en()))
+                    }}
+                </p>
             })}
-            <AnswerInput item=item.clone() visit apply/>
+            <AnswerInput item=item.clone() visit apply error=typing/>
+            // While the field holds what is not saved, its message speaks for the card.
+            <Show when=move || typing.with(Option::is_none) && invalid.with(Option::is_some)>
+                <p class="verdict out-of-range" data-testid="out-of-range" role="status">
+                    {move || {
+                        let t = i18n.t();
+                        let hint = invalid.with(|e| e.as_ref().map(|e| e.message(i18n.en())).unwrap_or_default());
+                        format!("⚠ {}{}{hint}", t.out_of_range, t.colon)
+                    }}
+                </p>
+            </Show>
             {shows_verdict.then(|| view! {
-                <Show when=move || verdict.with(Option::is_some)>
+                <Show when=move || typing.with(Option::is_none) && verdict.with(Option::is_some)>
                     {move || verdict.get().map(|v| {
+                        let t = i18n.t();
                         let bad = v.outcome == Outcome::NonCompliant;
                         let label = if i18n.en() { v.outcome.en() } else { v.outcome.zh() };
                         let req = v.requirement.as_ref().map(|r| r.get(i18n.en()).to_owned());
+                        let reference = v.is_reference();
                         view! {
-                            <p class="verdict" class:bad=bad data-testid="verdict" role="status">
+                            <p class="verdict" class:bad=bad class:reference=reference data-testid="verdict" role="status">
                                 <strong>{if bad { "✗ " } else { "✓ " }}{label}</strong>
-                                {req.map(|r| format!("（{r}）"))}
+                                {req.map(|r| (t.in_brackets)(&r))}
+                                {reference.then(|| (t.in_brackets)(t.reference_standard))}
                             </p>
                         }
                     })}
@@ -148,10 +199,11 @@ pub fn ItemCard(
             <details class="basis">
                 <summary>{move || i18n.t().basis}</summary>
                 {(!help.is_blank()).then(|| { let help = help.clone(); view! { <p>{move || help.get(i18n.en()).to_owned()}</p> } })}
-                <ul>{citations.into_iter().map(|(local, c)| view! {
+                <ul>{citations.into_iter().map(|(local, unconfirmed, c)| view! {
                     <li>
                         {local.then(|| view! { <span class="badge local">{move || i18n.t().local_basis}</span>" " })}
                         {c}
+                        {unconfirmed.then(|| view! { " "<span class="badge unconfirmed" data-testid="unconfirmed-basis">{move || i18n.t().unconfirmed_basis}</span> })}
                     </li>
                 }).collect_view()}</ul>
             </details>

@@ -24,6 +24,7 @@ pub fn MissingPanel(missing: RwSignal<Vec<Missing>>, on_jump: Callback<String>) 
                                         {move || match reason {
                                             MissingReason::Required => i18n.t().missing_required,
                                             MissingReason::Photo => i18n.t().missing_photo,
+                                            MissingReason::OutOfRange => i18n.t().missing_out_of_range,
                                         }}
                                     </small>
                                 </button>

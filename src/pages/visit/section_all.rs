@@ -64,6 +64,7 @@ pub fn SectionAllOk(
         let set = match next.mark_compliant(&cl, &codes, now_ms()) {
             Ok(set) => set,
             Err(VisitError::ReadOnly(_)) => return app.say(t.err_read_only),
+            Err(VisitError::WrongValue(_, e)) => return app.say(e.message(i18n.en())),
             Err(e) => {
                 leptos::logging::error!("marking the section compliant failed: {e}");
                 return app.say(t.err_wrong_value);
