@@ -110,6 +110,14 @@ pub enum BackupError {
     MissingTemplate { visit: String, key: String },
     #[error("{kind} {id} appears twice in the backup")]
     Duplicate { kind: &'static str, id: String },
+    /// An answer no version of the app stores: an item the visit's checklists do not have, or
+    /// a value of another kind (a text for a count, an option the item does not offer).
+    #[error("visit {visit}, item {item}: {reason}")]
+    BadAnswer {
+        visit: String,
+        item: String,
+        reason: String,
+    },
 }
 
 impl BackupError {
@@ -133,6 +141,9 @@ impl BackupError {
                 format!("备份缺少督导记录所用的检查表（{key}），未导入任何内容")
             }
             BackupError::Duplicate { .. } => "备份文件中有重复的记录，未导入任何内容".into(),
+            BackupError::BadAnswer { item, .. } => {
+                format!("备份中检查项 {item} 的答案与检查表不符（文件可能被改动），未导入任何内容")
+            }
         }
     }
 }
@@ -240,6 +251,33 @@ pub fn parse(text: &str) -> Result<Backup, BackupError> {
                 visit: v.id.clone(),
                 key: r.key(),
             });
+        }
+    }
+    // Every answer through the same check as the editor and the server. A value of the wrong
+    // kind is a damaged or altered file; a value of the right kind outside its range is the
+    // supervisor's own old data (stored before ranges were checked): it is kept, flagged
+    // 数值超出范围 on the phone and never judged, rather than refusing the whole record.
+    for v in &bundle.visits {
+        let templates: Vec<&Template> = v
+            .templates
+            .iter()
+            .filter_map(|r| bundle.templates.iter().find(|t| t.key == r.key()))
+            .map(|t| &t.template)
+            .collect();
+        for (code, a) in &v.answers {
+            let Some(value) = &a.value else { continue };
+            let bad = |reason: String| BackupError::BadAnswer {
+                visit: v.id.clone(),
+                item: code.clone(),
+                reason,
+            };
+            let Some(item) = templates.iter().find_map(|t| t.item(code)) else {
+                return Err(bad("not an item of the visit's checklists".into()));
+            };
+            match item.answer.check(value) {
+                Ok(()) | Err(crate::ValueError::OutOfRange { .. }) => {}
+                Err(e) => return Err(bad(e.to_string())),
+            }
         }
     }
     let mut photo_ids = BTreeSet::new();
@@ -566,6 +604,38 @@ mod tests {
         assert_eq!(b.photos[0].meta, meta("v1"));
         assert_eq!(b.outbox, bundle().outbox);
         assert_eq!(b.counters["opinion-seq-2026"], 3);
+    }
+
+    /// Issue 12: answers go through the same check as the editor and the server. A value of
+    /// the wrong kind or for an item the checklist does not have is a damaged file, refused
+    /// whole; an old value outside its range is the supervisor's record, kept (and flagged).
+    #[test]
+    fn answers_are_checked_against_the_pinned_checklist() {
+        let with = |code: &str, value: AnswerValue| {
+            let mut b = bundle();
+            b.visits[0].answers.insert(
+                code.into(),
+                Answer {
+                    value: Some(value),
+                    ..Default::default()
+                },
+            );
+            parse(&b.to_json())
+        };
+        let e = with("WX-ZY-04", AnswerValue::Text("60".into())).unwrap_err();
+        assert!(
+            matches!(&e, BackupError::BadAnswer { item, .. } if item == "WX-ZY-04"),
+            "{e}"
+        );
+        assert!(e.zh().contains("WX-ZY-04") && e.zh().contains("未导入任何内容"));
+        let e = with("NO-SUCH-01", AnswerValue::YesNo(true)).unwrap_err();
+        assert!(e.to_string().contains("not an item"), "{e}");
+        // −5 minutes of homework from before ranges were checked: kept as it was.
+        let b = with("WX-ZY-04", AnswerValue::Number(-5.0)).unwrap();
+        assert_eq!(
+            b.visits[0].answers["WX-ZY-04"].value,
+            Some(AnswerValue::Number(-5.0))
+        );
     }
 
     #[test]
