@@ -425,6 +425,19 @@ impl Library {
         &self.versions
     }
 
+    /// National version `version` of template `id`, as a visit pinning it was started with: the
+    /// published one when the office published that version before a built-in one shipped (it
+    /// keeps the key, see [`Library::build`]). A local edition changes only rule bands, so its
+    /// visits' answers are those of its national version.
+    pub fn version(&self, id: &str, version: u32) -> Option<&Template> {
+        // Published versions come after the built-in ones.
+        self.versions
+            .iter()
+            .rev()
+            .map(|v| &v.template)
+            .find(|t| t.id == id && t.version == version)
+    }
+
     /// What the office should fix; each was logged when the library was built.
     pub fn warnings(&self) -> &[Warning] {
         &self.warnings

@@ -26,7 +26,7 @@ use crate::auth::Auth;
 use crate::db::{Scope, User};
 use crate::error::{AppError, Unauthorized};
 use crate::json::ValidJson;
-use crate::library::now_ms;
+use crate::library::{now_ms, Library};
 use crate::state::AppState;
 use push::Pushed;
 
@@ -89,10 +89,18 @@ pub async fn post_push(
         .await?
         .into_iter()
         .collect();
+    // The template library, to check answers' values against their items (issue 12): read
+    // once, and only when some mutation sets one (most pushes are notes, findings and states).
+    let library = if req.mutations.iter().any(push::sets_answer_value) {
+        Some(Library::load(store).await?)
+    } else {
+        None
+    };
+    let ctx = push::Context { schools, library };
 
     let mut results = Vec::with_capacity(req.mutations.len());
     for m in &req.mutations {
-        match push::push_one(store, user, &device_id, &schools, m, now_ms()).await? {
+        match push::push_one(store, user, &device_id, &ctx, m, now_ms()).await? {
             Pushed::Result(r) => {
                 if r.status != MutationStatus::Duplicate {
                     tracing::debug!(device = %device_id, seq = r.seq, status = ?r.status, "pushed");

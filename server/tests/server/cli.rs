@@ -269,6 +269,99 @@ fn publish_thresholds_and_list_against_a_database() {
     );
 }
 
+/// Issue 12: a limit that is NaN or infinite judges nothing (every comparison with NaN is
+/// false), and a band whose min is above its max passes no school. `validate`, `publish` and
+/// `thresholds` refuse each with exit status 1, naming the file, the rule (or the change) and the
+/// field; the library is left as it was.
+#[test]
+fn non_finite_and_contradictory_limits_are_refused_and_nothing_is_published() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = format!("--database={}", dir.path().join("d.sqlite").display());
+    let library = || {
+        let r = run(&["template", "list", &database]);
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        r.stdout
+    };
+    let before = library();
+
+    // Version 2 of wuxiang, so only its limits stand between it and the library.
+    let v2 = std::fs::read_to_string(WUXIANG)
+        .expect("read")
+        .replace("version = 1", "version = 2");
+    let homework_3_6 = "label = { zh = \"三至六年级\", en = \"Grades 3–6\" }, max = 60 }";
+    let homework_7_9 = "label = { zh = \"初中\", en = \"Junior high\" }, max = 90 }";
+    let activity = "label = { zh = \"中小学\", en = \"Primary and secondary\" }, min = 60 }";
+    let not_finite = "is not a finite number; NaN and infinity never judge anything";
+    // (file, band as shipped, the band changed, the error)
+    let templates = [
+        (
+            "nan.toml",
+            homework_3_6,
+            homework_3_6.replace("max = 60", "max = nan"),
+            format!("rule homework_written_minutes, field `bands[1].max`: NaN {not_finite}"),
+        ),
+        (
+            "inf.toml",
+            activity,
+            activity.replace("min = 60", "min = inf"),
+            format!("rule daily_activity_minutes, field `bands[0].min`: inf {not_finite}"),
+        ),
+        (
+            "min-above-max.toml",
+            homework_7_9,
+            homework_7_9.replace("max = 90", "min = 100, max = 90"),
+            "rule homework_written_minutes, field `bands[2].min`: min 100 is above max 90"
+                .to_owned(),
+        ),
+    ];
+    for (name, band, changed, error) in templates {
+        assert_eq!(v2.matches(band).count(), 1, "{band}");
+        let path = write(dir.path(), name, &v2.replace(band, &changed));
+
+        let r = run(&["template", "validate", s(&path)]);
+        assert_eq!(r.code, Some(1), "{name}: {}", r.stdout);
+        assert_eq!(
+            r.stdout,
+            format!("invalid  {}\n  {error}\n", path.display()),
+            "{name}"
+        );
+        let r = run(&["template", "publish", s(&path), &database]);
+        assert_eq!(r.code, Some(1), "{name}: {}{}", r.stdout, r.stderr);
+        assert_eq!(
+            r.stderr,
+            format!(
+                "dudao-server: {} is not a valid template:\n  {error}\n",
+                path.display()
+            ),
+            "{name}"
+        );
+        assert_eq!(r.stdout, "", "{name}");
+    }
+
+    // 清河县's thresholds with a ceiling of infinity on daily activity.
+    let inf = demo::THRESHOLDS.replace("min = 120", "max = inf");
+    let path = write(dir.path(), "qinghe-inf.toml", &inf);
+    let error = "changes[0], field `max`: inf is not a number a limit can be (NaN and infinity \
+                 never judge anything); write a finite number";
+    let r = run(&["template", "validate", s(&path)]);
+    assert_eq!(r.code, Some(1), "{}", r.stdout);
+    assert_eq!(
+        r.stdout,
+        format!("invalid  {}\n  {error}\n", path.display())
+    );
+    let r = run(&["template", "thresholds", s(&path), &database]);
+    assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "dudao-server: {} does not apply to template wuxiang version 1:\n  {error}\n",
+            path.display()
+        )
+    );
+
+    assert_eq!(library(), before, "nothing was published or stored");
+}
+
 #[test]
 fn validate_never_creates_a_database() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -445,6 +445,210 @@ async fn a_rejected_mutation_advances_the_queue_and_says_why(backend: Backend) {
 }
 both_backends!(a_rejected_mutation_advances_the_queue_and_says_why);
 
+/// A header pinning `templates` (id, version) instead of wuxiang@1 alone.
+fn header_pinning(code: &str, supervisor: &str, templates: &[(&str, u32)]) -> Value {
+    let mut h = header_of(code, supervisor);
+    h["templates"] = templates
+        .iter()
+        .map(|(id, version)| json!({"id": id, "version": version}))
+        .collect();
+    h
+}
+
+/// An answer's value as the phone sends it (`AnswerValue`).
+fn answer(kind: &str, value: Value) -> Value {
+    json!({"kind": kind, "value": value})
+}
+
+fn reasons(reply: &PushResponse) -> Vec<Option<&str>> {
+    reply.results.iter().map(|r| r.reason.as_deref()).collect()
+}
+
+/// Issue 12: a value the item cannot take (a typing slip on an old phone, a client of its own)
+/// never reaches the office. 99999 guards, 8 service days a week and −5 minutes of homework are
+/// refused with the item's range, and nothing of their mutation is stored; a value in range, the
+/// next mutation, is; so is clearing an answer.
+async fn an_answer_outside_its_items_range_is_rejected_with_the_range(backend: Backend) {
+    let t = test_app_on(backend).await;
+    let han = login(&t.router, "hanlixin", 1).await;
+    let office = login(&t.router, "zhouli", 2).await;
+    let (v, w) = (uuid(0x100), uuid(0x101));
+    let templates = [("wuxiang", 1), ("anquan", 2), ("shuangjian", 1)];
+    let header = header_pinning("QH0101", "韩立新", &templates);
+    let now = now_ms();
+    let value =
+        |code: &str, kind: &str, v: Value| op(&format!("answers.{code}.value"), answer(kind, v), 0);
+    let reply = push(
+        &t.router,
+        &han,
+        vec![
+            mutation(1, &v, vec![op("header", header.clone(), 0)], at(now)),
+            // 门卫 AQ-MW-04 counts 0–200 guards; its note goes down with the value.
+            mutation(
+                2,
+                &v,
+                vec![
+                    op("answers.AQ-MW-04.note", json!("门卫室两人值守"), 0),
+                    value("AQ-MW-04", "count", json!(99999)),
+                ],
+                at(now + 1),
+            ),
+            // 课后服务 SX-KH-02 counts 0–7 days a week.
+            mutation(
+                3,
+                &v,
+                vec![value("SX-KH-02", "count", json!(8))],
+                at(now + 2),
+            ),
+            // 书面作业 WX-ZY-04 is 0–600 minutes.
+            mutation(
+                4,
+                &v,
+                vec![value("WX-ZY-04", "number", json!(-5))],
+                at(now + 3),
+            ),
+            // In range, all three at once.
+            mutation(
+                5,
+                &v,
+                vec![
+                    value("AQ-MW-04", "count", json!(2)),
+                    value("SX-KH-02", "count", json!(5)),
+                    value("WX-ZY-04", "number", json!(45)),
+                ],
+                at(now + 4),
+            ),
+            // A text where a count is asked for.
+            mutation(
+                6,
+                &v,
+                vec![value("AQ-MW-04", "text", json!("两人"))],
+                at(now + 5),
+            ),
+            // Clearing an answer.
+            mutation(
+                7,
+                &v,
+                vec![op("answers.AQ-MW-04.value", Value::Null, 1)],
+                at(now + 6),
+            ),
+            // A new visit whose first mutation carries a bad value is not created at all.
+            mutation(
+                8,
+                &w,
+                vec![
+                    op("header", header, 0),
+                    value("AQ-MW-04", "count", json!(201)),
+                ],
+                at(now + 7),
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(reply.last_seq, 8);
+    use MutationStatus::{Applied, Rejected};
+    assert_eq!(
+        reply.results.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [Applied, Rejected, Rejected, Rejected, Applied, Rejected, Applied, Rejected]
+    );
+    assert_eq!(
+        reasons(&reply),
+        [
+            None,
+            Some(
+                "answers.AQ-MW-04.value: 99999 is outside the item's range: Enter a whole \
+                 number from 0 to 200 (guards)"
+            ),
+            Some(
+                "answers.SX-KH-02.value: 8 is outside the item's range: Enter a whole number \
+                 from 0 to 7 (days)"
+            ),
+            Some(
+                "answers.WX-ZY-04.value: -5 is outside the item's range: Enter a number from 0 \
+                 to 600 (min)"
+            ),
+            None,
+            Some("answers.AQ-MW-04.value: the item expects a count answer, not a text one"),
+            None,
+            Some(
+                "answers.AQ-MW-04.value: 201 is outside the item's range: Enter a whole number \
+                 from 0 to 200 (guards)"
+            ),
+        ]
+    );
+    assert!(reply.results[1].fields.is_empty());
+
+    // What the office sees: the values in range, the cleared one, nothing of the rest.
+    let pulled = pull_all(&t.router, &office).await;
+    let field = |code: &str, part: &str| value_of(&pulled, &v, &format!("answers.{code}.{part}"));
+    assert_eq!(field("AQ-MW-04", "value"), Some(Value::Null));
+    assert_eq!(field("SX-KH-02", "value"), Some(answer("count", json!(5))));
+    assert_eq!(
+        field("WX-ZY-04", "value"),
+        Some(answer("number", json!(45)))
+    );
+    assert_eq!(field("AQ-MW-04", "note"), None);
+    let values: Vec<&Value> = pulled.changes.iter().map(|c| &c.value).collect();
+    for refused in [
+        answer("count", json!(99999)),
+        answer("count", json!(8)),
+        answer("number", json!(-5)),
+        answer("text", json!("两人")),
+    ] {
+        assert!(!values.contains(&&refused), "{refused} was stored");
+    }
+    assert!(pulled.changes.iter().all(|c| c.entity_id != w));
+    assert_eq!(count(&t, "records").await, 1);
+}
+both_backends!(an_answer_outside_its_items_range_is_rejected_with_the_range);
+
+/// An answer to an item none of the visit's checklists has is refused; a visit pinned to a
+/// template version the server never had (a phone ahead of it) keeps syncing its answers, checked
+/// for their type only.
+async fn an_answer_is_checked_against_the_visits_own_checklists(backend: Backend) {
+    let t = test_app_on(backend).await;
+    let han = login(&t.router, "hanlixin", 1).await;
+    let (v, w) = (uuid(0x100), uuid(0x101));
+    let now = now_ms();
+    let guards = |n: u32| op("answers.AQ-MW-04.value", answer("count", json!(n)), 0);
+    let ahead = header_pinning("QH0101", "韩立新", &[("wuxiang", 1), ("anquan", 99)]);
+    let reply = push(
+        &t.router,
+        &han,
+        vec![
+            new_visit(1, &v, "QH0101", "韩立新", at(now)),
+            // v pins wuxiang@1 only: 门卫 is not on its checklist.
+            mutation(2, &v, vec![guards(2)], at(now + 1)),
+            mutation(3, &w, vec![op("header", ahead, 0)], at(now + 2)),
+            mutation(4, &w, vec![guards(300)], at(now + 3)),
+            // Still one of the kinds an answer can be.
+            mutation(
+                5,
+                &w,
+                vec![op("answers.AQ-MW-04.value", json!({"kind": "many"}), 0)],
+                at(now + 4),
+            ),
+        ],
+    )
+    .await;
+    use MutationStatus::{Applied, Rejected};
+    assert_eq!(
+        reply.results.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [Applied, Rejected, Applied, Applied, Rejected]
+    );
+    assert_eq!(
+        reply.results[1].reason.as_deref(),
+        Some("answers.AQ-MW-04.value: item AQ-MW-04 is not in the visit's checklists (wuxiang@1)")
+    );
+    let pulled = pull_all(&t.router, &han).await;
+    assert_eq!(value_of(&pulled, &v, "answers.AQ-MW-04.value"), None);
+    assert_eq!(
+        value_of(&pulled, &w, "answers.AQ-MW-04.value"),
+        Some(answer("count", json!(300)))
+    );
+}
+both_backends!(an_answer_is_checked_against_the_visits_own_checklists);
+
 async fn two_devices_on_one_field_one_wins_by_clock_and_the_other_is_kept(backend: Backend) {
     let t = test_app_on(backend).await;
     let a = login(&t.router, "hanlixin", 1).await;

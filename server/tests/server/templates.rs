@@ -3,7 +3,7 @@
 
 use axum::http::StatusCode;
 use dudao_domain::builtin;
-use dudao_domain::Template;
+use dudao_domain::{AnswerKind, Template};
 use dudao_server::db::{PublishedTemplate, StoreError, ThresholdsFile};
 use dudao_server::demo;
 use dudao_server::library::{self, Library, PublishError, ThresholdsError};
@@ -281,6 +281,68 @@ async fn publishing_an_invalid_template_lists_every_error(backend: Backend) {
     );
 }
 both_backends!(publishing_an_invalid_template_lists_every_error);
+
+/// Issue 12: a limit that is NaN or infinite judges nothing, and min above max passes no school.
+/// A template or thresholds file with one is refused naming the rule (or change) and field, and
+/// nothing is stored.
+async fn non_finite_and_contradictory_limits_are_refused_and_nothing_is_stored(backend: Backend) {
+    let (_dir, _db, store) = fresh_store(backend).await;
+    let mut template = wuxiang_v(2);
+    for rule in &mut template.rules {
+        match rule.id.as_str() {
+            "homework_written_minutes" => {
+                rule.bands[1].max = Some(f64::NAN);
+                rule.bands[2].min = Some(100.0);
+            }
+            "daily_activity_minutes" => rule.bands[0].min = Some(f64::INFINITY),
+            _ => {}
+        }
+    }
+    for section in &mut template.sections {
+        for item in section.items.iter_mut().filter(|i| i.code == "WX-ZY-04") {
+            let AnswerKind::Number { max, .. } = &mut item.answer else {
+                panic!("WX-ZY-04 is a number");
+            };
+            *max = Some(f64::INFINITY);
+        }
+    }
+    let refused = library::publish(store.as_ref(), "limits.toml", template).await;
+    let Err(e @ PublishError::Invalid(_)) = refused else {
+        panic!("{refused:?}");
+    };
+    let not_finite = "is not a finite number; NaN and infinity never judge anything";
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "rule homework_written_minutes, field `bands[1].max`: NaN {not_finite}\n\
+             rule homework_written_minutes, field `bands[2].min`: min 100 is above max 90\n\
+             rule daily_activity_minutes, field `bands[0].min`: inf {not_finite}\n\
+             item WX-ZY-04, field `answer.max`: inf {not_finite}"
+        )
+    );
+    assert!(store
+        .list_published_templates()
+        .await
+        .expect("list")
+        .is_empty());
+
+    let src = demo::THRESHOLDS.replace("min = 120", "max = inf");
+    let refused = library::store_thresholds(store.as_ref(), "q.toml", &src).await;
+    let Err(e @ ThresholdsError::DoesNotApply { .. }) = refused else {
+        panic!("{refused:?}");
+    };
+    assert_eq!(
+        e.to_string(),
+        "changes[0], field `max`: inf is not a number a limit can be (NaN and infinity never \
+         judge anything); write a finite number"
+    );
+    assert!(store
+        .latest_local_thresholds()
+        .await
+        .expect("latest")
+        .is_empty());
+}
+both_backends!(non_finite_and_contradictory_limits_are_refused_and_nothing_is_stored);
 
 async fn a_local_edition_cannot_be_published_as_a_template(backend: Backend) {
     let (_dir, _db, store) = fresh_store(backend).await;

@@ -13,28 +13,43 @@
 //! - an admin, the same as office staff, in every school.
 //!
 //! The office never creates a visit or edits what the supervisor saw: those are the
-//! supervisor's record. A mutation that breaks a rule is `rejected` with an English reason; its
+//! supervisor's record. An answer's value must be one its item can take, within the item's
+//! plausible range (issue 12): a phone running old code, or a client of its own, cannot store a
+//! count of 99999 guards. A mutation that breaks a rule is `rejected` with an English reason; its
 //! `seq` still counts, so the device's queue moves on.
 
 use std::collections::HashSet;
 
+use dudao_domain::answer::AnswerValue;
 use dudao_domain::photo::PhotoMeta;
-use dudao_domain::sync::fields::{self, VisitHeader};
+use dudao_domain::sync::fields::{self, FieldPath, VisitHeader};
 use dudao_domain::sync::{
     decide, Decision, FieldOutcome, FieldResult, FieldState, Mutation, MutationResult,
     MutationStatus, ENTITY_PHOTO, ENTITY_VISIT,
 };
+use dudao_domain::visit::TemplateRef;
+use dudao_domain::Template;
 
 use crate::db::sync::{
     author, ConflictSide, FieldWrite, MutationWrite, NewConflict, NewRecord, PushTx, Record,
 };
 use crate::db::{Role, Store, StoreError, User};
 use crate::error::AppError;
+use crate::library::Library;
 
 use super::not_registered;
 
 /// Most ops in one mutation (a new visit sends all its fields at once: a few hundred).
 pub const MAX_OPS: usize = 5_000;
+
+/// What `post_push` reads once per request, for every mutation of it.
+pub struct Context {
+    /// The schools the user may write.
+    pub schools: HashSet<String>,
+    /// The template library, to check answers' values against their items; `None` when no
+    /// mutation of the push sets one ([`sets_answer_value`]).
+    pub library: Option<Library>,
+}
 
 /// What the push of one mutation came to.
 pub enum Pushed {
@@ -50,7 +65,7 @@ pub async fn push_one(
     store: &dyn Store,
     user: &User,
     device_id: &str,
-    schools: &HashSet<String>,
+    ctx: &Context,
     m: &Mutation,
     now: i64,
 ) -> Result<Pushed, AppError> {
@@ -95,7 +110,7 @@ pub async fn push_one(
         results: Vec::new(),
         now,
     };
-    match plan(&mut *tx, user, device_id, schools, m, now, &mut write).await? {
+    match plan(&mut *tx, user, device_id, ctx, m, now, &mut write).await? {
         Ok(()) => {}
         Err(reason) => {
             // A rejected mutation writes nothing but its answer and the new last_seq.
@@ -133,7 +148,7 @@ async fn plan(
     tx: &mut dyn PushTx,
     user: &User,
     device_id: &str,
-    schools: &HashSet<String>,
+    ctx: &Context,
     m: &Mutation,
     now: i64,
     write: &mut MutationWrite,
@@ -175,7 +190,7 @@ async fn plan(
             Err(reason) => return Ok(Err(reason)),
         },
     };
-    if !schools.contains(&school_id) {
+    if !ctx.schools.contains(&school_id) {
         return Ok(Err(out_of_scope(user, &m.entity, &m.entity_id, &school_id)));
     }
     write.school_id = school_id;
@@ -185,7 +200,14 @@ async fn plan(
         }
     }
 
-    // 3c. Each field: the domain's rule decides; the loser goes to the conflicts table.
+    // 3c. Each answer's value: one its item can take, within the item's range.
+    if let Some(library) = &ctx.library {
+        if let Some(reason) = check_answers(tx, library, record.is_some(), m).await? {
+            return Ok(Err(reason));
+        }
+    }
+
+    // 3d. Each field: the domain's rule decides; the loser goes to the conflicts table.
     let hlc = m.hlc.capped(now);
     for op in &m.ops {
         let current = tx.field(&m.entity, &m.entity_id, &op.field).await?;
@@ -300,6 +322,96 @@ fn check_shape(m: &Mutation) -> Result<(), String> {
         fields::validate(&m.entity, &op.field, &op.value).map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// An answer's value field (`answers.{code}.value`): its item code.
+fn answer_value_code<'a>(entity: &str, field: &'a str) -> Option<&'a str> {
+    match fields::parse(entity, field) {
+        Ok(FieldPath::Answer {
+            code,
+            part: "value",
+        }) => Some(code),
+        _ => None,
+    }
+}
+
+/// Whether `m` gives an answer a value (clearing one needs no check).
+pub fn sets_answer_value(m: &Mutation) -> bool {
+    m.entity == ENTITY_VISIT
+        && m.ops
+            .iter()
+            .any(|op| !op.value.is_null() && answer_value_code(&m.entity, &op.field).is_some())
+}
+
+/// Why a value `m` gives an answer cannot be that item's answer: of another kind, outside the
+/// item's plausible range (`AnswerKind::check`), or of an item not in the visit's checklists.
+/// The checklists are the template versions the visit's header pins: the header `m` creates
+/// the visit with, else the stored one. A version the server does not know (a template it never
+/// had) leaves its items' values to the type check `check_shape` made.
+async fn check_answers(
+    tx: &mut dyn PushTx,
+    library: &Library,
+    existing: bool,
+    m: &Mutation,
+) -> Result<Option<String>, StoreError> {
+    if !sets_answer_value(m) {
+        return Ok(None);
+    }
+    let header = if existing {
+        let stored = tx.field(ENTITY_VISIT, &m.entity_id, "header").await?;
+        stored.map(|f| f.state.value)
+    } else {
+        let op = m.ops.iter().find(|op| op.field == "header");
+        op.map(|op| op.value.clone())
+    };
+    // Both were validated as headers (check_shape, and before they were stored).
+    let Some(header) = header.and_then(|h| serde_json::from_value::<VisitHeader>(h).ok()) else {
+        return Ok(None);
+    };
+    let known: Vec<&Template> = header
+        .templates
+        .iter()
+        .filter_map(|r| library.version(&r.id, r.version))
+        .collect();
+    let unknown: Vec<String> = header
+        .templates
+        .iter()
+        .filter(|r| library.version(&r.id, r.version).is_none())
+        .map(TemplateRef::key)
+        .collect();
+    for op in &m.ops {
+        let Some(code) = answer_value_code(&m.entity, &op.field) else {
+            continue;
+        };
+        // Validated in check_shape; null clears the answer.
+        let Ok(Some(value)) = serde_json::from_value::<Option<AnswerValue>>(op.value.clone())
+        else {
+            continue;
+        };
+        match known.iter().find_map(|t| t.item(code)) {
+            Some(item) => {
+                if let Err(e) = item.answer.check(&value) {
+                    return Ok(Some(format!("{}: {e}", op.field)));
+                }
+            }
+            None if unknown.is_empty() => {
+                let pinned: Vec<String> = header.templates.iter().map(TemplateRef::key).collect();
+                return Ok(Some(format!(
+                    "{}: item {code} is not in the visit's checklists ({})",
+                    op.field,
+                    pinned.join(", ")
+                )));
+            }
+            None => tracing::info!(
+                visit = %m.entity_id,
+                field = %op.field,
+                templates = %unknown.join(", "),
+                "answer value not checked against its item: the server does not know the \
+                 visit's template version"
+            ),
+        }
+    }
+    Ok(None)
 }
 
 /// A client UUID in canonical form (one spelling per id, so one record per id), or a finding's
