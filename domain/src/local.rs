@@ -253,8 +253,9 @@ impl LocalThresholds {
                         at,
                         name,
                         format!(
-                            "{v} is not a number a limit can be (NaN and infinity never judge \
-                             anything); write a finite number"
+                            "{v} for rule {} band {} is not a number a limit can be (NaN and \
+                             infinity never judge anything); write a finite number",
+                            c.rule, c.band
                         ),
                     );
                     finite = false;
