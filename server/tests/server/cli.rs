@@ -341,8 +341,8 @@ fn non_finite_and_contradictory_limits_are_refused_and_nothing_is_published() {
     // 清河县's thresholds with a ceiling of infinity on daily activity.
     let inf = demo::THRESHOLDS.replace("min = 120", "max = inf");
     let path = write(dir.path(), "qinghe-inf.toml", &inf);
-    let error = "changes[0], field `max`: inf is not a number a limit can be (NaN and infinity \
-                 never judge anything); write a finite number";
+    let error = "changes[0], field `max`: inf for rule daily_activity_minutes band 中小学 is not a number a \
+                 limit can be (NaN and infinity never judge anything); write a finite number";
     let r = run(&["template", "validate", s(&path)]);
     assert_eq!(r.code, Some(1), "{}", r.stdout);
     assert_eq!(

@@ -333,8 +333,8 @@ async fn non_finite_and_contradictory_limits_are_refused_and_nothing_is_stored(b
     };
     assert_eq!(
         e.to_string(),
-        "changes[0], field `max`: inf is not a number a limit can be (NaN and infinity never \
-         judge anything); write a finite number"
+        "changes[0], field `max`: inf for rule daily_activity_minutes band 中小学 is not a number a \
+         limit can be (NaN and infinity never judge anything); write a finite number"
     );
     assert!(store
         .latest_local_thresholds()
