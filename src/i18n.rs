@@ -158,7 +158,8 @@ pub struct Strings {
     pub requirement: &'static str,
     /// In place of `requirement` when the rule rests only on unconfirmed bases (⚠️).
     pub reference_requirement: &'static str,
-    /// After a verdict judged against such a requirement: "参考标准".
+    /// Before the requirement a verdict was judged against, when it is such a requirement:
+    /// "不符合（参考标准：≥ 30 天）".
     pub reference_standard: &'static str,
     /// A badge on a basis not confirmed to set the number: "待核实".
     pub unconfirmed_basis: &'static str,
@@ -614,7 +615,7 @@ pub static EN: Strings = Strings {
     clear: "Clear",
     requirement: "Standard",
     reference_requirement: "Reference (unconfirmed)",
-    reference_standard: "reference standard",
+    reference_standard: "Reference",
     unconfirmed_basis: "Unconfirmed",
     out_of_range: "Value out of range",
     colon: ": ",

@@ -76,6 +76,23 @@ fn signed_visit() -> Visit {
         ),
         finding("WX-DW-04", "图书角发现问题读物3册。", Severity::Major, None),
     ];
+    // One basis confirmed, one not (⚠️): the document says what （待核实） means.
+    v.findings[0].basis = vec![dudao_domain::Basis {
+        document: "教育部办公厅关于加强中小学生手机管理工作的通知".into(),
+        number: None,
+        year: 2021,
+        article: None,
+        local: false,
+        unconfirmed: false,
+    }];
+    v.findings[1].basis = vec![dudao_domain::Basis {
+        document: "中小学幼儿园安全防范工作规范（试行）".into(),
+        number: Some("公治〔2015〕168号".into()),
+        year: 2015,
+        article: None,
+        local: false,
+        unconfirmed: true,
+    }];
     v.state = VisitState::Signed;
     v.finished_at = Some(T0 + 3_600_000);
     v.signature = Some(Signature {
@@ -177,6 +194,27 @@ async fn a_signed_visit_opens_as_its_opinion_and_adds_photos_on_request() {
     ] {
         assert!(text.contains(part), "{part} missing from: {text}");
     }
+    // The basis list, and under it the note on the unconfirmed one.
+    let list = js_sys::Function::new_no_args(
+        "return Array.from(document.querySelectorAll('.doc-basis li'), l => l.textContent)",
+    );
+    let basis: Vec<String> = js_sys::Array::from(&list.call0(&JsValue::NULL).unwrap())
+        .iter()
+        .filter_map(|t| t.as_string())
+        .collect();
+    assert_eq!(basis.len(), 2, "{basis:?}");
+    assert!(basis[1].ends_with("（待核实）"), "{basis:?}");
+    let note = appears("[data-testid=opinion-basis-note]").await;
+    let note_text = note.text_content().unwrap();
+    assert!(
+        note_text.starts_with("注：标注“待核实”的文件"),
+        "{note_text}"
+    );
+    let after_list = note
+        .previous_element_sibling()
+        .map(|e| e.class_name())
+        .unwrap_or_default();
+    assert_eq!(after_list, "doc-basis", "the note follows the basis list");
     let html = doc.outer_html();
     assert_eq!(html.matches(r#"data-testid="opinion-finding""#).count(), 2);
     let receipt = appears("[data-testid=opinion-receipt]").await;

@@ -279,6 +279,26 @@ async fn a_stored_value_outside_its_range_is_flagged_never_judged() {
         "{card_text}"
     );
 
+    // Finishing is blocked by it, in plain words, and the entry jumps back to it.
+    click(&appears(".section-tabs .chip:last-child").await);
+    click(&appears("[data-testid=finish-visit]").await);
+    appears("[data-testid=missing]").await;
+    let entry = all("[data-testid=missing] button")
+        .into_iter()
+        .find(|b| {
+            b.text_content()
+                .unwrap_or_default()
+                .contains("数值超出范围，请更正")
+        })
+        .unwrap_or_else(|| panic!("no 数值超出范围 entry: {}", text("[data-testid=missing]")));
+    assert!(entry
+        .text_content()
+        .unwrap()
+        .contains("小学每周开展课后服务天数"));
+    click(&entry);
+    let input = appears(&format!("{card} [data-testid=number-input]")).await;
+    assert_eq!(field_value(&input), "9");
+
     // Correcting it saves the value and the card is judged again.
     type_into(&input, "5");
     until("the card is judged", || {
@@ -326,7 +346,8 @@ async fn a_rule_on_unconfirmed_bases_is_a_reference_standard() {
     type_into(&input, "20");
     let verdict = appears(&format!("{card} [data-testid=verdict]")).await;
     let v = verdict.text_content().unwrap();
-    assert!(v.contains("不符合") && v.ends_with("（参考标准）"), "{v}");
+    assert!(v.starts_with("✗ 不符合（参考标准："), "{v}");
+    assert!(v.ends_with("30 天）"), "{v}");
 
     // And a typing error there says its range too.
     type_into(&input, "400");

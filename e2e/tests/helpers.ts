@@ -19,6 +19,21 @@ export async function pickTemplates(page: Page, ids: string[]) {
   }
 }
 
+/** Minutes on the school-day clock, as the app orders times: 05:00 → 300 … 04:59 → 1739. */
+function dayMinutes(t: string): number {
+  const [h, m] = t.split(':').map(Number);
+  const minutes = h * 60 + m;
+  return minutes < 300 ? minutes + 1440 : minutes;
+}
+
+/** `value` when the field's range (its min/max attributes) takes it, else the range's nearer end:
+ *  every number, count and time item states a range, and the app refuses what is outside it. */
+function inRange(value: string, min: string | null, max: string | null, order: (v: string) => number): string {
+  if (min !== null && order(value) < order(min)) return min;
+  if (max !== null && order(value) > order(max)) return max;
+  return value;
+}
+
 /** The visit screen, as a page object. */
 export class VisitScreen {
   constructor(readonly page: Page) {}
@@ -47,9 +62,11 @@ export class VisitScreen {
         const good = open.locator('.choices.two .c-compliant');
         await ((await good.count()) ? good.first() : open.locator('.choices.two button').first()).click();
       } else if (await open.getByTestId('number-input').count()) {
-        await open.getByTestId('number-input').fill('10');
+        const input = open.getByTestId('number-input');
+        await input.fill(inRange('10', await input.getAttribute('min'), await input.getAttribute('max'), Number));
       } else if (await open.getByTestId('time-input').count()) {
-        await open.getByTestId('time-input').fill('08:30');
+        const input = open.getByTestId('time-input');
+        await input.fill(inRange('08:30', await input.getAttribute('min'), await input.getAttribute('max'), dayMinutes));
       } else if (await open.getByTestId('text-input').count()) {
         await open.getByTestId('text-input').fill('无');
       } else {

@@ -71,6 +71,29 @@ test('walk a 五项管理 visit, reload and reopen mid-way, finish with findings
   await expect(homework.locator('.basis')).toContainText('2021');
   await shot(again, info, '06-verdict-homework');
 
+  // A count outside its range (41 PE periods a week, or 3.5) is refused under the field, in
+  // Chinese, and nothing is saved; the field keeps it to be corrected, and a whole number
+  // within the range is saved and judged at once.
+  await w.openSection('体质');
+  const pe = again.locator('[data-code="WX-TZ-01"]');
+  const periods = pe.getByTestId('number-input');
+  await expect(periods).toHaveAttribute('max', '40');
+  await expect(periods).toHaveAttribute('inputmode', 'numeric');
+  const refused = pe.getByTestId('value-error');
+  await periods.fill('41');
+  await expect(refused).toHaveText('请输入 0–40 之间的整数（课时）');
+  await periods.fill('3.5');
+  await expect(refused).toHaveText('请输入 0–40 之间的整数（课时）');
+  await expect(periods).toHaveValue('3.5');
+  await expect(pe).toHaveAttribute('data-answered', 'false');
+  await expect(pe.getByTestId('verdict')).toHaveCount(0);
+  await pe.scrollIntoViewIfNeeded();
+  await shot(again, info, '06b-count-out-of-range');
+  await periods.fill('4');
+  await expect(refused).toHaveCount(0);
+  await expect(pe).toHaveAttribute('data-answered', 'true');
+  await expect(pe.getByTestId('verdict')).toBeVisible();
+
   // Finishing early lists what is missing and jumps to it.
   const lastChip = again.locator('.section-tabs .chip').last();
   await lastChip.click();

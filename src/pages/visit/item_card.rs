@@ -189,8 +189,13 @@ pub fn ItemCard(
                         view! {
                             <p class="verdict" class:bad=bad class:reference=reference data-testid="verdict" role="status">
                                 <strong>{if bad { "✗ " } else { "✓ " }}{label}</strong>
-                                {req.map(|r| (t.in_brackets)(&r))}
-                                {reference.then(|| (t.in_brackets)(t.reference_standard))}
+                                // 不符合（参考标准：视频图像保存 ≥ 30 天）: never read as a national requirement.
+                                {match (req, reference) {
+                                    (Some(r), true) => Some((t.in_brackets)(&format!("{}{}{r}", t.reference_standard, t.colon))),
+                                    (None, true) => Some((t.in_brackets)(t.reference_standard)),
+                                    (Some(r), false) => Some((t.in_brackets)(&r)),
+                                    (None, false) => None,
+                                }}
                             </p>
                         }
                     })}
