@@ -40,6 +40,28 @@ pub enum Command {
     /// Import the county's school roster.
     #[command(subcommand)]
     Schools(SchoolsCommand),
+    /// After restoring a backup the server did not notice (README, "Restoring a backup"): a
+    /// new server epoch, so every phone re-sends what it kept and pulls everything again.
+    RotateEpoch(RotateEpochArgs),
+}
+
+/// `dudao-server rotate-epoch`.
+#[derive(Debug, Clone, Args)]
+pub struct RotateEpochArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The server's data directory, whose `sync-head` file is updated [default: the SQLite
+    /// file's directory, or ./data with PostgreSQL]
+    #[arg(long, env = "DUDAO_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+impl RotateEpochArgs {
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir
+            .clone()
+            .unwrap_or_else(|| crate::photos::default_data_dir(&self.db.database()))
+    }
 }
 
 /// `dudao-server schools …`. Exit status: 0 done, 1 a file that cannot be imported (every

@@ -24,6 +24,7 @@ pub mod library;
 pub mod photos;
 pub mod school_cmd;
 pub mod serve;
+pub mod restore;
 pub mod state;
 pub mod static_files;
 pub mod template_cmd;

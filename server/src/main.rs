@@ -31,6 +31,7 @@ async fn main() -> ExitCode {
     let result = match command {
         Command::Serve(args) => serve(args).await,
         Command::SeedDemo(args) => seed_demo_only(args).await,
+        Command::RotateEpoch(args) => dudao_server::restore::rotate_epoch_cmd(args).await,
         Command::Template(_) | Command::User(_) | Command::Assign(_) | Command::Schools(_) => {
             let done = match command {
                 Command::Template(command) => template_cmd::run(command).await,

@@ -5,11 +5,14 @@
 //!   [`PushResponse`]; 409 `seq_gap` with `expected` when a mutation skips a `seq` (nothing from
 //!   it on is written); 403 `device_not_registered` when `device_id` is not the caller's.
 //! - `GET /api/sync/pull?cursor=&limit=&device_id=`: the change log after `cursor`, scoped to the
-//!   schools the user may see, `limit` (default 500, at most 1000) at a time, with the server's
-//!   epoch and the device's `last_seq` (the device named, or the session's).
+//!   schools the user may see, `limit` (default 500, at most 1000) at a time and at most about
+//!   1 MiB of them (always at least one), with the server's epoch and the device's `last_seq`
+//!   (the device named, or the session's). A cursor past the log's head is a 400 naming the
+//!   head; a restored database gets a new epoch first (`crate::restore`).
 //! - `GET /api/sync/conflicts[?all=1]`: the open conflicts in scope (`all`: settled ones too).
 //! - `POST /api/sync/conflicts/{id}/resolve`: marks one settled; 404 outside scope.
 
+pub mod limits;
 pub mod push;
 
 use std::collections::HashSet;
@@ -60,7 +63,7 @@ fn not_registered(device_id: &str, user: &User) -> AppError {
 pub async fn post_push(
     State(state): State<AppState>,
     auth: Auth,
-    ValidJson(req): ValidJson<PushRequest>,
+    ValidJson(mut req): ValidJson<PushRequest>,
 ) -> Result<Json<PushResponse>, AppError> {
     let user = &auth.user;
     let device_id = device_uuid(&req.device_id)?;
@@ -81,7 +84,21 @@ pub async fn post_push(
     if store.device_last_seq(&device_id, &user.id).await?.is_none() {
         return Err(not_registered(&device_id, user));
     }
-    let server_epoch = store.server_epoch().await?;
+    let (server_epoch, _) = state.sync_head.current(store).await?;
+    // A visit header's school is the roster's (issue 13): read only when a header is pushed.
+    if req
+        .mutations
+        .iter()
+        .any(|m| m.ops.iter().any(|op| op.field == "header"))
+    {
+        let roster = store
+            .list_schools()
+            .await?
+            .into_iter()
+            .map(|s| (s.id.clone(), s))
+            .collect();
+        limits::headers_from_roster(&mut req.mutations, &roster);
+    }
     // Where this user may write; read once per push (assignments change rarely, and a push
     // that raced a new assignment is simply answered by the old one).
     let schools: HashSet<String> = store
@@ -174,12 +191,24 @@ pub async fn get_pull(
         .device_last_seq(&device_id, &user.id)
         .await?
         .ok_or_else(|| not_registered(&device_id, user))?;
-    let server_epoch = store.server_epoch().await?;
+    let (server_epoch, head) = state.sync_head.current(store).await?;
+    // Only a device of another epoch (a restored or replaced database the server could not
+    // tell, see `crate::restore`) or a made-up cursor can be past the head: an empty page with
+    // the same cursor would leave it waiting for changes it will never get.
+    if cursor > head {
+        return Err(AppError::InvalidRequest(format!(
+            "cursor {cursor} is past the end of the change log (the last change is {head}, \
+             server epoch {server_epoch}): this server's data was restored or replaced; pull \
+             again from cursor 0"
+        )));
+    }
     let mut changes = store
         .changes_after(&Scope::of(user), cursor, limit + 1)
         .await?;
-    let has_more = changes.len() as i64 > limit;
-    changes.truncate(limit as usize);
+    // At most `limit` changes, and at most about 1 MiB of them.
+    let fit = limits::page_len(&changes[..changes.len().min(limit as usize)]);
+    let has_more = changes.len() > fit;
+    changes.truncate(fit);
     Ok(Json(PullResponse {
         cursor: changes.last().map_or(cursor, |c| c.id),
         has_more,

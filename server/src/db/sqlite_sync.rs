@@ -22,6 +22,33 @@ impl SyncStore for SqliteStore {
         })
     }
 
+    fn sync_head(&self) -> StoreFuture<'_, (String, i64)> {
+        Box::pin(async move {
+            Ok(sqlx::query_as(
+                "SELECT server_epoch, last_change FROM server_meta WHERE id = 1",
+            )
+            .fetch_one(&self.pool)
+            .await?)
+        })
+    }
+
+    fn rotate_epoch(&self, at_least: i64, force: bool) -> StoreFuture<'_, (String, i64, bool)> {
+        Box::pin(async move {
+            let rotated = sqlx::query(
+                "UPDATE server_meta SET server_epoch = lower(hex(randomblob(16))), \
+                 last_change = max(last_change, ?1) WHERE id = 1 AND (last_change < ?1 OR ?2)",
+            )
+            .bind(at_least)
+            .bind(force)
+            .execute(&self.pool)
+            .await?
+            .rows_affected()
+                > 0;
+            let (epoch, head) = self.sync_head().await?;
+            Ok((epoch, head, rotated))
+        })
+    }
+
     fn session_device<'a>(&'a self, token_hash: &'a str) -> StoreFuture<'a, Option<String>> {
         Box::pin(async move {
             Ok(

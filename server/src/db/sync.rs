@@ -124,6 +124,15 @@ pub trait SyncStore: Send + Sync {
     /// Random, made when the database was created.
     fn server_epoch(&self) -> StoreFuture<'_, String>;
 
+    /// The epoch and the change log's head (the highest change id handed out), read together.
+    fn sync_head(&self) -> StoreFuture<'_, (String, i64)>;
+
+    /// After a restore (`crate::restore`): a new random epoch, and the change counter moved up
+    /// to at least `at_least`, so no change id a device has seen is handed out again. Does
+    /// nothing when the head is already at `at_least` or beyond (someone rotated first), unless
+    /// `force`. Returns the epoch and head now in force, and whether this call rotated.
+    fn rotate_epoch(&self, at_least: i64, force: bool) -> StoreFuture<'_, (String, i64, bool)>;
+
     /// The device a session was signed in on.
     fn session_device<'a>(&'a self, token_hash: &'a str) -> StoreFuture<'a, Option<String>>;
 

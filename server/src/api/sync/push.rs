@@ -320,6 +320,9 @@ fn check_shape(m: &Mutation) -> Result<(), String> {
             ));
         }
         fields::validate(&m.entity, &op.field, &op.value).map_err(|e| e.to_string())?;
+        if let Some(reason) = super::limits::oversized_text(&op.field, &op.value) {
+            return Err(reason);
+        }
     }
     Ok(())
 }
