@@ -4,14 +4,14 @@
 //!   only the PHC string is stored.
 //! - A token is 32 random bytes, base64url without padding, handed to the client once; the store
 //!   keeps only its SHA-256, with an expiry [`TOKEN_LIFETIME_MS`] after login.
-//! - Login failures are counted per username and client address in memory: more than
-//!   [`MAX_FAILURES`] in [`FAILURE_WINDOW_MS`] and the next attempt is refused with 429 and
-//!   `retry_after`. The count is per server process (a restart forgets it), which is enough for
-//!   one county office server; several instances would each allow their own five.
+//! - Login attempts are counted per username and client address in the store
+//!   (`login_attempts`), before the password is checked: the count is one atomic upsert, so
+//!   parallel guesses each get their own number, and only the first [`MAX_FAILURES`] within
+//!   [`FAILURE_WINDOW_MS`] of the first have their password checked. The rest are refused with
+//!   429 and `retry_after` until the window ends; a successful login clears the count. Every
+//!   server instance and a restart see the same count (DESIGN.md "Server").
 
-use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::sync::Mutex;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -22,15 +22,16 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
-use crate::db::User;
+use crate::db::{Store, StoreError, User};
 use crate::error::{AppError, Unauthorized};
 use crate::library::now_ms;
 use crate::state::AppState;
 
 /// 30 days.
 pub const TOKEN_LIFETIME_MS: i64 = 30 * 24 * 60 * 60 * 1000;
-/// Failed logins allowed per username and address within [`FAILURE_WINDOW_MS`].
-pub const MAX_FAILURES: usize = 5;
+/// Password checks allowed per username and address within [`FAILURE_WINDOW_MS`] without a
+/// successful login.
+pub const MAX_FAILURES: i64 = 5;
 /// 15 minutes.
 pub const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
 
@@ -99,43 +100,39 @@ pub fn token_hash(token: &str) -> String {
         .collect()
 }
 
-/// Failed logins per (username, address), in memory.
-#[derive(Debug, Default)]
-pub struct LoginLimiter {
-    failures: Mutex<HashMap<(String, String), VecDeque<i64>>>,
+/// Counts a login attempt of `username` from `addr` before its password is checked:
+/// `Ok(Err(seconds))` to wait when [`MAX_FAILURES`] attempts were already counted in this
+/// window, so the password must not be checked. A successful login calls
+/// [`login_succeeded`]; a failed one has nothing more to do (it was counted here).
+pub async fn reserve_login_attempt(
+    store: &dyn Store,
+    username: &str,
+    addr: &str,
+    now: i64,
+) -> Result<Result<(), u64>, StoreError> {
+    let counted = store
+        .count_login_attempt(username, addr, now, FAILURE_WINDOW_MS)
+        .await?;
+    Ok(retry_after(counted.attempts, counted.window_start, now).map_or(Ok(()), Err))
 }
 
-impl LoginLimiter {
-    /// `Err(seconds)` to wait when this username and address already failed too often.
-    pub fn check(&self, username: &str, addr: &str, now: i64) -> Result<(), u64> {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(times) = map.get_mut(&(username.to_owned(), addr.to_owned())) else {
-            return Ok(());
-        };
-        times.retain(|&t| now - t < FAILURE_WINDOW_MS);
-        if times.len() >= MAX_FAILURES {
-            let oldest = times.front().copied().unwrap_or(now);
-            let wait_ms = (oldest + FAILURE_WINDOW_MS - now).max(1000);
-            return Err(u64::try_from((wait_ms + 999) / 1000).unwrap_or(1));
-        }
-        Ok(())
-    }
+/// Forgets the attempts of `username` from `addr`: the password was right.
+pub async fn login_succeeded(
+    store: &dyn Store,
+    username: &str,
+    addr: &str,
+) -> Result<(), StoreError> {
+    store.clear_login_attempts(username, addr).await
+}
 
-    pub fn failed(&self, username: &str, addr: &str, now: i64) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        // Forget stale entries now and then, so a flood of usernames cannot grow this forever.
-        if map.len() > 10_000 {
-            map.retain(|_, times| times.back().is_some_and(|&t| now - t < FAILURE_WINDOW_MS));
-        }
-        map.entry((username.to_owned(), addr.to_owned()))
-            .or_default()
-            .push_back(now);
+/// Seconds until the window that began at `window_start` ends, when `attempts` (the one being
+/// made included) is more than [`MAX_FAILURES`]; at least 1.
+fn retry_after(attempts: i64, window_start: i64, now: i64) -> Option<u64> {
+    if attempts <= MAX_FAILURES {
+        return None;
     }
-
-    pub fn succeeded(&self, username: &str, addr: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        map.remove(&(username.to_owned(), addr.to_owned()));
-    }
+    let wait_ms = (window_start + FAILURE_WINDOW_MS - now).max(1000);
+    Some(u64::try_from((wait_ms + 999) / 1000).unwrap_or(1))
 }
 
 /// The client's address as the socket reports it; `"unknown"` in-process (tests).
@@ -219,19 +216,13 @@ mod tests {
     }
 
     #[test]
-    fn five_failures_lock_the_username_and_address_for_fifteen_minutes() {
-        let limiter = LoginLimiter::default();
-        for i in 0..5 {
-            assert_eq!(limiter.check("han", "10.0.0.1", i), Ok(()));
-            limiter.failed("han", "10.0.0.1", i);
+    fn a_sixth_attempt_within_the_window_waits_for_its_end() {
+        for attempts in 1..=MAX_FAILURES {
+            assert_eq!(retry_after(attempts, 0, 10), None);
         }
-        assert_eq!(limiter.check("han", "10.0.0.1", 10), Err(900));
-        // Other addresses and other usernames are not affected.
-        assert_eq!(limiter.check("han", "10.0.0.2", 10), Ok(()));
-        assert_eq!(limiter.check("ma", "10.0.0.1", 10), Ok(()));
-        // Once the first failure is 15 minutes old, one more try is allowed.
-        assert_eq!(limiter.check("han", "10.0.0.1", FAILURE_WINDOW_MS), Ok(()));
-        limiter.succeeded("han", "10.0.0.1");
-        assert_eq!(limiter.check("han", "10.0.0.1", 11), Ok(()));
+        assert_eq!(retry_after(MAX_FAILURES + 1, 0, 10), Some(900));
+        assert_eq!(retry_after(50, 0, FAILURE_WINDOW_MS - 61_000), Some(61));
+        // Never "retry in 0 seconds".
+        assert_eq!(retry_after(6, 0, FAILURE_WINDOW_MS), Some(1));
     }
 }

@@ -58,6 +58,9 @@ pub enum AppError {
     /// A sync request naming a device that is not registered to the signed-in user.
     #[error("device not registered: {0}")]
     DeviceNotRegistered(String),
+    /// A login naming a device id that is registered to another user (issue 13, item 1).
+    #[error("device registered to another user: {0}")]
+    DeviceTaken(String),
     #[error("database unavailable")]
     DatabaseUnavailable(#[source] StoreError),
     /// The database's write lock or connections stayed taken past the wait (SQLite busy, a
@@ -159,6 +162,7 @@ impl AppError {
                 StatusCode::CONFLICT
             }
             AppError::DeviceNotRegistered(_) => StatusCode::FORBIDDEN,
+            AppError::DeviceTaken(_) => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::ChecksumMismatch(_) => {
@@ -195,6 +199,7 @@ impl AppError {
             AppError::HashMismatch(_) => "hash_mismatch",
             AppError::SeqGap { .. } => "seq_gap",
             AppError::DeviceNotRegistered(_) => "device_not_registered",
+            AppError::DeviceTaken(_) => "device_taken",
             AppError::DatabaseUnavailable(_) => "database_unavailable",
             AppError::DatabaseBusy(_) => "database_busy",
             AppError::Store(_)
@@ -227,7 +232,8 @@ impl AppError {
             | AppError::UnsupportedMediaType(m)
             | AppError::ChecksumMismatch(m)
             | AppError::HashMismatch(m)
-            | AppError::DeviceNotRegistered(m) => m.clone(),
+            | AppError::DeviceNotRegistered(m)
+            | AppError::DeviceTaken(m) => m.clone(),
             AppError::SeqGap { got, expected, .. } => format!(
                 "Mutation seq {got} skips ahead: the server has accepted this device's changes up \
                  to seq {} and expects seq {expected} next; nothing from seq {got} on was \

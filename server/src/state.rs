@@ -8,7 +8,6 @@ use std::sync::Mutex;
 
 use axum::body::Bytes;
 
-use crate::auth::LoginLimiter;
 use crate::db::{LibraryStamp, Store};
 use crate::photos::Photos;
 
@@ -26,8 +25,6 @@ pub struct AppState {
     /// `GET /api/templates` as last served, with the store's stamp when it was built. Rebuilt
     /// only when the stamp changes (something was published), not on every phone's request.
     pub library_json: Arc<Mutex<Option<(LibraryStamp, Bytes)>>>,
-    /// Failed logins per username and address (`crate::auth`).
-    pub login_limiter: Arc<LoginLimiter>,
     /// Photo bytes (`<data dir>/photos` unless set) and the uploads in progress.
     pub photos: Photos,
 }
@@ -39,7 +36,6 @@ impl AppState {
             dist: Arc::from(dist.into()),
             body_limit: DEFAULT_BODY_LIMIT,
             library_json: Arc::default(),
-            login_limiter: Arc::default(),
             photos: Photos::in_data_dir(Path::new("data")),
         }
     }

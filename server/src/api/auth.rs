@@ -61,7 +61,10 @@ pub async fn login(
     }
 
     let now = now_ms();
-    if let Err(retry_after) = state.login_limiter.check(&username, &addr, now) {
+    // Counted before the password is checked, so parallel guesses cannot outrun the count.
+    if let Err(retry_after) =
+        auth::reserve_login_attempt(state.store.as_ref(), &username, &addr, now).await?
+    {
         tracing::warn!(%username, %addr, "login refused: too many failures");
         return Err(AppError::RateLimited { retry_after });
     }
@@ -79,25 +82,33 @@ pub async fn login(
     .await
     .unwrap_or(None);
     let Some(user) = verified else {
-        state.login_limiter.failed(&username, &addr, now);
         tracing::info!(%username, %addr, "login failed");
         return Err(AppError::BadCredentials);
     };
-    state.login_limiter.succeeded(&username, &addr);
+    auth::login_succeeded(state.store.as_ref(), &username, &addr).await?;
 
     let token = auth::new_token();
     let expires_at = now + TOKEN_LIFETIME_MS;
-    state
+    let registered = state
         .store
         .create_session(&NewSession {
             token_hash: auth::token_hash(&token),
             user_id: user.id.clone(),
-            device_id,
+            device_id: device_id.clone(),
             device_name,
             created_at: now,
             expires_at,
         })
         .await?;
+    if !registered {
+        // Device ids are not secret (every pulled change carries one), so a device never
+        // changes hands: its sequence numbers and unsent changes are its user's.
+        tracing::warn!(%username, %device_id, "login refused: device registered to another user");
+        return Err(AppError::DeviceTaken(format!(
+            "Device {device_id} is registered to another account; this device must make a new \
+             device id and sign in with it"
+        )));
+    }
     tracing::info!(%username, role = %user.role, "signed in");
     Ok(Json(LoginReply {
         token,

@@ -15,8 +15,9 @@
 //! A photo's record (entity `photo`, pushed through sync) and its bytes arrive in either order:
 //! nothing here needs the record.
 //!
-//! Who may do what: any signed-in user creates uploads; only the one who created an upload sends
-//! its bytes. Status and download: the uploader and admins always; anyone else whose scope holds
+//! Who may do what: any signed-in user creates uploads, except for a photo whose record another
+//! user pushed (403: a photo belongs to the user who made it, issue 13, item 5); only the one
+//! who created an upload sends its bytes. Status and download: the uploader and admins always; anyone else whose scope holds
 //! the school of the photo's record (office staff of its district, the supervisors assigned to
 //! it), once that record has arrived. Before it, the server cannot tell whose photo it is.
 
@@ -84,7 +85,13 @@ pub async fn create_upload(
         created_at: now,
         updated_at: now,
     };
-    let (upload, created) = state.store.create_photo_upload(&new).await?;
+    let Some((upload, created)) = state.store.create_photo_upload(&new).await? else {
+        tracing::warn!(%photo_id, user = %auth.user.username, "upload refused: the photo's record is another user's");
+        return Err(AppError::Forbidden(format!(
+            "Photo {photo_id} is recorded on the server as another account's photo; only the \
+             account that took it uploads its bytes. Give this photo a new id"
+        )));
+    };
     if !created {
         if upload.sha256 != req.sha256 || upload.size != req.size {
             return Err(AppError::Conflict(format!(

@@ -83,6 +83,16 @@ pub struct NewSession {
     pub expires_at: i64,
 }
 
+/// The login attempts of one username from one address in the current window
+/// (`migrations/*/0008_login_attempts.sql`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct LoginAttempts {
+    /// Attempts counted in this window, the one just made included.
+    pub attempts: i64,
+    /// Unix milliseconds of the window's first attempt.
+    pub window_start: i64,
+}
+
 #[derive(sqlx::FromRow)]
 pub(super) struct UserRow {
     id: String,

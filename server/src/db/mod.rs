@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use dudao_domain::{School, Template};
 
-pub use accounts::{NewSession, Role, User, UserRecord};
+pub use accounts::{LoginAttempts, NewSession, Role, User, UserRecord};
 pub use photos::{PhotoStore, PhotoUpload};
 pub use postgres::PostgresStore;
 pub use schools_import::{SchoolImportStore, SchoolsImported};
@@ -167,9 +167,30 @@ pub trait Store: PhotoStore + SyncStore + SchoolImportStore + Send + Sync + 'sta
     /// The ids of the schools assigned to the user, ordered.
     fn assigned_school_ids<'a>(&'a self, user_id: &'a str) -> StoreFuture<'a, Vec<String>>;
 
-    /// Registers (or re-registers to this user) the session's device and stores the session,
-    /// in one transaction.
-    fn create_session<'a>(&'a self, session: &'a NewSession) -> StoreFuture<'a, ()>;
+    /// Registers the session's device to its user (or renames it, when it is already theirs)
+    /// and stores the session, in one transaction. A device belongs to the user who registered
+    /// it: when the device id is registered to another user, nothing is stored and the answer
+    /// is `false` (issue 13, item 1).
+    fn create_session<'a>(&'a self, session: &'a NewSession) -> StoreFuture<'a, bool>;
+
+    /// Counts one login attempt for `username` from `address` at `now`, before its password is
+    /// checked, in one atomic statement, and returns the count in the current window: a window
+    /// starts with the first attempt and lasts `window_ms`; an older one starts over at 1.
+    /// Windows that ended are forgotten on the way.
+    fn count_login_attempt<'a>(
+        &'a self,
+        username: &'a str,
+        address: &'a str,
+        now: i64,
+        window_ms: i64,
+    ) -> StoreFuture<'a, LoginAttempts>;
+
+    /// Forgets the attempts of `username` from `address` (after a successful login).
+    fn clear_login_attempts<'a>(
+        &'a self,
+        username: &'a str,
+        address: &'a str,
+    ) -> StoreFuture<'a, ()>;
 
     /// The user of the session with this token hash, if it exists and `expires_at > now`.
     fn session_user<'a>(&'a self, token_hash: &'a str, now: i64) -> StoreFuture<'a, Option<User>>;

@@ -27,11 +27,15 @@ pub struct PhotoUpload {
 pub trait PhotoStore {
     /// Stores `upload` unless an upload with its id exists, and returns the stored one either way
     /// with whether it is new. The database decides, so two requests creating the same id at
-    /// once make one row.
+    /// once make one row. `None` when there is no upload and the photo's record (entity
+    /// `photo`) was pushed by another user than `upload.user_id`: a photo belongs to the user
+    /// who made it, so nobody else's bytes can be put under a record (issue 13, item 5). On
+    /// PostgreSQL this holds the record's push lock (the advisory lock of `photo/<id>`), so a
+    /// push of the record and the upload cannot both pass their check.
     fn create_photo_upload<'a>(
         &'a self,
         upload: &'a PhotoUpload,
-    ) -> StoreFuture<'a, (PhotoUpload, bool)>;
+    ) -> StoreFuture<'a, Option<(PhotoUpload, bool)>>;
 
     /// The upload with this id.
     fn photo_upload<'a>(&'a self, photo_id: &'a str) -> StoreFuture<'a, Option<PhotoUpload>>;

@@ -8,12 +8,14 @@ impl PhotoStore for PostgresStore {
     fn create_photo_upload<'a>(
         &'a self,
         u: &'a PhotoUpload,
-    ) -> StoreFuture<'a, (PhotoUpload, bool)> {
+    ) -> StoreFuture<'a, Option<(PhotoUpload, bool)>> {
         Box::pin(async move {
             let mut tx = self.pool.begin().await?;
             let created = sqlx::query(
                 "INSERT INTO photo_uploads (photo_id, user_id, sha256, size, mime, received, \
-                 complete, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 0, FALSE, $6, $7) \
+                 complete, created_at, updated_at) SELECT $1, $2, $3, $4, $5, 0, FALSE, $6, $7 \
+                 WHERE NOT EXISTS (SELECT 1 FROM records WHERE entity = 'photo' \
+                 AND entity_id = $1 AND created_by <> $2) \
                  ON CONFLICT (photo_id) DO NOTHING",
             )
             .bind(&u.photo_id)
@@ -27,14 +29,14 @@ impl PhotoStore for PostgresStore {
             .await?
             .rows_affected()
                 == 1;
-            let row: PhotoUploadRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            let row: Option<PhotoUploadRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {COLUMNS} FROM photo_uploads WHERE photo_id = $1"
             )))
             .bind(&u.photo_id)
-            .fetch_one(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
             tx.commit().await?;
-            Ok((row.try_into()?, created))
+            row.map(|row| Ok((row.try_into()?, created))).transpose()
         })
     }
 
@@ -42,6 +44,12 @@ impl PhotoStore for PostgresStore {
         Box::pin(async move {
             let row: Option<PhotoUploadRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {COLUMNS} FROM photo_uploads WHERE photo_id = $1"
+            // The lock a push of the photo's record takes (`PgPushTx::lock_record`): the record
+            // is either committed before this reads it or waits until this commits.
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind(format!("photo/{}", u.photo_id))
+                .execute(&mut *tx)
+                .await?;
             )))
             .bind(photo_id)
             .fetch_optional(&self.pool)

@@ -12,7 +12,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use super::accounts::UserRow;
+use super::accounts::{LoginAttempts, UserRow};
 use super::rows::{facilities_json, template_json, PublishedRow, SchoolRow, ThresholdsRow};
 use super::{
     LibraryStamp, NewSession, PublishedTemplate, Store, StoreError, StoreFuture, ThresholdsFile,
@@ -333,19 +333,28 @@ impl Store for SqliteStore {
         })
     }
 
-    fn create_session<'a>(&'a self, s: &'a NewSession) -> StoreFuture<'a, ()> {
+    fn create_session<'a>(&'a self, s: &'a NewSession) -> StoreFuture<'a, bool> {
         Box::pin(async move {
             let mut tx = self.pool.begin().await?;
-            sqlx::query(
+            // A device stays with the user who registered it: the upsert touches the row only
+            // when it is already this user's, in one statement, so two sign-ins racing for a
+            // new id cannot both get it.
+            let registered = sqlx::query(
                 "INSERT INTO devices (id, user_id, name, registered_at) VALUES (?1, ?2, ?3, ?4) \
-                 ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, name = excluded.name",
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name \
+                 WHERE devices.user_id = excluded.user_id",
             )
             .bind(&s.device_id)
             .bind(&s.user_id)
             .bind(&s.device_name)
             .bind(s.created_at)
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
+            if registered == 0 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
             sqlx::query(
                 "INSERT INTO sessions (token_hash, user_id, device_id, created_at, expires_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -358,6 +367,55 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    fn count_login_attempt<'a>(
+        &'a self,
+        username: &'a str,
+        address: &'a str,
+        now: i64,
+        window_ms: i64,
+    ) -> StoreFuture<'a, LoginAttempts> {
+        Box::pin(async move {
+            let ended = now - window_ms;
+            sqlx::query("DELETE FROM login_attempts WHERE window_start <= ?1")
+                .bind(ended)
+                .execute(&self.pool)
+                .await?;
+            // One statement: parallel attempts each get their own count. SET reads the row as
+            // it was, so both columns see the same window.
+            Ok(sqlx::query_as(
+                "INSERT INTO login_attempts (username, address, attempts, window_start) \
+                 VALUES (?1, ?2, 1, ?3) \
+                 ON CONFLICT (username, address) DO UPDATE SET \
+                 attempts = CASE WHEN login_attempts.window_start <= ?4 THEN 1 \
+                 ELSE login_attempts.attempts + 1 END, \
+                 window_start = CASE WHEN login_attempts.window_start <= ?4 THEN ?3 \
+                 ELSE login_attempts.window_start END \
+                 RETURNING attempts, window_start",
+            )
+            .bind(username)
+            .bind(address)
+            .bind(now)
+            .bind(ended)
+            .fetch_one(&self.pool)
+            .await?)
+        })
+    }
+
+    fn clear_login_attempts<'a>(
+        &'a self,
+        username: &'a str,
+        address: &'a str,
+    ) -> StoreFuture<'a, ()> {
+        Box::pin(async move {
+            sqlx::query("DELETE FROM login_attempts WHERE username = ?1 AND address = ?2")
+                .bind(username)
+                .bind(address)
+                .execute(&self.pool)
+                .await?;
             Ok(())
         })
     }

@@ -8,12 +8,16 @@ impl PhotoStore for SqliteStore {
     fn create_photo_upload<'a>(
         &'a self,
         u: &'a PhotoUpload,
-    ) -> StoreFuture<'a, (PhotoUpload, bool)> {
+    ) -> StoreFuture<'a, Option<(PhotoUpload, bool)>> {
         Box::pin(async move {
-            let mut tx = self.pool.begin().await?;
+            // The write lock first: a push of the photo's record (also `BEGIN IMMEDIATE`)
+            // either committed before or waits.
+            let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
             let created = sqlx::query(
                 "INSERT INTO photo_uploads (photo_id, user_id, sha256, size, mime, received, \
-                 complete, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, 0, ?, ?) \
+                 complete, created_at, updated_at) SELECT ?1, ?2, ?3, ?4, ?5, 0, 0, ?6, ?7 \
+                 WHERE NOT EXISTS (SELECT 1 FROM records WHERE entity = 'photo' \
+                 AND entity_id = ?1 AND created_by <> ?2) \
                  ON CONFLICT (photo_id) DO NOTHING",
             )
             .bind(&u.photo_id)
@@ -27,14 +31,14 @@ impl PhotoStore for SqliteStore {
             .await?
             .rows_affected()
                 == 1;
-            let row: PhotoUploadRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {COLUMNS} FROM photo_uploads WHERE photo_id = ?"
+            let row: Option<PhotoUploadRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM photo_uploads WHERE photo_id = ?1"
             )))
             .bind(&u.photo_id)
-            .fetch_one(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
             tx.commit().await?;
-            Ok((row.try_into()?, created))
+            row.map(|row| Ok((row.try_into()?, created))).transpose()
         })
     }
 

@@ -247,6 +247,17 @@ impl PushTx for SqlitePushTx {
         })
     }
 
+    fn photo_uploader<'a>(&'a mut self, photo_id: &'a str) -> StoreFuture<'a, Option<String>> {
+        Box::pin(async move {
+            Ok(
+                sqlx::query_scalar("SELECT user_id FROM photo_uploads WHERE photo_id = ?1")
+                    .bind(photo_id)
+                    .fetch_optional(&mut *self.tx)
+                    .await?,
+            )
+        })
+    }
+
     fn field<'a>(
         &'a mut self,
         entity: &'a str,

@@ -209,6 +209,11 @@ pub trait PushTx: Send {
         field: &'a str,
     ) -> StoreFuture<'a, Option<StoredField>>;
 
+    /// The user who created the upload of this photo's bytes, if there is one (a photo's record
+    /// may be pushed only by them). Read after [`PushTx::lock_record`] of the photo, which an
+    /// upload's creation waits for (`PhotoStore::create_photo_upload`).
+    fn photo_uploader<'a>(&'a mut self, photo_id: &'a str) -> StoreFuture<'a, Option<String>>;
+
     /// Writes everything and commits.
     fn commit(self: Box<Self>, write: MutationWrite) -> StoreFuture<'static, ()>;
 }

@@ -224,14 +224,24 @@ pub async fn get_as(router: &Router, uri: &str, token: &str) -> Reply {
     send(router, request).await
 }
 
-/// The device the shared sign-in helper registers (one phone may be signed in by several users
-/// in turn).
+/// A device id for tests that sign one user in. A device belongs to the user who registered
+/// it, so tests signing in several users give each their own ([`device_of`]).
 pub const TEST_DEVICE: &str = "0190a6e2-5b7c-7d1e-9f00-1a2b3c4d5e6f";
 
-/// Signs a demo user in (`demo::DEMO_PASSWORD`) and returns the token.
+/// The device the shared sign-in helper registers for `username`: one per user (FNV-1a of the
+/// name), the same every time.
+pub fn device_of(username: &str) -> String {
+    let hash = username.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!("0190a6e2-5b7c-7d1e-9f01-{:012x}", hash & 0xffff_ffff_ffff)
+}
+
+/// Signs a demo user in (`demo::DEMO_PASSWORD`) on their own device ([`device_of`]) and returns
+/// the token.
 pub async fn token_of(router: &Router, username: &str) -> String {
     let body = serde_json::json!({"username": username, "password": demo::DEMO_PASSWORD,
-                                  "device_id": TEST_DEVICE, "device_name": "测试手机"});
+                                  "device_id": device_of(username), "device_name": "测试手机"});
     let request = Request::builder()
         .method(Method::POST)
         .uri("/api/login")

@@ -31,6 +31,7 @@ mod api;
 mod bodies;
 mod cli;
 mod openapi;
+mod ownership;
 mod photos;
 mod schools_import;
 mod socket;

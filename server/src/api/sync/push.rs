@@ -493,6 +493,19 @@ async fn new_record(
             m.entity_id, meta.visit_id
         )));
     };
+    // A photo belongs to the user who made it: one whose bytes another account uploads cannot
+    // be put on this user's visit (and so become theirs to download).
+    if tx
+        .photo_uploader(&m.entity_id)
+        .await?
+        .is_some_and(|uploader| uploader != user.id)
+    {
+        return Ok(Err(format!(
+            "photo {} was uploaded by another account; only the account that took a photo \
+             records it",
+            m.entity_id
+        )));
+    }
     Ok(Ok(NewRecord {
         school_id: visit.school_id,
         visit_id: Some(meta.visit_id),
