@@ -130,7 +130,10 @@ fn write_head_file(file: &Path, head: i64) -> std::io::Result<()> {
 /// `dudao-server rotate-epoch`: a new epoch whatever the heads say, with the change counter
 /// moved [`MANUAL_ROTATION_GAP`] past the higher of the database's head and the data
 /// directory's. Returns the new epoch and head.
-pub async fn rotate_by_hand(store: &dyn Store, data_dir: &Path) -> Result<(String, i64), StoreError> {
+pub async fn rotate_by_hand(
+    store: &dyn Store,
+    data_dir: &Path,
+) -> Result<(String, i64), StoreError> {
     let served = read_head_file(&data_dir.join(HEAD_FILE));
     let (old_epoch, head) = store.sync_head().await?;
     let at_least = head.max(served).saturating_add(MANUAL_ROTATION_GAP);

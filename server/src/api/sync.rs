@@ -137,6 +137,8 @@ pub async fn post_push(
         .device_last_seq(&device_id, &user.id)
         .await?
         .ok_or_else(|| not_registered(&device_id, user))?;
+    // What was just stored counts as served: a restore that loses it is told too.
+    state.sync_head.observe(store.sync_head().await?.1);
     Ok(Json(PushResponse {
         server_epoch,
         last_seq,

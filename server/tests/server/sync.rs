@@ -1058,7 +1058,8 @@ async fn a_server_restored_from_an_older_backup_asks_for_the_lost_seqs(backend: 
                 let _ = std::fs::remove_file(format!("{}{suffix}", live.display()));
             }
             std::fs::copy(&backup, &live).expect("restore");
-            let state = AppState::new(t.db.open().await, t._dir.path().join("dist"));
+            let state = AppState::new(t.db.open().await, t._dir.path().join("dist"))
+                .with_data_dir(&t._dir.path().join("data"));
             t.router = app(state.clone());
             t.state = state;
         }
@@ -1083,7 +1084,7 @@ async fn a_server_restored_from_an_older_backup_asks_for_the_lost_seqs(backend: 
     let pulled = pull_all(&t.router, &phone).await;
     assert_eq!(
         pulled.server_epoch, epoch,
-        "a restored file keeps its epoch"
+        "a restore is told (issue 13): new epoch"
     );
     assert_eq!(pulled.device_last_seq, 2);
     assert!(pulled.device_last_seq < acknowledged);

@@ -126,7 +126,10 @@ mod tests {
         let long = "字".repeat(MAX_TEXT_BYTES / 3 + 1);
         assert!(oversized_text("answers.A.note", &json!("短")).is_none());
         let reason = oversized_text("header", &json!({"school": {"name": long}})).unwrap();
-        assert!(reason.starts_with("header.school.name holds 65538 bytes"), "{reason}");
+        assert!(
+            reason.starts_with("header.school.name holds 65538 bytes"),
+            "{reason}"
+        );
         assert!(reason.contains("65536"), "{reason}");
         let image = format!("data:image/png;base64,{}", "A".repeat(300 * 1024));
         assert!(oversized_text("signature", &json!({"image": image})).is_none());
