@@ -59,6 +59,9 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
     let data_dir = args.data_dir();
     tracing::info!(photos = %data_dir.join("photos").display(), "photo storage");
     let state = AppState::new(store.clone(), args.dist).with_data_dir(&data_dir);
+    // A database restored from a backup is told here, before any device asks (`crate::restore`).
+    let (epoch, head) = state.sync_head.current(store.as_ref()).await?;
+    tracing::info!(%epoch, head, "change log");
     // The client address feeds the login rate limit (per username and address).
     let served = axum::serve(
         listener,
