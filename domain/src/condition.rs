@@ -387,12 +387,25 @@ impl fmt::Display for Op {
 
 impl fmt::Display for Condition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Parentheses only where precedence needs them (`not` binds tighter than `and`, `and`
+        // tighter than `or`), so the printed form is never nested deeper than what was parsed:
+        // wrapping every part made a condition near the depth limit print to one the parser
+        // refuses (found by fuzz_parsers.rs).
         let join = |f: &mut fmt::Formatter<'_>, cs: &[Condition], sep: &str| -> fmt::Result {
             for (i, c) in cs.iter().enumerate() {
                 if i > 0 {
                     write!(f, " {sep} ")?;
                 }
-                write!(f, "({c})")?;
+                let wrap = match c {
+                    Condition::Or(_) => true,
+                    Condition::And(_) => matches!(self, Condition::And(_)),
+                    _ => false,
+                };
+                if wrap {
+                    write!(f, "({c})")?;
+                } else {
+                    write!(f, "{c}")?;
+                }
             }
             Ok(())
         };
@@ -404,7 +417,10 @@ impl fmt::Display for Condition {
                 let vs: Vec<String> = values.iter().map(|v| v.to_string()).collect();
                 write!(f, "{subject} in [{}]", vs.join(", "))
             }
-            Condition::Not(c) => write!(f, "not ({c})"),
+            Condition::Not(c) => match **c {
+                Condition::And(_) | Condition::Or(_) => write!(f, "not ({c})"),
+                _ => write!(f, "not {c}"),
+            },
             Condition::And(cs) => join(f, cs, "and"),
             Condition::Or(cs) => join(f, cs, "or"),
         }

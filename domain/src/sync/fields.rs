@@ -154,10 +154,24 @@ pub fn is_workflow(entity: &str, field: &str) -> bool {
     matches!(parse(entity, field), Ok(FieldPath::Finding { part, .. }) if WORKFLOW_FINDING_FIELDS.contains(&part))
 }
 
+/// Longest description of a refused value. serde quotes an unknown word whole, and a refusal
+/// goes back in the push answer and into the server's log: a megabyte sent as a visit's `state`
+/// must not come back as a megabyte (found by `fuzz_decoders.rs`).
+const MAX_MESSAGE_CHARS: usize = 300;
+
 fn check<T: DeserializeOwned>(field: &str, value: &Value) -> Result<T, FieldError> {
-    T::deserialize(value).map_err(|e| FieldError::BadValue {
-        field: field.chars().take(MAX_FIELD_LEN).collect(),
-        message: e.to_string(),
+    T::deserialize(value).map_err(|e| {
+        let message = e.to_string();
+        let message = if message.chars().count() > MAX_MESSAGE_CHARS {
+            let cut: String = message.chars().take(MAX_MESSAGE_CHARS).collect();
+            format!("{cut}…")
+        } else {
+            message
+        };
+        FieldError::BadValue {
+            field: field.chars().take(MAX_FIELD_LEN).collect(),
+            message,
+        }
     })
 }
 
