@@ -250,9 +250,39 @@ pub struct ServeArgs {
     /// directory, or ./data with PostgreSQL]
     #[arg(long, env = "DUDAO_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Connections served at once; past it new ones wait until one closes.
+    #[arg(long, env = "DUDAO_MAX_CONNECTIONS", value_name = "N",
+          default_value_t = crate::listen::DEFAULT_MAX_CONNECTIONS,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub max_connections: usize,
+    /// Seconds a client has to send a request's headers, from when it connects or got its
+    /// previous answer (so also how long an idle keep-alive connection stays open).
+    #[arg(long, env = "DUDAO_HEADER_TIMEOUT", value_name = "SECONDS",
+          default_value_t = crate::listen::DEFAULT_HEADER_TIMEOUT,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout: u64,
+    /// Seconds without a byte moving either way after which a connection is closed.
+    #[arg(long, env = "DUDAO_IDLE_TIMEOUT", value_name = "SECONDS",
+          default_value_t = crate::listen::DEFAULT_IDLE_TIMEOUT,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout: u64,
+    /// Days after which an upload's partial photo file untouched since is removed with its
+    /// record (checked at start and hourly).
+    #[arg(long, env = "DUDAO_PARTIAL_UPLOAD_DAYS", value_name = "DAYS",
+          default_value_t = crate::photos::DEFAULT_PARTIAL_DAYS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub partial_upload_days: u64,
 }
 
 impl ServeArgs {
+    pub fn limits(&self) -> crate::listen::Limits {
+        crate::listen::Limits {
+            max_connections: self.max_connections.max(1),
+            header_timeout: std::time::Duration::from_secs(self.header_timeout),
+            idle_timeout: std::time::Duration::from_secs(self.idle_timeout),
+        }
+    }
+
     /// `--data-dir`, or the default for the database.
     pub fn data_dir(&self) -> PathBuf {
         self.data_dir

@@ -45,7 +45,7 @@ pub fn limited(route: MethodRouter<AppState>, limit: usize) -> MethodRouter<AppS
                     return AppError::PayloadTooLarge { limit }.into_response();
                 }
                 request.extensions_mut().insert(BodyLimit(limit));
-                next.run(request).await
+                crate::json_payload_too_large(next.run(request).await, limit)
             },
         ))
 }

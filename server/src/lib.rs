@@ -19,23 +19,28 @@ pub mod cli;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod headers;
 pub mod json;
 pub mod library;
+pub mod listen;
 pub mod photos;
+pub mod restore;
 pub mod school_cmd;
 pub mod serve;
-pub mod restore;
 pub mod state;
 pub mod static_files;
 pub mod template_cmd;
 pub mod user_cmd;
 
+use axum::body::Body;
+use axum::extract::Request;
 use axum::http::{header, StatusCode};
 use axum::middleware;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use http_body_util::Limited;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::AppError;
@@ -44,21 +49,32 @@ pub use state::AppState;
 /// The whole HTTP application. Tests call this in-process; `serve` puts it on a socket.
 pub fn app(state: AppState) -> Router {
     let limit = state.body_limit;
+    let policy = headers::AppPolicy::new(&state.dist);
     Router::new()
         .nest("/api", api::router())
         .fallback(static_files::serve_app)
         .with_state(state)
-        .layer(RequestBodyLimitLayer::new(limit))
+        .layer(middleware::from_fn(move |request: Request, next: Next| {
+            next.run(request.map(|body| Body::new(Limited::new(body, limit))))
+        }))
         .layer(middleware::map_response(
             move |response: Response| async move { json_payload_too_large(response, limit) },
         ))
         .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(move |request, next| {
+            headers::security_headers(policy.clone(), request, next)
+        }))
         .layer(TraceLayer::new_for_http())
 }
 
-/// The limit layer answers 413 in plain text before any handler runs; clients get the same
-/// JSON error shape as every other API error instead.
-fn json_payload_too_large(response: Response, limit: usize) -> Response {
+/// The server-wide body limit: no handler reads more than `limit` bytes of any body. It does
+/// not refuse a declared `Content-Length` itself: every API route does that with its own, lower
+/// limit (`crate::json::limited`), so the 413 quotes the limit of the route that was asked
+/// (issue 13: a 20 MB push was told "16777216 bytes", the push's limit being 4 MiB). Paths
+/// outside the API never read a body.
+///
+/// A plain-text 413 from anywhere else gets the JSON error shape of every other API error.
+pub(crate) fn json_payload_too_large(response: Response, limit: usize) -> Response {
     let is_json = response
         .headers()
         .get(header::CONTENT_TYPE)

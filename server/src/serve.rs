@@ -3,6 +3,7 @@
 use std::io::{self, Write as _};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 
@@ -10,7 +11,8 @@ use crate::cli::{DatabaseArgs, ServeArgs};
 use crate::db::{Store, StoreError};
 use crate::error::error_chain;
 use crate::library::Library;
-use crate::{app, demo, AppState};
+use crate::photos::sweep::sweep_forever;
+use crate::{app, demo, listen, AppState};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -58,21 +60,31 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
 
     let data_dir = args.data_dir();
     tracing::info!(photos = %data_dir.join("photos").display(), "photo storage");
+    let limits = args.limits();
+    let partial_age = Duration::from_secs(args.partial_upload_days * 24 * 60 * 60);
     let state = AppState::new(store.clone(), args.dist).with_data_dir(&data_dir);
     // A database restored from a backup is told here, before any device asks (`crate::restore`).
     let (epoch, head) = state.sync_head.current(store.as_ref()).await?;
     tracing::info!(%epoch, head, "change log");
-    // The client address feeds the login rate limit (per username and address).
-    let served = axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await;
+    let sweeper = tokio::spawn(sweep_forever(
+        store.clone(),
+        state.photos.clone(),
+        partial_age,
+    ));
+    tracing::info!(
+        max_connections = limits.max_connections,
+        header_timeout_s = limits.header_timeout.as_secs(),
+        idle_timeout_s = limits.idle_timeout.as_secs(),
+        partial_upload_days = args.partial_upload_days,
+        "connection limits"
+    );
+    // The client address (`ConnectInfo`) feeds the login rate limit (per username and address).
+    listen::serve(listener, app(state), limits, shutdown_signal()).await;
+    sweeper.abort();
     // Closing checkpoints SQLite's WAL, so the database is one file again after a clean stop.
     store.close().await;
     tracing::info!("stopped");
-    served.map_err(StartError::Serve)
+    Ok(())
 }
 
 /// `dudao-server seed-demo`.

@@ -22,6 +22,9 @@ const REVALIDATE: &str = "no-cache";
 
 pub async fn serve_app(State(state): State<AppState>, request: Request) -> Response {
     let path = request.uri().path().to_owned();
+    if !is_file_name_ok(&path) {
+        return not_found();
+    }
     let (parts, body) = request.into_parts();
     let retry = parts.clone();
 
@@ -41,6 +44,44 @@ pub async fn serve_app(State(state): State<AppState>, request: Request) -> Respo
         .oneshot(Request::from_parts(retry, Body::empty()))
         .await;
     with_cache_control(response.map(Body::new), REVALIDATE)
+}
+
+/// Longest name of one file and of a whole path the server's file systems take (`NAME_MAX`,
+/// `PATH_MAX` on Linux).
+const NAME_MAX: usize = 255;
+const PATH_MAX: usize = 4096;
+
+/// Whether `path` (as sent, percent-encoded) can name a file at all. A longer name makes the
+/// file system answer ENAMETOOLONG, which the file service turned into a 500 (issue 13, item
+/// 7): no such file can exist, so the answer is 404.
+fn is_file_name_ok(path: &str) -> bool {
+    decoded_len(path) <= PATH_MAX && path.split('/').all(|s| decoded_len(s) <= NAME_MAX)
+}
+
+/// Bytes of `s` once percent-decoded (`%41` is one byte).
+fn decoded_len(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let (mut i, mut n) = (0, 0);
+    while i < bytes.len() {
+        let escaped = bytes[i] == b'%'
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+            && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+        i += if escaped { 3 } else { 1 };
+        n += 1;
+    }
+    n
+}
+
+fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        "没有这个文件或页面。\nNo such file or page.\n",
+    )
+        .into_response()
 }
 
 /// A path whose last segment has no extension is a page of the app, not a missing file: a
@@ -123,6 +164,19 @@ mod tests {
         ] {
             assert!(!is_content_hashed(name), "{name}");
         }
+    }
+
+    #[test]
+    fn names_longer_than_the_file_system_takes_are_refused() {
+        assert!(is_file_name_ok(
+            "/visits/01890000-0000-7000-8000-000000000001"
+        ));
+        assert!(is_file_name_ok(&format!("/{}", "a".repeat(255))));
+        assert!(!is_file_name_ok(&format!("/{}", "a".repeat(256))));
+        // Percent-encoded bytes count once: 255 UTF-8 bytes sent as %XX are still one name.
+        assert!(is_file_name_ok(&format!("/{}", "%E7".repeat(255))));
+        assert!(!is_file_name_ok(&format!("/{}.js", "%E7".repeat(255))));
+        assert!(!is_file_name_ok(&"/a".repeat(2100)));
     }
 
     #[test]

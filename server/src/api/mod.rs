@@ -54,8 +54,10 @@ pub mod sync;
 pub mod templates;
 
 use axum::extract::OriginalUri;
-use axum::http::Method;
-use axum::routing::{get, post};
+use axum::http::{header, HeaderValue, Method};
+use axum::middleware;
+use axum::response::Response;
+use axum::routing::{get, post, MethodRouter};
 
 use crate::json::{limited, NO_BODY, SMALL_JSON};
 use crate::photos::MAX_CHUNK;
@@ -68,9 +70,9 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/health", limited(get(health::get_health), NO_BODY))
         .route("/openapi.json", limited(get(openapi::get_openapi), NO_BODY))
-        .route("/login", limited(post(auth::login), SMALL_JSON))
-        .route("/logout", limited(post(auth::logout), NO_BODY))
-        .route("/me", limited(get(auth::me), NO_BODY))
+        .route("/login", no_store(limited(post(auth::login), SMALL_JSON)))
+        .route("/logout", no_store(limited(post(auth::logout), NO_BODY)))
+        .route("/me", no_store(limited(get(auth::me), NO_BODY)))
         .route("/schools", limited(get(schools::list_schools), NO_BODY))
         .route("/schools/{id}", limited(get(schools::get_school), NO_BODY))
         .route(
@@ -106,6 +108,19 @@ pub fn router() -> Router<AppState> {
         )
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(no_route)
+}
+
+/// `Cache-Control: no-store` on every answer of an auth route, errors too: a token or who is
+/// signed in must never be kept by a browser or proxy cache.
+fn no_store(route: MethodRouter<AppState>) -> MethodRouter<AppState> {
+    route.layer(middleware::map_response(
+        |mut response: Response| async move {
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        },
+    ))
 }
 
 /// Without it an unknown `/api/…` path would fall through to the app's `index.html` and a

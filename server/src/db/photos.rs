@@ -25,6 +25,18 @@ pub struct PhotoUpload {
 
 /// What the server keeps about photo uploads. A supertrait of [`super::Store`].
 pub trait PhotoStore {
+    /// Ids of unfinished uploads untouched (no byte stored, not created) since `before` (Unix
+    /// ms): abandoned, for the sweep (`crate::photos::sweep`).
+    fn stale_photo_uploads(&self, before: i64) -> StoreFuture<'_, Vec<String>>;
+
+    /// Deletes the upload if it is still unfinished and untouched since `before`; whether it
+    /// did. Checked in the same statement, so an upload that moved meanwhile stays.
+    fn delete_stale_photo_upload<'a>(
+        &'a self,
+        photo_id: &'a str,
+        before: i64,
+    ) -> StoreFuture<'a, bool>;
+
     /// Stores `upload` unless an upload with its id exists, and returns the stored one either way
     /// with whether it is new. The database decides, so two requests creating the same id at
     /// once make one row. `None` when there is no upload and the photo's record (entity

@@ -5,6 +5,37 @@ use super::postgres::PostgresStore;
 use super::StoreFuture;
 
 impl PhotoStore for PostgresStore {
+    fn stale_photo_uploads(&self, before: i64) -> StoreFuture<'_, Vec<String>> {
+        Box::pin(async move {
+            Ok(sqlx::query_scalar(
+                "SELECT photo_id FROM photo_uploads WHERE complete = FALSE AND updated_at < $1 \
+                 ORDER BY photo_id",
+            )
+            .bind(before)
+            .fetch_all(&self.pool)
+            .await?)
+        })
+    }
+
+    fn delete_stale_photo_upload<'a>(
+        &'a self,
+        photo_id: &'a str,
+        before: i64,
+    ) -> StoreFuture<'a, bool> {
+        Box::pin(async move {
+            let deleted = sqlx::query(
+                "DELETE FROM photo_uploads WHERE photo_id = $1 AND complete = FALSE \
+                 AND updated_at < $2",
+            )
+            .bind(photo_id)
+            .bind(before)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+            Ok(deleted == 1)
+        })
+    }
+
     fn create_photo_upload<'a>(
         &'a self,
         u: &'a PhotoUpload,

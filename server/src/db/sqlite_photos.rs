@@ -5,6 +5,37 @@ use super::sqlite::SqliteStore;
 use super::StoreFuture;
 
 impl PhotoStore for SqliteStore {
+    fn stale_photo_uploads(&self, before: i64) -> StoreFuture<'_, Vec<String>> {
+        Box::pin(async move {
+            Ok(sqlx::query_scalar(
+                "SELECT photo_id FROM photo_uploads WHERE complete = 0 AND updated_at < ? \
+                 ORDER BY photo_id",
+            )
+            .bind(before)
+            .fetch_all(&self.pool)
+            .await?)
+        })
+    }
+
+    fn delete_stale_photo_upload<'a>(
+        &'a self,
+        photo_id: &'a str,
+        before: i64,
+    ) -> StoreFuture<'a, bool> {
+        Box::pin(async move {
+            let deleted = sqlx::query(
+                "DELETE FROM photo_uploads WHERE photo_id = ? AND complete = 0 \
+                 AND updated_at < ?",
+            )
+            .bind(photo_id)
+            .bind(before)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+            Ok(deleted == 1)
+        })
+    }
+
     fn create_photo_upload<'a>(
         &'a self,
         u: &'a PhotoUpload,

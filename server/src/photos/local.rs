@@ -8,6 +8,7 @@
 
 use std::io::{self, Read as _, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use sha2::{Digest, Sha256};
 use tokio::fs::{self, File, OpenOptions};
@@ -110,6 +111,13 @@ impl PhotoStorage for LocalPhotoStorage {
     fn truncate<'a>(&'a self, id: &'a str, len: u64) -> IoFuture<'a, ()> {
         Box::pin(async move {
             let path = self.path(id, Stage::Partial)?;
+            if len == 0 {
+                missing_ok(fs::remove_file(&path).await)?;
+                if let Some(dir) = path.parent() {
+                    missing_ok(sync_dir(dir).await)?;
+                }
+                return Ok(());
+            }
             let Some(file) = missing_ok(OpenOptions::new().write(true).open(&path).await)? else {
                 return Ok(());
             };
@@ -179,6 +187,31 @@ impl PhotoStorage for LocalPhotoStorage {
             };
             let len = file.metadata().await?.len();
             Ok(Some((len, Box::pin(file) as _)))
+        })
+    }
+
+    fn partials(&self) -> IoFuture<'_, Vec<(String, SystemTime)>> {
+        Box::pin(async move {
+            let Some(mut dir) = missing_ok(fs::read_dir(self.root.join("partial")).await)? else {
+                return Ok(Vec::new());
+            };
+            let mut found = Vec::new();
+            while let Some(entry) = dir.next_entry().await? {
+                let Ok(id) = entry.file_name().into_string() else {
+                    continue;
+                };
+                // Only files this storage made: anything else in the directory is left alone.
+                if self.path(&id, Stage::Partial).is_err() {
+                    continue;
+                }
+                if let Some(meta) = missing_ok(entry.metadata().await)? {
+                    if meta.is_file() {
+                        found.push((id, meta.modified()?));
+                    }
+                }
+            }
+            found.sort();
+            Ok(found)
         })
     }
 }

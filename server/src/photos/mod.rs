@@ -5,6 +5,7 @@
 mod lanes;
 mod local;
 mod storage;
+pub mod sweep;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use std::sync::Arc;
 pub use lanes::{LaneGuard, Lanes};
 pub use local::LocalPhotoStorage;
 pub use storage::{Appender, IoFuture, PhotoReader, PhotoStorage, Stage};
+pub use sweep::DEFAULT_PARTIAL_DAYS;
 
 /// The largest photo accepted. The app stores photos re-encoded to a few hundred KB; 20 MiB
 /// still takes an untouched photo from a phone camera.

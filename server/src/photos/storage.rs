@@ -8,6 +8,7 @@
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
+use std::time::SystemTime;
 
 use tokio::io::AsyncRead;
 
@@ -35,7 +36,8 @@ pub trait PhotoStorage: Send + Sync + 'static {
     /// (bytes written but never acknowledged). Creates the file when `offset` is 0.
     fn append_at<'a>(&'a self, id: &'a str, offset: u64) -> IoFuture<'a, Box<dyn Appender>>;
 
-    /// Cuts the partial file back to `len` bytes (0 empties it).
+    /// Cuts the partial file back to `len` bytes; 0 removes it, so a failed upload (a chunk or
+    /// a whole file that did not hash right) leaves no empty file behind.
     fn truncate<'a>(&'a self, id: &'a str, len: u64) -> IoFuture<'a, ()>;
 
     /// SHA-256 of the bytes held at this stage.
@@ -49,6 +51,9 @@ pub trait PhotoStorage: Send + Sync + 'static {
 
     /// A complete photo for reading; `None` if it is not there.
     fn open<'a>(&'a self, id: &'a str) -> IoFuture<'a, Option<PhotoReader>>;
+
+    /// The partial files held: each upload id with when its file was last written.
+    fn partials(&self) -> IoFuture<'_, Vec<(String, SystemTime)>>;
 }
 
 /// Appends to one partial file.
