@@ -70,6 +70,7 @@ async fn a_refused_sign_in_asks_to_sign_in_again_and_keeps_the_stored_schools() 
                 role: "supervisor".into(),
                 district: String::new(),
             },
+            device_id: None,
         },
     )
     .await

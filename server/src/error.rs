@@ -58,7 +58,8 @@ pub enum AppError {
     /// A sync request naming a device that is not registered to the signed-in user.
     #[error("device not registered: {0}")]
     DeviceNotRegistered(String),
-    /// A login naming a device id that is registered to another user (issue 13, item 1).
+    /// A login whose new device id could not be registered (a fresh UUIDv7 already taken:
+    /// never in practice). A device id of another user gets a new id instead (issue 13).
     #[error("device registered to another user: {0}")]
     DeviceTaken(String),
     #[error("database unavailable")]

@@ -34,6 +34,12 @@ pub struct Account {
     /// Unix ms; after it the server answers 401 and the supervisor signs in again.
     pub expires_at: i64,
     pub user: User,
+    /// The device id the server registered this sign-in under. A device belongs to the user
+    /// who registered it: when another user signs in on a phone (a phone handed on, or a
+    /// device id someone else presented first), the server gives a new id, which the phone
+    /// takes from then on, with the same sequence numbering.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
 }
 
 impl Account {
@@ -83,7 +89,13 @@ pub async fn login(db: &Db, username: &str, password: &str) -> Result<Account, L
     let before = get_meta::<String>(db, CURSOR_USER).await?;
     let user_id = account.user.id.clone();
     let a = account.clone();
+    // The id the server registered, when it is not the one the phone sent: kept with the token
+    // in one transaction, so the token is never used with the other user's device.
+    let renamed = account.device_id.clone().filter(|d| *d != device);
     db.write(&[META], move |w| {
+        if let Some(d) = &renamed {
+            super::store::put_meta(w, super::store::DEVICE_ID, d)?;
+        }
         super::store::put_meta(w, TOKEN, &a)?;
         if before.as_deref() != Some(user_id.as_str()) {
             super::store::put_meta(w, CURSOR, &0i64)?;

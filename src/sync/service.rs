@@ -261,6 +261,9 @@ impl SyncService {
     pub async fn sign_in(self, username: &str, password: &str) -> Result<(), LoginError> {
         let db = repo::db().await?;
         let account = account::login(&db, username, password).await?;
+        if let Some(d) = &account.device_id {
+            self.device_id.set(Some(d.clone()));
+        }
         prefs::set_supervisor(&account.user.display_name);
         self.account.set(Some(account));
         self.needs_login.set(false);

@@ -31,6 +31,9 @@ pub struct LoginReply {
     /// Unix milliseconds.
     pub expires_at: i64,
     pub user: User,
+    /// The device id this session is registered under: the one sent, or a new one when that
+    /// id belongs to another account. The device uses it from now on.
+    pub device_id: String,
 }
 
 const MAX_DEVICE_NAME: usize = 100;
@@ -89,31 +92,39 @@ pub async fn login(
 
     let token = auth::new_token();
     let expires_at = now + TOKEN_LIFETIME_MS;
-    let registered = state
-        .store
-        .create_session(&NewSession {
-            token_hash: auth::token_hash(&token),
-            user_id: user.id.clone(),
-            device_id: device_id.clone(),
-            device_name,
-            created_at: now,
-            expires_at,
-        })
-        .await?;
-    if !registered {
+    let mut session = NewSession {
+        token_hash: auth::token_hash(&token),
+        user_id: user.id.clone(),
+        device_id: device_id.clone(),
+        device_name,
+        seq_from: None,
+        created_at: now,
+        expires_at,
+    };
+    if !state.store.create_session(&session).await? {
         // Device ids are not secret (every pulled change carries one), so a device never
-        // changes hands: its sequence numbers and unsent changes are its user's.
-        tracing::warn!(%username, %device_id, "login refused: device registered to another user");
-        return Err(AppError::DeviceTaken(format!(
-            "Device {device_id} is registered to another account; this device must make a new \
-             device id and sign in with it"
-        )));
+        // changes hands: its sequence numbers and unsent changes stay its user's. This user
+        // gets a device of their own, counting on from where the phone stands (a phone
+        // handed on keeps numbering; someone presenting another's id takes nothing from it).
+        let fresh = uuid::Uuid::now_v7().to_string();
+        tracing::info!(%username, %device_id, new_device = %fresh,
+            "device id registered to another account: a new device id is given");
+        session.seq_from = Some(device_id);
+        session.device_id = fresh;
+        if !state.store.create_session(&session).await? {
+            // A fresh UUIDv7 taken already: never in practice; the phone may simply retry.
+            return Err(AppError::DeviceTaken(format!(
+                "the new device id {} could not be registered; sign in again",
+                session.device_id
+            )));
+        }
     }
     tracing::info!(%username, role = %user.role, "signed in");
     Ok(Json(LoginReply {
         token,
         expires_at,
         user,
+        device_id: session.device_id,
     }))
 }
 

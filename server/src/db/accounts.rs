@@ -78,6 +78,10 @@ pub struct NewSession {
     pub user_id: String,
     pub device_id: String,
     pub device_name: String,
+    /// For a device new to the server: start its sequence numbering where this other device's
+    /// stands. A phone handed from one user to another gets a device id of its own for the new
+    /// user and keeps counting, so its next push is not a gap.
+    pub seq_from: Option<String>,
     /// Unix milliseconds.
     pub created_at: i64,
     pub expires_at: i64,

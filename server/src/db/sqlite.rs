@@ -340,7 +340,9 @@ impl Store for SqliteStore {
             // when it is already this user's, in one statement, so two sign-ins racing for a
             // new id cannot both get it.
             let registered = sqlx::query(
-                "INSERT INTO devices (id, user_id, name, registered_at) VALUES (?1, ?2, ?3, ?4) \
+                "INSERT INTO devices (id, user_id, name, registered_at, last_seq) \
+                 VALUES (?1, ?2, ?3, ?4, \
+                 COALESCE((SELECT d.last_seq FROM devices d WHERE d.id = ?5), 0)) \
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name \
                  WHERE devices.user_id = excluded.user_id",
             )
@@ -348,6 +350,7 @@ impl Store for SqliteStore {
             .bind(&s.user_id)
             .bind(&s.device_name)
             .bind(s.created_at)
+            .bind(&s.seq_from)
             .execute(&mut *tx)
             .await?
             .rows_affected();
