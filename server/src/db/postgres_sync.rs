@@ -30,8 +30,10 @@ impl SyncStore for PostgresStore {
 
     fn sync_head(&self) -> StoreFuture<'_, (String, i64)> {
         Box::pin(async move {
-            Ok(sqlx::query_as(
-                "SELECT server_epoch, last_change FROM server_meta WHERE id = 1",
+            Ok(
+                sqlx::query_as("SELECT server_epoch, last_change FROM server_meta WHERE id = 1")
+                    .fetch_one(&self.pool)
+                    .await?,
             )
             .fetch_one(&self.pool)
             .await?)
@@ -42,7 +44,8 @@ impl SyncStore for PostgresStore {
         Box::pin(async move {
             let rotated = sqlx::query(
                 "UPDATE server_meta SET server_epoch = replace(gen_random_uuid()::text, '-', ''), \
-                 last_change = GREATEST(last_change, $1) WHERE id = 1 AND (last_change < $1 OR $2)",
+                 last_change = GREATEST(last_change, $1) \
+                 WHERE id = 1 AND (last_change < $1 OR $2)",
             )
             .bind(at_least)
             .bind(force)
