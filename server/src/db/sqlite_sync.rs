@@ -24,8 +24,10 @@ impl SyncStore for SqliteStore {
 
     fn sync_head(&self) -> StoreFuture<'_, (String, i64)> {
         Box::pin(async move {
-            Ok(sqlx::query_as(
-                "SELECT server_epoch, last_change FROM server_meta WHERE id = 1",
+            Ok(
+                sqlx::query_as("SELECT server_epoch, last_change FROM server_meta WHERE id = 1")
+                    .fetch_one(&self.pool)
+                    .await?,
             )
             .fetch_one(&self.pool)
             .await?)
@@ -36,7 +38,8 @@ impl SyncStore for SqliteStore {
         Box::pin(async move {
             let rotated = sqlx::query(
                 "UPDATE server_meta SET server_epoch = lower(hex(randomblob(16))), \
-                 last_change = max(last_change, ?1) WHERE id = 1 AND (last_change < ?1 OR ?2)",
+                 last_change = max(last_change, ?1) \
+                 WHERE id = 1 AND (last_change < ?1 OR ?2)",
             )
             .bind(at_least)
             .bind(force)
