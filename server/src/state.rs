@@ -10,6 +10,7 @@ use axum::body::Bytes;
 
 use crate::db::{LibraryStamp, Store};
 use crate::photos::Photos;
+use crate::restore::SyncHead;
 
 /// No request body may be larger than this, whatever the route (413 unless configured
 /// otherwise). Each API route has its own, smaller limit (`crate::json::limited`); this one
@@ -27,6 +28,9 @@ pub struct AppState {
     pub library_json: Arc<Mutex<Option<(LibraryStamp, Bytes)>>>,
     /// Photo bytes (`<data dir>/photos` unless set) and the uploads in progress.
     pub photos: Photos,
+    /// The highest change-log head served, to tell a restored database (`crate::restore`);
+    /// kept in `<data dir>/sync-head` once a data directory is set.
+    pub sync_head: Arc<SyncHead>,
 }
 
 impl AppState {
@@ -37,12 +41,14 @@ impl AppState {
             body_limit: DEFAULT_BODY_LIMIT,
             library_json: Arc::default(),
             photos: Photos::in_data_dir(Path::new("data")),
+            sync_head: Arc::new(SyncHead::in_memory()),
         }
     }
 
     /// Keeps photos in `<dir>/photos`.
     pub fn with_data_dir(mut self, dir: &Path) -> Self {
         self.photos = Photos::in_data_dir(dir);
+        self.sync_head = Arc::new(SyncHead::in_data_dir(dir));
         self
     }
 
