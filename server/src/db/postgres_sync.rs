@@ -35,8 +35,6 @@ impl SyncStore for PostgresStore {
                     .fetch_one(&self.pool)
                     .await?,
             )
-            .fetch_one(&self.pool)
-            .await?)
         })
     }
 

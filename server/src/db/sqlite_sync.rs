@@ -29,8 +29,6 @@ impl SyncStore for SqliteStore {
                     .fetch_one(&self.pool)
                     .await?,
             )
-            .fetch_one(&self.pool)
-            .await?)
         })
     }
 
