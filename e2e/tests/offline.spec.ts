@@ -88,6 +88,19 @@ async function startVisit(page: Page, templates: string[]) {
   return page.url();
 }
 
+// The server's Content-Security-Policy (server/src/headers.rs, issue 13) must not block any
+// part of the app: every page of every test here is watched for the console's CSP reports.
+const cspViolations: string[] = [];
+test.beforeEach(async ({ context }) => {
+  cspViolations.length = 0;
+  context.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
+  });
+});
+test.afterEach(async () => {
+  expect(cspViolations, 'no Content-Security-Policy violations').toEqual([]);
+});
+
 test('installable: the manifest, its icons and Chrome find nothing missing', async ({ page }) => {
   await page.goto('/');
   await controlled(page);

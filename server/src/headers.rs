@@ -43,11 +43,14 @@ const APP_CSP: &str = "default-src 'self'; \
      form-action 'self'; \
      frame-ancestors 'none'";
 
+/// `index.html`'s modification time and size, `None` when it is missing.
+type Stamp = Option<(SystemTime, u64)>;
+
 /// The app's policy, rebuilt when `index.html` changes (size or modification time).
 #[derive(Debug)]
 pub struct AppPolicy {
     index: PathBuf,
-    cached: Mutex<Option<(Option<(SystemTime, u64)>, HeaderValue)>>,
+    cached: Mutex<Option<(Stamp, HeaderValue)>>,
 }
 
 impl AppPolicy {

@@ -55,7 +55,7 @@ pub fn app(state: AppState) -> Router {
         .fallback(static_files::serve_app)
         .with_state(state)
         .layer(middleware::from_fn(move |request: Request, next: Next| {
-            next.run(request.map(|body| Body::new(Limited::new(body, limit))))
+            server_body_limit(limit, request, next)
         }))
         .layer(middleware::map_response(
             move |response: Response| async move { json_payload_too_large(response, limit) },
@@ -67,12 +67,27 @@ pub fn app(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-/// The server-wide body limit: no handler reads more than `limit` bytes of any body. It does
-/// not refuse a declared `Content-Length` itself: every API route does that with its own, lower
-/// limit (`crate::json::limited`), so the 413 quotes the limit of the route that was asked
-/// (issue 13: a 20 MB push was told "16777216 bytes", the push's limit being 4 MiB). Paths
-/// outside the API never read a body.
-///
+/// The server-wide body limit: no handler reads more than `limit` bytes of any body. A declared
+/// `Content-Length` above it is first left to the route: every API route refuses it with its
+/// own, lower limit (`crate::json::limited`), so the 413 quotes the limit of the route that was
+/// asked (issue 13: a 20 MB push was told "16777216 bytes", the push's limit being 4 MiB). Only
+/// what no route refused (a fallback, which reads no body) is refused with this limit.
+async fn server_body_limit(limit: usize, request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let request = request.map(|body| Body::new(Limited::new(body, limit)));
+    let response = next.run(request).await;
+    if declared.is_some_and(|n| n > limit as u64)
+        && response.status() != StatusCode::PAYLOAD_TOO_LARGE
+    {
+        return AppError::PayloadTooLarge { limit }.into_response();
+    }
+    response
+}
+
 /// A plain-text 413 from anywhere else gets the JSON error shape of every other API error.
 pub(crate) fn json_payload_too_large(response: Response, limit: usize) -> Response {
     let is_json = response
