@@ -42,6 +42,12 @@ impl PhotoStore for PostgresStore {
     ) -> StoreFuture<'a, Option<(PhotoUpload, bool)>> {
         Box::pin(async move {
             let mut tx = self.pool.begin().await?;
+            // The lock a push of the photo's record takes (`PgPushTx::lock_record`): the record
+            // is either committed before this reads it or waits until this commits.
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind(format!("photo/{}", u.photo_id))
+                .execute(&mut *tx)
+                .await?;
             let created = sqlx::query(
                 "INSERT INTO photo_uploads (photo_id, user_id, sha256, size, mime, received, \
                  complete, created_at, updated_at) SELECT $1, $2, $3, $4, $5, 0, FALSE, $6, $7 \
@@ -75,12 +81,6 @@ impl PhotoStore for PostgresStore {
         Box::pin(async move {
             let row: Option<PhotoUploadRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {COLUMNS} FROM photo_uploads WHERE photo_id = $1"
-            // The lock a push of the photo's record takes (`PgPushTx::lock_record`): the record
-            // is either committed before this reads it or waits until this commits.
-            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-                .bind(format!("photo/{}", u.photo_id))
-                .execute(&mut *tx)
-                .await?;
             )))
             .bind(photo_id)
             .fetch_optional(&self.pool)

@@ -34,6 +34,7 @@ mod hardening;
 mod openapi;
 mod ownership;
 mod photos;
+mod restore;
 mod schools_import;
 mod socket;
 mod static_files;
