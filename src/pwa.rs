@@ -1,4 +1,4 @@
-//! The installable app's service worker (`/sw.js`, built from `pwa/sw.js`): registration and the
+//! The installable app's service worker (`/sw.js`, built from `public/sw.js`): registration and the
 //! update flow. A new version installs in the background and waits; `update_ready` then shows
 //! 新版本可用 (components/update_banner.rs) and nothing changes until the user taps 立即更新,
 //! which tells the waiting worker to take over; the page reloads once when it has.

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { phoneWithSchools, pickTemplates, shot, VisitScreen } from './helpers';
 
-// The installable app and its service worker (pwa/sw.js, written by pwa/gen-sw.sh at build
+// The installable app and its service worker (public/sw.js, written by public/gen-sw.sh at build
 // time): after one online visit the app starts with no network at all, a visit with a photo is
 // walked, finished and reopened offline, a tab closed mid-entry loses nothing, and a new
 // version waits for the user (新版本可用) without ever pulling a cache from under an open page.
@@ -17,7 +17,7 @@ async function controlled(page: Page) {
 }
 
 /**
- * Asks the controlling worker something (pwa/sw.js `message` handler) and returns its answer.
+ * Asks the controlling worker something (public/sw.js `message` handler) and returns its answer.
  * A worker replaced while the question is in flight never answers: after 5 s without one this
  * rejects, so a poll asks again (the new controller) instead of waiting on the old one forever.
  */

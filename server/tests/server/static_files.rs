@@ -84,7 +84,7 @@ async fn missing_dist_says_the_app_is_not_built() {
     assert_eq!(get(&t.router, "/api/health").await.status, StatusCode::OK);
 }
 
-/// The installable app (pwa/): the manifest, the icons and the service worker, as the browser
+/// The installable app (public/): the manifest, the icons and the service worker, as the browser
 /// needs them to install the app and to find a new version.
 async fn app_with_pwa_files() -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -1,6 +1,6 @@
 // Dudao's service worker: keeps the app shell (index.html, Trunk's hashed JS, wasm and CSS, the
 // icons and the manifest) in a versioned cache so that, after one online visit, the app starts
-// with no network at all. This file is a template: pwa/gen-sw.sh (Trunk's post_build hook)
+// with no network at all. This file is a template: public/gen-sw.sh (Trunk's post_build hook)
 // fills in VERSION and PRECACHE from the staged build and writes dist/sw.js.
 //
 // What it never does:

@@ -4,7 +4,7 @@
 #   icon-192.png, icon-512.png      "any": rounded square, glyph large
 #   icon-maskable-512.png           full-bleed, glyph inside the central 80 % safe zone
 #   apple-touch-icon.png (180)      full-bleed square (iOS rounds the corners itself)
-# Run from anywhere: pwa/make-icons.sh   (needs /usr/bin/chromium and Noto Sans CJK)
+# Run from anywhere: public/make-icons.sh   (needs /usr/bin/chromium and Noto Sans CJK)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$here/icons"

@@ -2,14 +2,14 @@
 # Trunk post_build hook (see Trunk.toml): writes the service worker into the staged build.
 # Lists every staged file (index.html, Trunk's hashed JS/wasm/CSS, the icons and the manifest)
 # as the precache list, and sets VERSION to a hash of those files' names and contents (and of
-# pwa/sw.js itself), so any change to the build is a new version with its own cache
+# public/sw.js itself), so any change to the build is a new version with its own cache
 # (dudao-shell-<VERSION>).
 # Trunk sets TRUNK_STAGING_DIR and TRUNK_SOURCE_DIR; both may be given by hand to test it:
-#   TRUNK_STAGING_DIR=dist TRUNK_SOURCE_DIR=. pwa/gen-sw.sh
+#   TRUNK_STAGING_DIR=dist TRUNK_SOURCE_DIR=. public/gen-sw.sh
 set -euo pipefail
 stage="${TRUNK_STAGING_DIR:?run as a Trunk post_build hook (TRUNK_STAGING_DIR is not set)}"
 src="${TRUNK_SOURCE_DIR:-$(cd "$(dirname "$0")/.." && pwd)}"
-template="$src/pwa/sw.js"
+template="$src/public/sw.js"
 
 # sha256sum on Linux, shasum on macOS.
 if command -v sha256sum >/dev/null; then sha() { sha256sum "$@"; }; else sha() { shasum -a 256 "$@"; }; fi
