@@ -145,8 +145,8 @@ async fn a_read_modify_write_that_fails_keeps_nothing_of_itself() {
 }
 
 /// The review screen read the visit; then a sync cycle stored a value from the supervisor's other
-/// phone (here the visit's location). The representative would sign content they were not shown: nothing is signed, no number is used,
-/// and the stored visit is as the sync left it.
+/// phone (here a note on an answer). The representative would sign content they were not shown:
+/// nothing is signed, no number is used, and the stored visit is as the sync left it.
 #[wasm_bindgen_test]
 async fn a_visit_changed_by_a_sync_since_review_is_not_signed_and_uses_no_number() {
     let db = fresh_db("sign-changed").await;
@@ -155,12 +155,8 @@ async fn a_visit_changed_by_a_sync_since_review_is_not_signed_and_uses_no_number
         .await
         .unwrap();
     let mut synced = shown.clone();
-    synced.location = Some(dudao_domain::location::Location::Fix {
-        latitude: 37.05,
-        longitude: 115.67,
-        accuracy_m: 20.0,
-        at: 3,
-    });
+    let code = template().sections[0].items[0].code.clone();
+    synced.answers.entry(code).or_default().note = "另一台手机补充的说明".into();
     repo::save_visit_in(&db, None, &synced, vec![])
         .await
         .unwrap();
@@ -178,5 +174,37 @@ async fn a_visit_changed_by_a_sync_since_review_is_not_signed_and_uses_no_number
         .await
         .unwrap();
     assert_eq!(signed.opinion_no.as_deref(), Some("清督意〔2026〕1号"));
-    assert_eq!(signed.location, synced.location);
+    assert_eq!(signed.answers, synced.answers);
+}
+
+/// A position fix stored after the review screen read the visit (it arrived after 完成督导, or a
+/// sync brought it) is not something the school signs: signing goes ahead, and the signed visit
+/// keeps the location.
+#[wasm_bindgen_test]
+async fn a_location_stored_since_review_does_not_stop_signing_and_is_kept() {
+    let db = fresh_db("sign-located").await;
+    let shown = finished("v-located");
+    repo::save_visit_in(&db, None, &shown, vec![])
+        .await
+        .unwrap();
+    let mut located = shown.clone();
+    let fix = dudao_domain::location::Location::Fix {
+        latitude: 37.05,
+        longitude: 115.67,
+        accuracy_m: 20.0,
+        at: 3,
+    };
+    located.set_location(fix.clone(), 3).unwrap();
+    repo::save_visit_in(&db, Some(&shown), &located, vec![])
+        .await
+        .unwrap();
+
+    let signed = repo::sign_visit_in(&db, &shown, signature("李明"), 2026)
+        .await
+        .unwrap();
+    assert_eq!(signed.opinion_no.as_deref(), Some("清督意〔2026〕1号"));
+    assert_eq!(signed.location, Some(fix));
+    let stored: Visit = db.get(VISITS, "v-located").await.unwrap().unwrap();
+    assert_eq!(stored, signed);
+    assert_eq!(stored.state, VisitState::Signed);
 }

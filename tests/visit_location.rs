@@ -382,3 +382,66 @@ async fn a_refusal_after_the_editor_closed_is_added_to_the_stored_visit() {
     assert_eq!(last.ops[0].field, "location");
     assert_eq!(last.ops[0].value["reason"], "denied");
 }
+
+/// The fix comes after 完成督导: the editor is gone, the review screen holds the finished visit
+/// as it was read. The fix is stored with the visit, and signing from that review copy goes
+/// ahead (a location is not something the school signs) and keeps it.
+#[wasm_bindgen_test]
+async fn a_fix_after_finishing_does_not_make_signing_refuse() {
+    const ID: &str = "0190a0b0-0000-7000-8000-0000000geo03";
+    fake_geolocation("window.__geoLate = ok;");
+    let t = wuxiang();
+    let s = school();
+    let v = Visit::new(ID.into(), &s, "韩立新".into(), &[&t], T0);
+    repo::save_visit(None, &v, vec![]).await.unwrap();
+
+    let app_owner = Owner::new();
+    let app = app_owner.with(test_app);
+    let editor = Owner::new();
+    let (visit, last_saved) =
+        editor.with(|| (RwSignal::new(v.clone()), StoredValue::new(v.clone())));
+    editor.with(|| geo::record_location(app, visit, last_saved));
+
+    // 完成督导 (no 不符合 answer, so no finding to settle), and the editor closes.
+    let mut finished = v.clone();
+    finished.state = dudao_domain::VisitState::Finished;
+    finished.finished_at = Some(T0 + 10);
+    finished.updated_at = T0 + 10;
+    let shown = repo::save_visit(Some(&v), &finished, vec![]).await.unwrap();
+    editor.cleanup();
+    drop(editor);
+
+    // The fix arrives while the review screen shows `shown`.
+    let ok: js_sys::Function = window_get("__geoLate").unchecked_into();
+    let pos = js_sys::eval(
+        "({ coords: { latitude: 37.0503, longitude: 115.6693, accuracy: 18.4 }, timestamp: 1795327600000 })",
+    )
+    .unwrap();
+    ok.call1(&JsValue::NULL, &pos).unwrap();
+    let mut located = None;
+    for _ in 0..500 {
+        let s = stored(ID).await;
+        if s.location.is_some() {
+            located = Some(s);
+            break;
+        }
+        tick().await;
+    }
+    let located = located.expect("the late fix was stored");
+    assert_eq!(located.state, dudao_domain::VisitState::Finished);
+    assert_eq!(shown.location, None, "the review read it before the fix");
+
+    let signature = dudao_domain::review::Signature {
+        name: "李明".into(),
+        role: "校长".into(),
+        image: "data:image/png;base64,iVBORw0KGgo=".into(),
+        signed_at: T0 + 3_600_000,
+    };
+    let signed = repo::sign_visit(&shown, signature, 2026)
+        .await
+        .expect("signing is not refused");
+    assert_eq!(signed.state, dudao_domain::VisitState::Signed);
+    assert!(signed.opinion_no.is_some());
+    assert_eq!(signed.location, located.location, "the fix is kept");
+    assert_eq!(stored(ID).await, signed);
+}

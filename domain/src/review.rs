@@ -122,6 +122,20 @@ pub enum ReviewError {
 }
 
 impl Visit {
+    /// Whether this visit, as stored now, still holds what the review screen showed in `shown`:
+    /// everything the school's representative signs (answers, findings, state …) is unchanged.
+    /// Where the visit took place is not among it: a position fix that arrives after 完成督导
+    /// is recorded ([`Visit::set_location`]) without sending the supervisor back to the review,
+    /// and signing the stored visit keeps it.
+    pub fn holds_what_was_reviewed(&self, shown: &Visit) -> bool {
+        let signed = |v: &Visit| {
+            let mut fields = crate::sync::fields::visit_fields(v);
+            fields.remove("location");
+            fields
+        };
+        self.id == shown.id && signed(self) == signed(shown)
+    }
+
     fn reviewable(&self) -> Result<(), ReviewError> {
         match self.state {
             VisitState::Finished => Ok(()),

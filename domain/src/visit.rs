@@ -243,7 +243,8 @@ impl Visit {
     }
 
     /// Records where the visit is (or why that is unknown). Allowed until signing: the fix
-    /// often arrives after the first answers.
+    /// often arrives after the first answers, sometimes after 完成督导; it is not part of what
+    /// the school signs ([`Visit::holds_what_was_reviewed`]).
     pub fn set_location(&mut self, location: Location, now: i64) -> Result<(), VisitError> {
         if matches!(self.state, VisitState::Signed | VisitState::Synced) {
             return Err(VisitError::ReadOnly(self.state));

@@ -791,3 +791,58 @@ fn a_finding_edit_names_its_field_as_the_opinion_does() {
         ]
     );
 }
+
+#[test]
+fn a_location_fix_after_finishing_is_recorded_and_does_not_change_what_is_signed() {
+    use dudao_domain::location::Location;
+    let fx = Fixture::new();
+    let shown = fx.finished();
+    // The fix arrives after 完成督导, while the review screen shows `shown`.
+    let mut stored = shown.clone();
+    let fix = Location::Fix {
+        latitude: 31.95,
+        longitude: 118.84,
+        accuracy_m: 12.0,
+        at: T0 + 150,
+    };
+    stored.set_location(fix.clone(), T0 + 160).unwrap();
+    assert_eq!(stored.location, Some(fix.clone()), "recorded, not lost");
+    assert!(stored.holds_what_was_reviewed(&shown));
+    assert!(shown.holds_what_was_reviewed(&shown));
+
+    // Signing what is stored keeps the location.
+    stored
+        .sign(signature("李明", PNG), "江督意〔2026〕1号".into())
+        .unwrap();
+    assert_eq!(stored.location, Some(fix));
+    // A signed visit's location is not changed any more.
+    assert!(stored
+        .set_location(
+            Location::Fix {
+                latitude: 0.0,
+                longitude: 0.0,
+                accuracy_m: 1.0,
+                at: T0 + 4_000_000
+            },
+            T0 + 4_000_000
+        )
+        .is_err());
+
+    // Anything the representative signs does count as a change.
+    let mut edited = shown.clone();
+    edited
+        .edit_finding(&fid("JC-04"), FindingEdit::Owner("教务处".into()), T0 + 170)
+        .unwrap();
+    assert!(!edited.holds_what_was_reviewed(&shown));
+    let cl = fx.cl();
+    let mut reopened = shown.clone();
+    reopened.reopen(T0 + 180).unwrap();
+    reopened
+        .set_value(&cl, "JC-04", Some(AnswerValue::Number(55.0)), T0 + 181)
+        .unwrap();
+    assert!(!reopened.holds_what_was_reviewed(&shown));
+    // Another visit is never "the same".
+    let mut other = shown.clone();
+    other.id = "0190a0b0-0000-7000-8000-000000000002".into();
+    assert!(!other.holds_what_was_reviewed(&shown));
+}

@@ -3,7 +3,6 @@
 
 use super::idb::{from_js_opt, Db, Read, Writer, META, OUTBOX, SCHOOLS, TEMPLATES, VISITS};
 use super::StorageError;
-use dudao_domain::sync::fields::visit_fields;
 use dudao_domain::sync::rebase::{rebase_edit, RebaseError};
 use dudao_domain::{School, Template, Visit};
 use serde::{Deserialize, Serialize};
@@ -152,8 +151,10 @@ pub enum SignError {
 /// Signs the visit with the next 督导意见书 number of `year` on this phone. The counter, the
 /// signed visit and its outbox entry are written in one transaction: a number is never given
 /// twice, and a failed save leaves the counter, the visit and the outbox as they were. `visit`
-/// is the copy the review screen showed: if a sync cycle has stored anything else in the visit
-/// since, nothing is signed ([`SignError::Changed`]) and the screen goes back to the review.
+/// is the copy the review screen showed: if a sync cycle has stored anything the school signs
+/// in the visit since, nothing is signed ([`SignError::Changed`]) and the screen goes back to
+/// the review. A position fix recorded since is not such a change
+/// ([`Visit::holds_what_was_reviewed`]): the stored visit is signed, location included.
 pub async fn sign_visit(
     visit: &Visit,
     signature: dudao_domain::review::Signature,
@@ -183,15 +184,19 @@ pub async fn sign_visit_in(
                 move |w, got| {
                     let counter: Option<OpinionCounter> = from_js_opt(&got[0])?;
                     let stored: Option<Visit> = from_js_opt(&got[1])?;
-                    if stored
-                        .as_ref()
-                        .is_some_and(|s| visit_fields(s) != visit_fields(&visit))
-                    {
-                        *out.borrow_mut() = Some(Err(SignError::Changed));
-                        return Err(StorageError::Data("the visit changed since review".into()));
-                    }
+                    // What is signed is the stored visit, provided it still holds what the
+                    // review showed: a location recorded since is kept, not a reason to refuse.
+                    let mut v = match stored {
+                        Some(s) if !s.holds_what_was_reviewed(&visit) => {
+                            *out.borrow_mut() = Some(Err(SignError::Changed));
+                            return Err(StorageError::Data(
+                                "the visit changed since review".into(),
+                            ));
+                        }
+                        Some(s) => s,
+                        None => visit.clone(),
+                    };
                     let seq = counter.map_or(1, |c| c.seq + 1);
-                    let mut v = visit.clone();
                     let no = opinion_number(v.school.issuing_area(), year, seq);
                     if let Err(e) = v.sign(signature, no) {
                         *out.borrow_mut() = Some(Err(e.into()));
