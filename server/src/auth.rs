@@ -22,9 +22,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
+use crate::clock::now_ms;
 use crate::db::{Store, StoreError, User};
 use crate::error::{AppError, Unauthorized};
-use crate::library::now_ms;
 use crate::state::AppState;
 
 /// 30 days.

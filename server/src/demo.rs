@@ -298,7 +298,7 @@ pub async fn seed_users(store: &dyn Store) -> Result<u64, StoreError> {
                 display_name: name.to_owned(),
                 role,
                 district: district.to_owned(),
-                created_at: crate::library::now_ms(),
+                created_at: crate::clock::now_ms(),
             },
             password_hash: hash.clone(),
         };
@@ -335,7 +335,7 @@ pub fn thresholds_file() -> Result<ThresholdsFile, StoreError> {
         edition: parsed.edition,
         body: THRESHOLDS.to_owned(),
         source: THRESHOLDS_FILE.to_owned(),
-        created_at: crate::library::now_ms(),
+        created_at: crate::clock::now_ms(),
     })
 }
 

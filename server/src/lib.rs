@@ -16,6 +16,7 @@
 pub mod api;
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod error;

@@ -13,10 +13,10 @@
 //! its id already in the library, and that none of its item codes is used by another template:
 //! answers in a visit are keyed by item code across all of the visit's templates.
 
+use crate::clock::now_ms;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::OnceLock;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use dudao_domain::builtin;
 use dudao_domain::local::{LocalErrors, LocalThresholds};
@@ -204,13 +204,6 @@ fn lines(items: &[impl fmt::Display]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// Unix milliseconds now, as stored in `published_at` and `created_at`.
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// The built-in templates with their file names, parsed once per process.

@@ -6,8 +6,8 @@ use std::io::{self, BufRead};
 
 use crate::auth::{self, hash_password};
 use crate::cli::{AssignArgs, UserAddArgs, UserCommand};
+use crate::clock::now_ms;
 use crate::db::{Role, Store, StoreError, User, UserRecord};
-use crate::library::now_ms;
 use crate::template_cmd::CmdError;
 
 pub async fn run_user(command: UserCommand) -> Result<(), CmdError> {

@@ -6,10 +6,10 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{self, Auth, ClientAddr, TOKEN_LIFETIME_MS};
+use crate::clock::now_ms;
 use crate::db::{NewSession, User};
 use crate::error::AppError;
 use crate::json::ValidJson;
-use crate::library::now_ms;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]

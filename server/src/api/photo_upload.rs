@@ -29,9 +29,9 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
 use crate::auth::Auth;
+use crate::clock::now_ms;
 use crate::db::PhotoUpload;
 use crate::error::{AppError, UPLOAD_OFFSET};
-use crate::library::now_ms;
 use crate::photos::{hex, parse_photo_id, Appender, LaneGuard, Stage, MAX_CHUNK};
 use crate::state::AppState;
 

@@ -28,10 +28,10 @@ use axum::Json;
 use dudao_domain::sync::{CreateUpload, UploadStatus};
 
 use crate::auth::Auth;
+use crate::clock::now_ms;
 use crate::db::{PhotoUpload, Role, Scope, User};
 use crate::error::{AppError, UPLOAD_OFFSET};
 use crate::json::ValidJson;
-use crate::library::now_ms;
 use crate::photos::{is_sha256_hex, parse_photo_id, LaneGuard, MAX_PHOTO_SIZE, MIME_TYPES};
 use crate::state::AppState;
 

@@ -26,10 +26,11 @@ use dudao_domain::sync::{
 use serde::Deserialize;
 
 use crate::auth::Auth;
+use crate::clock::now_ms;
 use crate::db::{Scope, User};
 use crate::error::{AppError, Unauthorized};
 use crate::json::ValidJson;
-use crate::library::{now_ms, Library};
+use crate::library::Library;
 use crate::state::AppState;
 use push::Pushed;
 

@@ -67,7 +67,7 @@ macro_rules! bind_school {
 
 /// A UUIDv7: time-ordered, as every record id in Dudao.
 fn new_school_id() -> String {
-    let ms = u64::try_from(crate::library::now_ms()).unwrap_or_default();
+    let ms = u64::try_from(crate::clock::now_ms()).unwrap_or_default();
     uuid::Builder::from_unix_timestamp_millis(ms, &crate::auth::random_bytes())
         .into_uuid()
         .to_string()

@@ -491,7 +491,7 @@ async fn the_sweep_removes_abandoned_uploads_with_their_files(backend: Backend) 
         upload(&t.router, &token, PHOTO_C, &bytes).await.status,
         StatusCode::OK
     );
-    let eight_days_ago = dudao_server::library::now_ms() - 8 * 24 * 3600 * 1000;
+    let eight_days_ago = dudao_server::clock::now_ms() - 8 * 24 * 3600 * 1000;
     t.db.execute(&format!(
         "UPDATE photo_uploads SET updated_at = {eight_days_ago} \
          WHERE photo_id IN ('{PHOTO_A}', '{PHOTO_C}')"

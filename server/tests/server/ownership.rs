@@ -15,7 +15,7 @@ use crate::common::{
 };
 
 fn now_ms() -> i64 {
-    dudao_server::library::now_ms()
+    dudao_server::clock::now_ms()
 }
 
 /// A client-made UUID; `n` tells the tests' devices, visits and photos apart.

@@ -538,7 +538,7 @@ fn streamed(bytes: Vec<u8>, frame: usize) -> Body {
 /// Pushes a visit at QH0101 (韩立新's school) and the record of a photo of it, as the phone's
 /// sync engine does, with seqs `seq` and `seq + 1`.
 async fn push_visit_and_photo_record(router: &Router, token: &str, seq: i64, bytes: &[u8]) {
-    let now = dudao_server::library::now_ms();
+    let now = dudao_server::clock::now_ms();
     let hlc = dudao_domain::sync::Hlc::new(now, 0);
     let visit = format!("0190a6e2-5b7c-7d1e-9f00-{seq:012x}");
     let school = demo::schools()

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use crate::common::{get_as as get, post_json as post, send, test_app_on, Backend, Reply, TestApp};
 
 fn now_ms() -> i64 {
-    dudao_server::library::now_ms()
+    dudao_server::clock::now_ms()
 }
 
 /// A client-made UUID; `n` tells the tests' devices and records apart.

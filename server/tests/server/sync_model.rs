@@ -103,7 +103,7 @@ async fn login(router: &Router, user: &str, device_id: &str) -> String {
 }
 
 fn now_ms() -> i64 {
-    dudao_server::library::now_ms()
+    dudao_server::clock::now_ms()
 }
 
 impl Device {
