@@ -1,5 +1,6 @@
 pub mod bottom_bar;
 pub mod header;
+pub mod load_error;
 pub mod message_line;
 pub mod signature_pad;
 pub mod storage_banners;

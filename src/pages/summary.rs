@@ -1,5 +1,6 @@
 //! The result of a visit: counts by verdict and the findings proposed from 不符合 answers.
 
+use crate::components::load_error::VisitLoadError;
 use crate::i18n::use_i18n;
 use crate::pages::fmt_datetime;
 use crate::pages::visits::state_label;
@@ -23,7 +24,7 @@ pub fn SummaryPage() -> impl IntoView {
                 {move || session.get().map(|r| match r {
                     Ok(Some(s)) => view! { <Summary session=s/> }.into_any(),
                     Ok(None) => view! { <p class="empty">{move || i18n.t().visit_not_found}</p> }.into_any(),
-                    Err(e) => view! { <p class="empty error">{move || e.user_message(i18n.t())}</p> }.into_any(),
+                    Err(e) => view! { <VisitLoadError error=e/> }.into_any(),
                 })}
             </Suspense>
         </section>

@@ -5,6 +5,7 @@
 mod appendix;
 mod document;
 
+use crate::components::load_error::VisitLoadError;
 use crate::i18n::use_i18n;
 use crate::session::Session;
 use dudao_domain::opinion::Opinion;
@@ -36,7 +37,7 @@ pub fn OpinionPage() -> impl IntoView {
                         }
                     },
                     Ok(None) => view! { <p class="empty">{move || i18n.t().visit_not_found}</p> }.into_any(),
-                    Err(e) => view! { <p class="empty error">{move || e.user_message(i18n.t())}</p> }.into_any(),
+                    Err(e) => view! { <VisitLoadError error=e/> }.into_any(),
                 })}
             </Suspense>
         </section>

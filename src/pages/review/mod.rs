@@ -7,6 +7,7 @@ mod amend;
 mod card;
 pub mod sign;
 
+use crate::components::load_error::VisitLoadError;
 use crate::i18n::use_i18n;
 use crate::pages::now_ms;
 use crate::session::{with_checklist, Session};
@@ -41,7 +42,7 @@ pub fn ReviewPage() -> impl IntoView {
                     }
                     Ok(Some(s)) => view! { <Review session=s/> }.into_any(),
                     Ok(None) => view! { <p class="empty">{move || i18n.t().visit_not_found}</p> }.into_any(),
-                    Err(e) => view! { <p class="empty error">{move || e.user_message(i18n.t())}</p> }.into_any(),
+                    Err(e) => view! { <VisitLoadError error=e/> }.into_any(),
                 })}
             </Suspense>
         </section>

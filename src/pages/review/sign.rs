@@ -2,6 +2,7 @@
 //! on the pad. Signing gives the visit its 督导意见书 number and makes it read-only.
 
 use super::review_error;
+use crate::components::load_error::VisitLoadError;
 use crate::components::signature_pad::SignaturePad;
 use crate::i18n::use_i18n;
 use crate::pages::now_ms;
@@ -49,7 +50,7 @@ pub fn SignPage() -> impl IntoView {
                         }
                     }
                     Ok(None) => view! { <p class="empty">{move || i18n.t().visit_not_found}</p> }.into_any(),
-                    Err(e) => view! { <p class="empty error">{move || e.user_message(i18n.t())}</p> }.into_any(),
+                    Err(e) => view! { <VisitLoadError error=e/> }.into_any(),
                 })}
             </Suspense>
         </section>

@@ -16,6 +16,7 @@ pub struct SavedVisit(pub leptos::prelude::StoredValue<dudao_domain::Visit>);
 pub mod photo_strip;
 mod section_all;
 
+use crate::components::load_error::VisitLoadError;
 use crate::i18n::use_i18n;
 use crate::session::Session;
 use leptos::prelude::*;
@@ -47,7 +48,7 @@ pub fn VisitPage() -> impl IntoView {
                     ().into_any()
                 }
                 Ok(None) => view! { <p class="empty">{move || i18n.t().visit_not_found}</p> }.into_any(),
-                Err(e) => view! { <p class="empty error">{move || e.user_message(i18n.t())}</p> }.into_any(),
+                Err(e) => view! { <VisitLoadError error=e/> }.into_any(),
             })}
         </Suspense>
     }
