@@ -153,6 +153,14 @@ async fn findings_are_settled_signed_and_amended() {
         query("[data-testid=unsignable]").is_none()
     })
     .await;
+    // The date reads the Chinese way, whatever the browser's locale writes in the control.
+    until("the deadline reads 2027年1月15日", || {
+        all("[data-testid=finding-deadline-shown]")[1]
+            .text_content()
+            .as_deref()
+            == Some("2027年1月15日")
+    })
+    .await;
     assert!(!disabled(&query("[data-testid=to-sign]").unwrap()));
 
     // Merge the first two.
@@ -284,8 +292,15 @@ async fn findings_are_settled_signed_and_amended() {
     fill(
         &appears("[data-testid=amend-value]").await,
         "2027-02-01",
-        "input",
+        "change",
     );
+    until("the amended date reads 2027年2月1日", || {
+        query("[data-testid=amend-value-shown]")
+            .and_then(|e| e.text_content())
+            .as_deref()
+            == Some("2027年2月1日")
+    })
+    .await;
     click(&query("[data-testid=amend-save]").unwrap());
     let err = appears("[data-testid=amend-error]").await;
     assert_eq!(err.text_content().unwrap(), "请填写更正原因。");

@@ -136,6 +136,13 @@ test('a whole field visit offline: photos, findings, signature, 督导意见书 
   const exitCard = await findingCard(page, '安全出口');
   await expect(exitCard.getByTestId('finding-deadline')).toHaveValue(/^\d{4}-\d{2}-\d{2}$/);
   await shot(page, info, '35-review');
+  // The deadline reads the Chinese way (the browser would write the native control's text in its
+  // own locale, 12/31/2026 in an en-US Chromium).
+  const shownDeadline = exitCard.getByTestId('finding-deadline-shown');
+  const [y, m, d] = (await exitCard.getByTestId('finding-deadline').inputValue()).split('-').map(Number);
+  await expect(shownDeadline).toHaveText(`${y}年${m}月${d}日`);
+  await shownDeadline.scrollIntoViewIfNeeded();
+  await shot(page, info, '35a-review-deadline');
 
   // Settle them: the exit is 重大, fixed at once; the guards get an owner and a description.
   await exitCard.getByTestId('sev-major').click();

@@ -1,4 +1,5 @@
 pub mod bottom_bar;
+pub mod date_input;
 pub mod header;
 pub mod load_error;
 pub mod message_line;

@@ -3,6 +3,7 @@
 
 use super::card::{finding_of, Provenance};
 use super::{card_id, review_error, Reviewing};
+use crate::components::date_input::DateInput;
 use crate::i18n::use_i18n;
 use crate::pages::{fmt_datetime, now_ms};
 use crate::storage::repo::FieldOp;
@@ -259,10 +260,10 @@ pub fn SettledCard(id: String, n: Signal<usize>, r: Reviewing) -> impl IntoView 
                         <span>{move || format!("{}：{}", i18n.t().amend_value, field.get().label(i18n.t()))}</span>
                         {move || match field.get() {
                             Field::Deadline => view! {
-                                <input type="date" data-testid="amend-value"
-                                    min=move || r.visit.with(|v| v.day().iso())
-                                    prop:value=move || value.get()
-                                    on:input=move |ev| value.set(event_target_value(&ev))/>
+                                <DateInput testid="amend-value"
+                                    min=Signal::derive(move || Some(r.visit.with(|v| v.day())))
+                                    value=Signal::derive(move || Date::parse(&value.get()))
+                                    on_change=Callback::new(move |d: Option<Date>| value.set(d.map(Date::iso).unwrap_or_default()))/>
                             }.into_any(),
                             Field::Disposition => view! {
                                 <select data-testid="amend-value" prop:value=move || value.get()

@@ -1,8 +1,8 @@
 //! One finding of a finished visit, every field editable and saved as it changes.
 
 use super::{card_id, Reviewing};
+use crate::components::date_input::DateInput;
 use crate::i18n::use_i18n;
-use dudao_domain::datetime::Date;
 use dudao_domain::finding::{Disposition, Finding};
 use dudao_domain::review::FindingEdit;
 use dudao_domain::template::Severity;
@@ -180,13 +180,10 @@ pub fn FindingCard(
                     view! {
                         <label class="field deadline">
                             <span>{move || i18n.t().deadline}</span>
-                            <input type="date" data-testid="finding-deadline"
-                                min=move || r.visit.with(|v| v.day().iso())
-                                prop:value=move || f.with(|f| f.as_ref().and_then(|f| f.deadline).map(Date::iso).unwrap_or_default())
-                                on:change=move |ev| {
-                                    let s = event_target_value(&ev);
-                                    e7(FindingEdit::Deadline(Date::parse(&s)))
-                                }/>
+                            <DateInput testid="finding-deadline"
+                                min=Signal::derive(move || Some(r.visit.with(|v| v.day())))
+                                value=Signal::derive(move || f.with(|f| f.as_ref().and_then(|f| f.deadline)))
+                                on_change=Callback::new(move |d| e7(FindingEdit::Deadline(d)))/>
                             <small class="meta">
                                 {move || f.with(|f| f.as_ref().map(|f| f.term(i18n.en())))}
                             </small>
