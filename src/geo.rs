@@ -4,7 +4,7 @@
 //! The geolocation API is reached through `js_sys::Reflect`, so no web-sys features are needed
 //! and a browser without it is simply [`NoFix::Unsupported`].
 
-use crate::pages::now_ms;
+use crate::clock::now_ms;
 use crate::state::AppState;
 use crate::storage::repo::{self, FieldOp};
 use dudao_domain::location::{Location, NoFix};

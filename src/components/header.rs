@@ -2,8 +2,8 @@
 //! 已同步 14:05 / 同步出错 / 需要重新登录; tapping it opens 同步, which explains and offers
 //! to retry), language switch.
 
+use crate::clock::{local_offset, now_ms};
 use crate::i18n::use_i18n;
-use crate::pages::{local_offset, now_ms};
 use crate::state::use_app;
 use crate::sync::SyncService;
 use leptos::prelude::*;

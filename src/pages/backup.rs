@@ -1,8 +1,8 @@
 //! 备份与恢复 on the 同步 page: everything on this phone to one file, and such a file back,
 //! without a network.
 
+use crate::clock::{local_offset, now_ms};
 use crate::i18n::use_i18n;
-use crate::pages::{local_offset, now_ms};
 use crate::state::use_app;
 use crate::storage::backup::{self, ImportError};
 use leptos::prelude::*;

@@ -1,8 +1,8 @@
 //! 整改: the findings as the supervisor settled them, of every finished or signed visit on this
 //! phone, newest visit first. A tap opens the visit's 督导意见书 once signed, its review before.
 
+use crate::clock::fmt_date;
 use crate::i18n::use_i18n;
-use crate::pages::fmt_date;
 use crate::storage::repo;
 use dudao_domain::finding::Finding;
 use dudao_domain::template::Severity;

@@ -2,8 +2,8 @@
 //! the sign-in expired, and whenever a sync needs it; goes back to `?next=` once signed in.
 
 use crate::api::ApiError;
+use crate::clock::{local_offset, now_ms};
 use crate::i18n::{use_i18n, Strings};
-use crate::pages::{local_offset, now_ms};
 use crate::sync::account::LoginError;
 use crate::sync::use_sync;
 use leptos::prelude::*;

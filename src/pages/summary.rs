@@ -1,8 +1,8 @@
 //! The result of a visit: counts by verdict and the findings proposed from 不符合 answers.
 
+use crate::clock::fmt_datetime;
 use crate::components::load_error::VisitLoadError;
 use crate::i18n::use_i18n;
-use crate::pages::fmt_datetime;
 use crate::pages::visits::state_label;
 use crate::session::{with_checklist, Session};
 use dudao_domain::finding::ProposedFinding;

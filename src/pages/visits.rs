@@ -1,7 +1,7 @@
 //! 督导: every visit on this phone, drafts first by recency.
 
+use crate::clock::fmt_datetime;
 use crate::i18n::use_i18n;
-use crate::pages::fmt_datetime;
 use crate::session::{with_checklist, Session};
 use crate::storage::repo;
 use dudao_domain::{Visit, VisitState};

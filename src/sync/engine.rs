@@ -19,7 +19,7 @@
 
 use super::store::{self, PhotoToUpload};
 use crate::api::{self, ApiError, Body};
-use crate::pages::now_ms;
+use crate::clock::now_ms;
 use crate::storage::idb::Db;
 use crate::storage::StorageError;
 use dudao_domain::sync::wire::{

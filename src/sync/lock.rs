@@ -91,7 +91,7 @@ pub async fn with_lease<R: 'static>(
     f: impl Future<Output = R> + 'static,
 ) -> Option<R> {
     let me = me.to_owned();
-    let now = crate::pages::now_ms();
+    let now = crate::clock::now_ms();
     let got = Rc::new(Cell::new(false));
     let flag = got.clone();
     let owner = me.clone();

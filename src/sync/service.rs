@@ -122,7 +122,7 @@ impl SyncService {
         let db = repo::db().await?;
         let account = account::load(&db).await?;
         if let Some(a) = &account {
-            if a.expired(crate::pages::now_ms()) {
+            if a.expired(crate::clock::now_ms()) {
                 self.needs_login.set(true);
                 self.error.set(Some(SyncError::NeedsLogin));
             }
@@ -180,7 +180,7 @@ impl SyncService {
                 self.error.set(None);
                 self.conflicts.set(report.conflicts);
                 self.photos_refused.set(report.photos_refused.len());
-                self.last_sync.set(Some(crate::pages::now_ms()));
+                self.last_sync.set(Some(crate::clock::now_ms()));
                 if report.visits_changed > 0 || report.acked > 0 {
                     self.records_changed.update(|n| *n += 1);
                 }
@@ -331,7 +331,7 @@ async fn take_value(c: &Conflict) -> Result<(), ResolveError> {
     };
     let mut fields = visit_fields(&visit);
     fields.insert(c.field.clone(), c.lost_value.clone());
-    let now = crate::pages::now_ms();
+    let now = crate::clock::now_ms();
     let next = visit_from_fields(&visit.id, &fields, Some(&visit), now)
         .map_err(|e| ResolveError::Storage(StorageError::Data(e.to_string())))?;
     repo::save_visit(

@@ -3,9 +3,9 @@
 
 use super::card::{finding_of, Provenance};
 use super::{card_id, review_error, Reviewing};
+use crate::clock::{fmt_datetime, now_ms};
 use crate::components::date_input::DateInput;
 use crate::i18n::use_i18n;
-use crate::pages::{fmt_datetime, now_ms};
 use crate::storage::repo::FieldOp;
 use dudao_domain::datetime::Date;
 use dudao_domain::finding::{Disposition, Finding};

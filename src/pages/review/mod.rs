@@ -7,9 +7,9 @@ mod amend;
 mod card;
 pub mod sign;
 
+use crate::clock::now_ms;
 use crate::components::load_error::VisitLoadError;
 use crate::i18n::use_i18n;
-use crate::pages::now_ms;
 use crate::session::{with_checklist, Session};
 use crate::state::use_app;
 use crate::storage::repo::{self, FieldOp};

@@ -2,10 +2,10 @@
 //! on the pad. Signing gives the visit its 督导意见书 number and makes it read-only.
 
 use super::review_error;
+use crate::clock::now_ms;
 use crate::components::load_error::VisitLoadError;
 use crate::components::signature_pad::SignaturePad;
 use crate::i18n::use_i18n;
-use crate::pages::now_ms;
 use crate::session::Session;
 use crate::state::use_app;
 use crate::storage::repo::{self, SignError};

@@ -4,8 +4,8 @@
 
 mod sign_in;
 
+use crate::clock::{fmt_date, now_ms};
 use crate::i18n::use_i18n;
-use crate::pages::{fmt_date, now_ms};
 use crate::state::{use_app, SchoolsFetch};
 use crate::storage::{prefs, repo};
 use dudao_domain::{Checklist, School, Stage, Template, Visit, VisitState};

@@ -2,8 +2,8 @@
 //! who wrote it and when; 采用此值 takes the losing value, 知道了 keeps the current one. An
 //! office workflow field (整改状态) is the office's to decide: only 知道了 there.
 
+use crate::clock::{local_offset, now_ms};
 use crate::i18n::use_i18n;
-use crate::pages::{local_offset, now_ms};
 use crate::state::use_app;
 use crate::sync::describe::{field_label, value_text};
 use crate::sync::use_sync;

@@ -1,8 +1,8 @@
 //! Changes the server refused: which record and fields, why (in words, the server's text under
 //! 详情), and 知道了. The queue moved on past them; they stay stored.
 
+use crate::clock::fmt_date;
 use crate::i18n::use_i18n;
-use crate::pages::fmt_date;
 use crate::state::use_app;
 use crate::storage::repo;
 use crate::sync::describe::{fields_label, reason_text, record_kind};

@@ -1,7 +1,7 @@
 //! What is not yet synced, when the last sync was, what went wrong, and 立即同步.
 
+use crate::clock::{local_offset, now_ms};
 use crate::i18n::use_i18n;
-use crate::pages::{local_offset, now_ms};
 use crate::state::use_app;
 use crate::sync::engine::Step;
 use crate::sync::use_sync;

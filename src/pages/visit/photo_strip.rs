@@ -3,8 +3,8 @@
 //! one 12-megapixel decode comfortably, not five) and shows "处理中…" for each waiting photo.
 //! Editing only while the visit is a draft; a finished visit still shows and opens its photos.
 
+use crate::clock::now_ms;
 use crate::i18n::use_i18n;
-use crate::pages::now_ms;
 use crate::photo::{process, PhotoInput};
 use crate::state::use_app;
 use crate::storage::photos::{

@@ -3,8 +3,8 @@
 //! items, other kinds of item, and items that only appear because of these answers are left to
 //! the supervisor. All the answers are saved as one write with one outbox entry.
 
+use crate::clock::now_ms;
 use crate::i18n::use_i18n;
-use crate::pages::now_ms;
 use crate::session::with_checklist;
 use crate::state::use_app;
 use crate::storage::repo::{self, FieldOp};
