@@ -182,16 +182,33 @@ async fn open_at_least(
     }
 }
 
+/// The `success`/`error` (or `complete`/`abort`) handlers set on one request or transaction,
+/// owned here for as long as it is awaited. Dropping this (settled, or the future dropped before)
+/// clears the handlers and frees the closures with everything they hold (the request, its
+/// result, the promise's functions). (`Closure::once_into_js` would free a closure only when it
+/// is called: the handler that never fires, and all it holds, would live as long as the page.)
+struct Handlers {
+    clear: Box<dyn Fn()>,
+    _closures: Vec<Closure<dyn FnMut(web_sys::Event)>>,
+}
+
+impl Drop for Handlers {
+    fn drop(&mut self) {
+        // First, so no handler is left pointing at a dropped closure (calling one throws).
+        (self.clear)();
+    }
+}
+
 /// Resolves when the request succeeds, rejects with its error otherwise.
 async fn request(req: &IdbRequest) -> Result<JsValue, StorageError> {
-    let req2 = req.clone();
+    let mut handlers = None;
     let promise = Promise::new(&mut |resolve, reject| {
-        let r = req2.clone();
-        let ok = Closure::once_into_js(move |_: web_sys::Event| {
+        let r = req.clone();
+        let ok = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
             let _ = resolve.call1(&JsValue::NULL, &r.result().unwrap_or(JsValue::UNDEFINED));
         });
-        let r = req2.clone();
-        let err = Closure::once_into_js(move |_: web_sys::Event| {
+        let r = req.clone();
+        let err = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
             let e = r
                 .error()
                 .ok()
@@ -200,32 +217,77 @@ async fn request(req: &IdbRequest) -> Result<JsValue, StorageError> {
                 .unwrap_or(JsValue::UNDEFINED);
             let _ = reject.call1(&JsValue::NULL, &e);
         });
-        req2.set_onsuccess(Some(ok.unchecked_ref()));
-        req2.set_onerror(Some(err.unchecked_ref()));
+        req.set_onsuccess(Some(ok.as_ref().unchecked_ref()));
+        req.set_onerror(Some(err.as_ref().unchecked_ref()));
+        let r = req.clone();
+        handlers = Some(Handlers {
+            clear: Box::new(move || {
+                r.set_onsuccess(None);
+                r.set_onerror(None);
+            }),
+            _closures: vec![ok, err],
+        });
     });
-    JsFuture::from(promise).await.map_err(StorageError::from_js)
+    let result = JsFuture::from(promise).await;
+    drop(handlers);
+    result.map_err(StorageError::from_js)
 }
 
-/// Resolves when the transaction commits; rejects with the reason when it aborts.
-fn completion(tx: &IdbTransaction) -> JsFuture {
-    let tx2 = tx.clone();
+/// Resolves when the transaction commits; rejects with the reason when it aborts. The handlers
+/// are set now (before the caller queues anything), and cleared when the returned future
+/// finishes or is dropped.
+fn completion(tx: &IdbTransaction) -> impl std::future::Future<Output = Result<JsValue, JsValue>> {
+    let mut handlers = None;
     let promise = Promise::new(&mut |resolve, reject| {
-        let ok = Closure::once_into_js(move |_: web_sys::Event| {
+        let ok = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
             let _ = resolve.call0(&JsValue::NULL);
         });
-        let t = tx2.clone();
-        let reject2 = reject.clone();
-        let aborted = Closure::once_into_js(move |_: web_sys::Event| {
+        let t = tx.clone();
+        let aborted = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
             let e = t
                 .error()
                 .map(JsValue::from)
                 .unwrap_or_else(|| JsValue::from_str("AbortError"));
-            let _ = reject2.call1(&JsValue::NULL, &e);
+            let _ = reject.call1(&JsValue::NULL, &e);
         });
-        tx2.set_oncomplete(Some(ok.unchecked_ref()));
-        tx2.set_onabort(Some(aborted.unchecked_ref()));
+        tx.set_oncomplete(Some(ok.as_ref().unchecked_ref()));
+        tx.set_onabort(Some(aborted.as_ref().unchecked_ref()));
+        let t = tx.clone();
+        handlers = Some(Handlers {
+            clear: Box::new(move || {
+                t.set_oncomplete(None);
+                t.set_onabort(None);
+            }),
+            _closures: vec![ok, aborted],
+        });
     });
-    JsFuture::from(promise)
+    let done = JsFuture::from(promise);
+    async move {
+        let result = done.await;
+        drop(handlers);
+        result
+    }
+}
+
+/// The `success` handlers of the reads queued by `Writer::read_then` in one transaction.
+type ReadHandlerList = RefCell<Vec<(IdbRequest, Closure<dyn FnMut(web_sys::Event)>)>>;
+
+/// Keeps the reads' handlers for as long as `tx` runs: when it commits or aborts (it always
+/// does one or the other, whether or not anyone still awaits it) the handlers are cleared and
+/// the closures freed, also those of reads that failed and so were never answered. (The
+/// closures hold `Writer`s, which hold the list: emptying it breaks that cycle.) The listener is
+/// one function for both events, so it runs once and `once_into_js` frees it then.
+fn free_when_done(tx: &IdbTransaction, handlers: &Rc<ReadHandlerList>) {
+    let list = handlers.clone();
+    let done = Closure::once_into_js(move |_: web_sys::Event| {
+        let handlers = std::mem::take(&mut *list.borrow_mut());
+        for (req, _) in &handlers {
+            req.set_onsuccess(None);
+        }
+    });
+    for event in ["complete", "abort"] {
+        let _ = tx.add_event_listener_with_callback(event, done.unchecked_ref());
+    }
 }
 
 pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, StorageError> {
@@ -417,6 +479,7 @@ impl Db {
             tx: tx.clone(),
             reads: Rc::new(Cell::new(false)),
             failure: Rc::default(),
+            handlers: Rc::default(),
         };
         if let Err(e) = f(&writer) {
             let _ = tx.abort();
@@ -486,6 +549,8 @@ pub struct Writer {
     reads: Rc<Cell<bool>>,
     /// Why a read's callback aborted the transaction, for `Db::write` to return.
     failure: Rc<RefCell<Option<StorageError>>>,
+    /// The reads' `success` handlers, cleared when the transaction ends (`free_when_done`).
+    handlers: Rc<ReadHandlerList>,
 }
 
 /// What `read_then` hands the results to.
@@ -518,6 +583,7 @@ impl Writer {
             tx: self.tx.clone(),
             reads: self.reads.clone(),
             failure: self.failure.clone(),
+            handlers: self.handlers.clone(),
         }
     }
 
@@ -585,7 +651,9 @@ impl Writer {
         reads: Vec<Read>,
         then: impl FnOnce(&Writer, Vec<JsValue>) -> Result<(), StorageError> + 'static,
     ) -> Result<(), StorageError> {
-        self.reads.set(true);
+        if !self.reads.replace(true) {
+            free_when_done(&self.tx, &self.handlers);
+        }
         let n = reads.len();
         let results: Rc<RefCell<Vec<JsValue>>> = Rc::new(RefCell::new(vec![JsValue::UNDEFINED; n]));
         let left = Rc::new(Cell::new(n));
@@ -621,14 +689,15 @@ impl Writer {
             .map_err(StorageError::from_js)?;
             let (r, results, left, finish) =
                 (req.clone(), results.clone(), left.clone(), finish.clone());
-            let ok = Closure::once_into_js(move |_: web_sys::Event| {
+            let ok = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
                 results.borrow_mut()[i] = r.result().unwrap_or(JsValue::UNDEFINED);
                 left.set(left.get() - 1);
                 if left.get() == 0 {
                     finish();
                 }
             });
-            req.set_onsuccess(Some(ok.unchecked_ref()));
+            req.set_onsuccess(Some(ok.as_ref().unchecked_ref()));
+            self.handlers.borrow_mut().push((req, ok));
         }
         Ok(())
     }
