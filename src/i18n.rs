@@ -1,10 +1,32 @@
 //! The one i18n layer: every UI string, in zh-CN (default) and English.
 //!
-//! Each language is a `Strings` value, so a string missing in one language does not compile.
+//! Each string is written once with both languages side by side (the `strings!` table below);
+//! a string missing in one language does not compile.
 //! Dates follow Chinese conventions through `dudao_domain::datetime`.
 
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
+
+/// Declares a table of UI strings: the struct and its zh-CN and English instances, each string
+/// written once with both languages side by side, `name: Type = { "中文", "English" }` (a
+/// `fn` type for strings with values in them: `|n| format!("{n} 条待同步")`). A string missing
+/// in either language does not compile.
+macro_rules! strings {
+    (
+        $(#[$meta:meta])*
+        pub struct $table:ident, zh $zh_table:ident, en $en_table:ident;
+        $( $(#[$field_meta:meta])* $name:ident : $ty:ty = { $zh:expr, $en:expr $(,)? } )*
+    ) => {
+        $(#[$meta])*
+        pub struct $table {
+            $( $(#[$field_meta])* pub $name: $ty, )*
+        }
+
+        pub static $zh_table: $table = $table { $( $name: $zh, )* };
+
+        pub static $en_table: $table = $table { $( $name: $en, )* };
+    };
+}
 
 pub mod sync;
 
@@ -70,700 +92,446 @@ pub fn use_i18n() -> I18n {
     expect_context::<I18n>()
 }
 
-pub struct Strings {
+strings! {
+    pub struct Strings, zh ZH, en EN;
     /// Sign-in, the sync engine and the 同步 page.
-    pub sync: &'static sync::SyncStrings,
-    pub app_name: &'static str,
-    pub update_available: &'static str,
-    pub update_detail: &'static str,
-    pub update_now: &'static str,
-    pub update_later: &'static str,
-    pub tab_schools: &'static str,
-    pub tab_visits: &'static str,
-    pub tab_findings: &'static str,
-    pub tab_sync: &'static str,
-    pub lang_switch: &'static str,
-    pub offline: &'static str,
-    pub online: &'static str,
-    pub pending: fn(usize) -> String,
-    pub all_saved: &'static str,
-    pub loading: &'static str,
-    pub search_schools: &'static str,
-    pub no_schools: &'static str,
+    sync: &'static sync::SyncStrings = { &sync::ZH, &sync::EN }
+    app_name: &'static str = { "督导", "Dudao" }
+    update_available: &'static str = { "新版本可用", "A new version is available" }
+    update_detail: &'static str = {
+        "更新后页面会重新载入，已保存的记录不受影响。",
+        "The page reloads to update; nothing saved is affected.",
+    }
+    update_now: &'static str = { "立即更新", "Update now" }
+    update_later: &'static str = { "稍后", "Later" }
+    tab_schools: &'static str = { "学校", "Schools" }
+    tab_visits: &'static str = { "督导", "Visits" }
+    tab_findings: &'static str = { "整改", "Findings" }
+    tab_sync: &'static str = { "同步", "Sync" }
+    lang_switch: &'static str = { "EN", "中文" }
+    offline: &'static str = { "离线", "Offline" }
+    online: &'static str = { "在线", "Online" }
+    pending: fn(usize) -> String = { |n| format!("{n} 条待同步"), |n| format!("{n} to sync") }
+    all_saved: &'static str = { "已全部保存在本机", "Everything is saved on this device" }
+    loading: &'static str = { "加载中…", "Loading…" }
+    search_schools: &'static str = { "搜索学校名称或代码", "Search by school name or code" }
+    no_schools: &'static str = {
+        "还没有学校名单。请联网后再打开一次，以下载您负责的学校。",
+        "No school list yet. Open the app online once to download the schools assigned to you.",
+    }
     /// Signed in, and the server lists no school for this account.
-    pub no_schools_assigned: &'static str,
-    pub no_schools_match: &'static str,
+    no_schools_assigned: &'static str = {
+        "督导室还没有为您的账号分配学校，请联系督导室。",
+        "The office has not assigned any school to your account yet; please contact the office.",
+    }
+    no_schools_match: &'static str = { "没有符合条件的学校", "No school matches" }
     /// The 学校 page when the phone is not signed in, or the server refused its sign-in.
-    pub schools_sign_in_title: &'static str,
+    schools_sign_in_title: &'static str = {
+        "登录后可获取您负责的学校",
+        "Sign in to get the schools assigned to you",
+    }
     /// …with no school stored on the phone.
-    pub schools_sign_in_first: &'static str,
+    schools_sign_in_first: &'static str = {
+        "学校名单由督导室按账号分配。请用督导室提供的账号登录；登录一次后，没有网络也能使用。",
+        "The office assigns schools to each account. Sign in with the account the office gave you; after that the list works without a network.",
+    }
     /// …with the schools stored on the phone shown below.
-    pub schools_sign_in_cached: &'static str,
+    schools_sign_in_cached: &'static str = {
+        "下面是本机保存的学校名单，可以照常督导。",
+        "Below are the schools saved on this phone; you can visit them as usual.",
+    }
     /// …because the sign-in expired or was ended elsewhere.
-    pub schools_sign_in_expired: &'static str,
-    pub schools_sign_in_button: &'static str,
-    pub pupils: fn(u32) -> String,
+    schools_sign_in_expired: &'static str = {
+        "登录已过期或已在别处退出，学校名单暂未更新。本机保存的学校和记录都还在。",
+        "Your sign-in has expired or was ended elsewhere, so the list was not updated. The schools and records on this phone are kept.",
+    }
+    schools_sign_in_button: &'static str = { "登录", "Sign in" }
+    pupils: fn(u32) -> String = { |n| format!("{n} 人"), |n| format!("{n} pupils") }
     /// How many items of a template apply at this school.
-    pub items_here: fn(usize) -> String,
+    items_here: fn(usize) -> String = {
+        |n| format!("本校适用 {n} 项"),
+        |n| format!("{n} items apply here"),
+    }
     /// Badge on a template whose thresholds the district adjusted: "清河县本地标准".
-    pub local_thresholds: fn(&str) -> String,
+    local_thresholds: fn(&str) -> String = {
+        |d| format!("含{d}本地标准"),
+        |d| format!("with {d} local thresholds"),
+    }
     /// Heading of the list of items left out at this school.
-    pub not_applicable_here: fn(usize) -> String,
-    pub not_applicable_hint: &'static str,
-    pub local_basis: &'static str,
-    pub boarding: &'static str,
-    pub last_visit: &'static str,
-    pub never_visited: &'static str,
+    not_applicable_here: fn(usize) -> String = {
+        |n| format!("不适用本校的项目（{n} 项）"),
+        |n| format!("Not applicable at this school ({n})"),
+    }
+    not_applicable_hint: &'static str = {
+        "以下项目按本校学段、年级、寄宿情况或设施自动略去，记为“不适用”。如学校实际情况与登记不符，请联系督导室更正学校信息。",
+        "These items were left out because of the school's stage, grades, boarding or facilities, and count as not applicable. If the school record is wrong, ask the office to correct it.",
+    }
+    local_basis: &'static str = { "本地", "Local" }
+    boarding: &'static str = { "寄宿制", "Boarding" }
+    last_visit: &'static str = { "上次督导", "Last visit" }
+    never_visited: &'static str = { "尚未督导", "Not visited yet" }
     /// School list: the stage chip that shows every stage, and the chips' group label.
-    pub all_stages: &'static str,
-    pub stage_filter: &'static str,
+    all_stages: &'static str = { "全部", "All" }
+    stage_filter: &'static str = { "按学段筛选", "Filter by stage" }
     /// Badge on a school card: findings of its visits still to be put right.
-    pub to_rectify: fn(usize) -> String,
-    pub nothing_to_rectify: &'static str,
+    to_rectify: fn(usize) -> String = {
+        |n| format!("{n} 个问题待整改"),
+        |n| {
+            if n == 1 {
+                "1 finding to rectify".into()
+            } else {
+                format!("{n} findings to rectify")
+            }
+        },
+    }
+    nothing_to_rectify: &'static str = { "无待整改问题", "Nothing to rectify" }
     /// Badge on the schools whose 责任督学 is this phone's supervisor.
-    pub mine: &'static str,
-    pub responsible_supervisor: &'static str,
+    mine: &'static str = { "我负责", "Mine" }
+    responsible_supervisor: &'static str = { "责任督学", "Responsible supervisor" }
     /// Visit editor: set 符合 on every unanswered compliance item of the section, after asking.
-    pub section_all_ok: &'static str,
-    pub section_all_ask: fn(usize) -> String,
-    pub section_all_confirm: &'static str,
-    pub location: &'static str,
-    pub location_none: &'static str,
-    pub start_visit: &'static str,
-    pub continue_visit: &'static str,
-    pub choose_templates: &'static str,
-    pub checklists: &'static str,
-    pub supervisor_name: &'static str,
-    pub supervisor_placeholder: &'static str,
-    pub need_template: &'static str,
-    pub need_name: &'static str,
-    pub cancel: &'static str,
-    pub visits_title: &'static str,
-    pub no_visits: &'static str,
-    pub state_draft: &'static str,
-    pub state_finished: &'static str,
-    pub state_signed: &'static str,
-    pub state_synced: &'static str,
-    pub answered: fn(usize, usize) -> String,
-    pub next_unanswered: &'static str,
-    pub all_answered: &'static str,
-    pub basis: &'static str,
-    pub note: &'static str,
-    pub add_note: &'static str,
-    pub note_placeholder: &'static str,
-    pub required: &'static str,
-    pub yes: &'static str,
-    pub no: &'static str,
-    pub clear: &'static str,
-    pub requirement: &'static str,
+    section_all_ok: &'static str = { "本节全部符合", "All compliant" }
+    section_all_ask: fn(usize) -> String = {
+        |n| {
+            format!("将本节 {n} 个尚未作答的“符合/不符合”类题目全部设为“符合”。已作答的题目保持不变。")
+        },
+        |n| {
+            format!(
+                "Mark the {n} unanswered compliance items of this section as compliant? \
+                 Items already answered are left as they are."
+            )
+        },
+    }
+    section_all_confirm: &'static str = { "全部设为符合", "Mark compliant" }
+    location: &'static str = { "定位", "Location" }
+    location_none: &'static str = { "未记录定位", "No location recorded" }
+    start_visit: &'static str = { "开始督导", "Start visit" }
+    continue_visit: &'static str = { "继续未完成的督导", "Continue the unfinished visit" }
+    choose_templates: &'static str = { "选择督导内容（可多选）", "What to inspect (choose one or more)" }
+    checklists: &'static str = { "督导内容", "Checklists" }
+    supervisor_name: &'static str = { "督学姓名", "Supervisor's name" }
+    supervisor_placeholder: &'static str = { "请输入您的姓名", "Your name" }
+    need_template: &'static str = { "请至少选择一项督导内容", "Choose at least one checklist" }
+    need_name: &'static str = { "请填写督学姓名", "Enter the supervisor's name" }
+    cancel: &'static str = { "取消", "Cancel" }
+    visits_title: &'static str = { "督导记录", "Visits" }
+    no_visits: &'static str = {
+        "还没有督导记录。在“学校”中选择一所学校开始督导。",
+        "No visits yet. Pick a school under Schools to start one.",
+    }
+    state_draft: &'static str = { "进行中", "In progress" }
+    state_finished: &'static str = { "已完成", "Finished" }
+    state_signed: &'static str = { "已签字", "Signed" }
+    state_synced: &'static str = { "已同步", "Synced" }
+    answered: fn(usize, usize) -> String = {
+        |a, t| format!("已答 {a}/{t}"),
+        |a, t| format!("Answered {a}/{t}"),
+    }
+    next_unanswered: &'static str = { "下一个未答", "Next unanswered" }
+    all_answered: &'static str = { "全部已答", "All answered" }
+    basis: &'static str = { "依据", "Basis" }
+    note: &'static str = { "备注", "Note" }
+    add_note: &'static str = { "添加备注", "Add a note" }
+    note_placeholder: &'static str = {
+        "现场情况、访谈对象、佐证材料……",
+        "What you saw, whom you asked, evidence…",
+    }
+    required: &'static str = { "必答", "Required" }
+    yes: &'static str = { "是", "Yes" }
+    no: &'static str = { "否", "No" }
+    clear: &'static str = { "清除", "Clear" }
+    requirement: &'static str = { "标准", "Standard" }
     /// In place of `requirement` when the rule rests only on unconfirmed bases (⚠️).
-    pub reference_requirement: &'static str,
+    reference_requirement: &'static str = { "参考标准（待核实）", "Reference (unconfirmed)" }
     /// Before the requirement a verdict was judged against, when it is such a requirement:
     /// "不符合（参考标准：≥ 30 天）".
-    pub reference_standard: &'static str,
+    reference_standard: &'static str = { "参考标准", "Reference" }
     /// A badge on a basis not confirmed to set the number: "待核实".
-    pub unconfirmed_basis: &'static str,
+    unconfirmed_basis: &'static str = { "待核实", "Unconfirmed" }
     /// A stored value outside the item's range, flagged on its card in place of a verdict.
-    pub out_of_range: &'static str,
+    out_of_range: &'static str = { "数值超出范围", "Value out of range" }
     /// Between a label and what follows: "：" / ": ".
-    pub colon: &'static str,
+    colon: &'static str = { "：", ": " }
     /// An aside after a verdict: "（≤ 60 分钟）" / " (≤ 60 min)".
-    pub in_brackets: fn(&str) -> String,
-    pub prev_section: &'static str,
-    pub next_section: &'static str,
-    pub finish_visit: &'static str,
-    pub still_missing: fn(usize) -> String,
-    pub missing_required: &'static str,
-    pub missing_photo: &'static str,
-    pub missing_out_of_range: &'static str,
-    pub photo_take: &'static str,
-    pub photo_pick: &'static str,
-    pub photo_busy: &'static str,
-    pub photos_count: fn(usize) -> String,
-    pub photo_open: fn(usize) -> String,
-    pub photo_viewer: &'static str,
-    pub photo_delete: &'static str,
-    pub photo_delete_ask: &'static str,
-    pub photo_delete_confirm: &'static str,
-    pub err_photo_unreadable: &'static str,
-    pub err_photo_failed: &'static str,
-    pub close: &'static str,
-    pub visit_not_found: &'static str,
-    pub summary_title: &'static str,
-    pub findings_count: fn(usize) -> String,
-    pub no_findings: &'static str,
-    pub severity: &'static str,
-    pub back_to_visits: &'static str,
-    pub view_summary: &'static str,
-    pub findings_title: &'static str,
-    pub no_open_findings: &'static str,
-    pub findings_term: &'static str,
-    pub findings_owner: &'static str,
-    pub findings_to_review: &'static str,
-    pub opinion_title: &'static str,
-    pub opinion_print: &'static str,
-    pub opinion_print_hint: &'static str,
-    pub opinion_photos: &'static str,
-    pub opinion_photo_count: fn(usize) -> String,
-    pub opinion_no_photos: &'static str,
-    pub opinion_photos_failed: &'static str,
-    pub opinion_back: &'static str,
-    pub sync_title: &'static str,
-    pub unsynced_changes: &'static str,
-    pub storage_title: &'static str,
-    pub storage_usage: fn(&str, &str) -> String,
-    pub storage_bar_label: &'static str,
-    pub storage_persisted_ok: &'static str,
-    pub storage_warning: &'static str,
-    pub storage_to_backup: &'static str,
-    pub install_app: &'static str,
-    pub install_ios_hint: &'static str,
-    pub install_other_hint: &'static str,
-    pub storage_unknown: &'static str,
-    pub wechat_banner: &'static str,
-    pub wechat_dismiss: &'static str,
-    pub reload_needed: &'static str,
-    pub reload_now: &'static str,
-    pub upgrade_blocked: &'static str,
-    pub server: &'static str,
-    pub server_ok: &'static str,
-    pub server_unreachable: &'static str,
-    pub refresh_schools: &'static str,
-    pub schools_cached: fn(usize) -> String,
-    pub backup_title: &'static str,
-    pub backup_explain: &'static str,
-    pub backup_export: &'static str,
-    pub backup_exporting: fn(usize, usize) -> String,
-    pub backup_exported: fn(&str, usize, usize) -> String,
-    pub backup_export_failed: &'static str,
-    pub backup_import: &'static str,
-    pub backup_import_hint: &'static str,
-    pub backup_importing: &'static str,
-    pub backup_imported: fn(&dudao_domain::backup::ImportReport) -> String,
-    pub backup_refused: fn(&dudao_domain::backup::BackupError) -> String,
-    pub backup_import_failed: &'static str,
-    pub err_quota: &'static str,
-    pub err_storage: &'static str,
-    pub err_blocked: &'static str,
-    pub err_template_missing: &'static str,
+    in_brackets: fn(&str) -> String = { |s| format!("（{s}）"), |s| format!(" ({s})") }
+    prev_section: &'static str = { "上一部分", "Previous" }
+    next_section: &'static str = { "下一部分", "Next" }
+    finish_visit: &'static str = { "完成督导", "Finish visit" }
+    still_missing: fn(usize) -> String = {
+        |n| format!("还有 {n} 项需要完成"),
+        |n| format!("{n} items still need attention"),
+    }
+    missing_required: &'static str = { "必答题未作答", "Required, not answered" }
+    missing_photo: &'static str = { "不符合时需拍照留证", "Photo required when non-compliant" }
+    missing_out_of_range: &'static str = { "数值超出范围，请更正", "Value out of range: correct it" }
+    photo_take: &'static str = { "拍照", "Take photo" }
+    photo_pick: &'static str = { "从相册选择", "Choose from album" }
+    photo_busy: &'static str = { "处理中…", "Processing…" }
+    photos_count: fn(usize) -> String = {
+        |n| format!("照片 {n} 张"),
+        |n| if n == 1 { "1 photo".into() } else { format!("{n} photos") },
+    }
+    photo_open: fn(usize) -> String = { |n| format!("查看第 {n} 张照片"), |n| format!("View photo {n}") }
+    photo_viewer: &'static str = { "照片", "Photo" }
+    photo_delete: &'static str = { "删除", "Delete" }
+    photo_delete_ask: &'static str = {
+        "删除这张照片？删除后无法恢复。",
+        "Delete this photo? This cannot be undone.",
+    }
+    photo_delete_confirm: &'static str = { "确认删除", "Delete it" }
+    err_photo_unreadable: &'static str = {
+        "无法读取这张照片：文件不是图片或已损坏",
+        "This photo cannot be read: the file is not an image or is damaged",
+    }
+    err_photo_failed: &'static str = {
+        "照片处理失败，未保存。请重试。",
+        "Processing the photo failed; nothing was saved. Try again.",
+    }
+    close: &'static str = { "关闭", "Close" }
+    visit_not_found: &'static str = { "找不到这条督导记录。", "This visit could not be found." }
+    summary_title: &'static str = { "督导结果", "Visit result" }
+    findings_count: fn(usize) -> String = { |n| format!("发现问题 {n} 个"), |n| format!("{n} findings") }
+    no_findings: &'static str = { "本次督导未发现不符合项。", "No non-compliant items in this visit." }
+    severity: &'static str = { "严重程度", "Severity" }
+    back_to_visits: &'static str = { "返回督导记录", "Back to visits" }
+    view_summary: &'static str = { "查看结果", "View result" }
+    findings_title: &'static str = { "待整改问题", "Open findings" }
+    no_open_findings: &'static str = {
+        "已完成的督导中没有不符合项。",
+        "Finished visits have no non-compliant items.",
+    }
+    findings_term: &'static str = { "整改期限", "Deadline" }
+    findings_owner: &'static str = { "责任部门/责任人", "Responsible" }
+    findings_to_review: &'static str = { "确认问题", "Review findings" }
+    opinion_title: &'static str = { "督导意见书", "Inspection opinion (督导意见书)" }
+    opinion_print: &'static str = { "打印 / 保存为PDF", "Print / Save as PDF" }
+    opinion_print_hint: &'static str = {
+        "打印时选择A4纸、不缩放；在打印对话框中选“另存为PDF”即可保存电子版。",
+        "Print on A4 at 100%; choose “Save as PDF” in the print dialog to keep a file. The document itself is in Chinese.",
+    }
+    opinion_photos: &'static str = { "附照片", "Attach photos" }
+    opinion_photo_count: fn(usize) -> String = {
+        |n| format!("（共 {n} 张）"),
+        |n| if n == 1 { " (1 photo)".into() } else { format!(" ({n} photos)") },
+    }
+    opinion_no_photos: &'static str = { "这条督导没有现场照片。", "This visit has no photos." }
+    opinion_photos_failed: &'static str = {
+        "照片读取失败，意见书暂未附照片。请重试，已保存的记录不受影响。",
+        "Reading the photos failed; the opinion is shown without them. Try again; saved records are unaffected.",
+    }
+    opinion_back: &'static str = { "返回", "Back" }
+    sync_title: &'static str = { "同步与存储", "Sync and storage" }
+    unsynced_changes: &'static str = { "未同步的修改", "Unsynced changes" }
+    storage_title: &'static str = { "存储", "Storage" }
+    storage_usage: fn(&str, &str) -> String = {
+        |used, quota| format!("已用 {used}，共可用 {quota}"),
+        |used, quota| format!("{used} used of {quota} available"),
+    }
+    storage_bar_label: &'static str = { "本机存储空间使用比例", "Share of storage used on this device" }
+    storage_persisted_ok: &'static str = {
+        "已持久保存：浏览器不会自动清除本机数据。",
+        "Persistent: the browser will not clear this app's data by itself.",
+    }
+    storage_warning: &'static str = {
+        "浏览器可能在空间不足或长期未使用时清除本机数据。建议：添加到主屏幕（安装）并定期导出备份。",
+        "The browser may clear this app's data when space runs low or after long disuse. Install it to the home screen and export backups regularly.",
+    }
+    storage_to_backup: &'static str = { "导出备份", "Export a backup" }
+    install_app: &'static str = { "安装到主屏幕", "Install to home screen" }
+    install_ios_hint: &'static str = {
+        "点击分享按钮，选择‘添加到主屏幕’",
+        "Tap the Share button, then 'Add to Home Screen'",
+    }
+    install_other_hint: &'static str = {
+        "在浏览器菜单中选择“安装应用”或“添加到主屏幕”。",
+        "Choose 'Install app' or 'Add to Home screen' in the browser menu.",
+    }
+    storage_unknown: &'static str = {
+        "此浏览器未提供存储空间信息（需通过 https 打开）。",
+        "This browser gives no storage information (open the app over https).",
+    }
+    wechat_banner: &'static str = {
+        "您正在微信内置浏览器中使用。微信可能清除网页数据，离线使用请点击右上角“…”，选择“在浏览器打开”。",
+        "You are in WeChat's built-in browser, which may clear web data. For offline use tap '…' at the top right and choose 'Open in browser'.",
+    }
+    wechat_dismiss: &'static str = { "知道了", "Got it" }
+    reload_needed: &'static str = {
+        "应用已在另一个标签页更新，请刷新本页。",
+        "The app was updated in another tab. Reload this page.",
+    }
+    reload_now: &'static str = { "刷新", "Reload" }
+    upgrade_blocked: &'static str = {
+        "请关闭其他打开督导的标签页以完成升级。",
+        "Close other tabs with Dudao open to finish the upgrade.",
+    }
+    server: &'static str = { "督导室服务器", "Office server" }
+    server_ok: &'static str = { "可以连接", "Reachable" }
+    server_unreachable: &'static str = { "无法连接（离线时可照常督导）", "Unreachable (visits work offline)" }
+    refresh_schools: &'static str = { "更新学校名单", "Update school list" }
+    schools_cached: fn(usize) -> String = {
+        |n| format!("本机已有 {n} 所学校"),
+        |n| format!("{n} schools on this device"),
+    }
+    backup_title: &'static str = { "备份与恢复", "Backup and restore" }
+    backup_explain: &'static str = {
+        "备份文件包含本机全部督导记录（答案、问题、签字、更正）、照片和待同步的修改，没有网络时可拷到另一部手机或电脑导入。文件含学校联系人和签字等个人信息，请妥善保管，不要随意转发。",
+        "The backup file holds every visit on this device (answers, findings, signatures, amendments), the photos and the changes not yet synced, to carry to another phone or computer without a network. It contains personal data (school contacts, signatures): keep it safe and do not pass it around.",
+    }
+    backup_export: &'static str = { "导出备份", "Export backup" }
+    backup_exporting: fn(usize, usize) -> String = {
+        |done, total| if total == 0 { "正在导出…".into() } else { format!("正在导出…（照片 {done}/{total}）") },
+        |done, total| if total == 0 { "Exporting…".into() } else { format!("Exporting… (photo {done}/{total})") },
+    }
+    backup_exported: fn(&str, usize, usize) -> String = {
+        |name, visits, photos| format!("已导出 {visits} 条督导记录、{photos} 张照片：{name}"),
+        |name, visits, photos| format!("Exported {visits} visits and {photos} photos: {name}"),
+    }
+    backup_export_failed: &'static str = {
+        "导出失败：无法读取本机数据，已保存的记录不受影响。请重试。",
+        "Export failed: the data on this device could not be read; saved records are unaffected. Try again.",
+    }
+    backup_import: &'static str = { "导入备份", "Import backup" }
+    backup_import_hint: &'static str = {
+        "导入只新增或更新记录，不会删除本机已有的内容；同一文件导入两次不会产生重复记录。",
+        "Importing only adds or updates records and never deletes any here; importing the same file twice creates no duplicates.",
+    }
+    backup_importing: &'static str = { "正在导入…", "Importing…" }
+    backup_imported: fn(&dudao_domain::backup::ImportReport) -> String = {
+        |r| format!("导入完成：{}", r.zh()),
+        |r| format!("Imported: {}", r.en()),
+    }
+    backup_refused: fn(&dudao_domain::backup::BackupError) -> String = {
+        |e| e.zh(),
+        |e| format!("Not imported, nothing changed: {e}"),
+    }
+    backup_import_failed: &'static str = {
+        "导入失败：无法写入本机存储（空间可能不足），未导入任何内容，已保存的记录不受影响。",
+        "Import failed: this device's storage refused the write (it may be full); nothing was imported and saved records are unaffected.",
+    }
+    err_quota: &'static str = {
+        "手机存储空间已满：请先同步或导出备份，已保存的记录不受影响。",
+        "Storage on this phone is full: sync or export a backup first. Saved records are unaffected.",
+    }
+    err_storage: &'static str = {
+        "本机存储出错，本次修改未保存，已保存的记录不受影响。请重试。",
+        "A storage error stopped this change from being saved; saved records are unaffected. Try again.",
+    }
+    err_blocked: &'static str = {
+        "应用已在另一个标签页中打开并需要升级，请关闭其他标签页后重试。",
+        "The app is open in another tab and needs an upgrade. Close other tabs and try again.",
+    }
+    err_template_missing: &'static str = {
+        "这条督导所用的检查表版本不在本机，暂时无法打开；督导记录本身已保存，不受影响。",
+        "The checklist version this visit uses is not on this device, so it cannot be opened yet; the visit record itself is saved and unaffected.",
+    }
     /// Under [`Strings::err_template_missing`]: how the checklist may still reach the phone.
-    pub template_missing_hint: &'static str,
-    pub err_wrong_value: &'static str,
-    pub err_read_only: &'static str,
-    pub started: &'static str,
-    pub finished_at: &'static str,
-    pub supervisor: &'static str,
-    pub school: &'static str,
-    pub number_placeholder: &'static str,
+    template_missing_hint: &'static str = {
+        "联网时重新打开应用，或在“同步”中登录，本机会下载督导室发布的检查表；这个版本仍在发布的话，就能打开这条督导。",
+        "Online, reopening the app or signing in under Sync downloads the checklists the office publishes; if this version is still among them, the visit opens.",
+    }
+    err_wrong_value: &'static str = {
+        "这个值不符合此题的要求，未保存。",
+        "That value does not fit this item and was not saved.",
+    }
+    err_read_only: &'static str = {
+        "这条督导已完成，不能再修改。",
+        "This visit is finished and can no longer be edited.",
+    }
+    started: &'static str = { "开始时间", "Started" }
+    finished_at: &'static str = { "完成时间", "Finished" }
+    supervisor: &'static str = { "督学", "Supervisor" }
+    school: &'static str = { "学校", "School" }
+    number_placeholder: &'static str = { "填写数值", "Enter a number" }
+
     // review & signature
-    pub review_title: &'static str,
-    pub review_hint: &'static str,
-    pub signed_read_only: &'static str,
-    pub review_no_findings: &'static str,
-    pub finding_n: fn(usize) -> String,
-    pub finding_desc: &'static str,
-    pub finding_req: &'static str,
-    pub disposition: &'static str,
-    pub deadline: &'static str,
+    review_title: &'static str = { "核定问题", "Settle findings" }
+    review_hint: &'static str = {
+        "请逐条核对问题描述、整改要求、严重程度和整改期限，可合并或删除；修改即时保存。核定后请学校代表签字。",
+        "Check each finding's description, requirement, severity and deadline; merge or delete as needed. Changes are saved as you go. Then ask the school's representative to sign.",
+    }
+    signed_read_only: &'static str = {
+        "学校已签字，问题不能直接修改。如需更正，请点“更正”并写明原因，更正记录会写入督导意见书。",
+        "The school has signed: findings can no longer be edited. To correct one, tap Amend and give the reason; the amendment is recorded in the opinion.",
+    }
+    review_no_findings: &'static str = {
+        "本次督导未发现问题，可直接请学校签字。",
+        "This visit found no problems; the school can sign right away.",
+    }
+    finding_n: fn(usize) -> String = { |n| format!("问题{n}"), |n| format!("Finding {n}") }
+    finding_desc: &'static str = { "问题描述", "Description" }
+    finding_req: &'static str = { "整改要求", "Requirement" }
+    disposition: &'static str = { "整改方式", "How to fix" }
+    deadline: &'static str = { "整改期限", "Deadline" }
     /// A date field with no date yet.
-    pub date_pick: &'static str,
-    pub owner: &'static str,
-    pub owner_placeholder: &'static str,
-    pub finding_items: &'static str,
-    pub select_finding: &'static str,
-    pub selected_n: fn(usize) -> String,
-    pub merge_selected: &'static str,
-    pub merge_needs_two: &'static str,
-    pub drop_finding: &'static str,
-    pub drop_confirm: fn(usize) -> String,
-    pub dropped_title: fn(usize) -> String,
-    pub restore: &'static str,
-    pub unsignable_title: &'static str,
-    pub reopen_visit: &'static str,
-    pub to_sign: &'static str,
-    pub err_review_state: &'static str,
-    pub review_open_opinion: &'static str,
-    pub amend: &'static str,
-    pub amend_field: &'static str,
-    pub amend_value: &'static str,
-    pub amend_reason: &'static str,
-    pub amend_reason_placeholder: &'static str,
-    pub amend_save: &'static str,
-    pub amendments_title: &'static str,
-    pub amend_need_reason: &'static str,
-    pub amend_unchanged: &'static str,
-    pub amend_bad_date: &'static str,
-    pub sign_title: &'static str,
-    pub sign_summary: fn(&str, usize) -> String,
-    pub sign_note: &'static str,
-    pub sign_changed: &'static str,
-    pub signer_name: &'static str,
-    pub signer_name_placeholder: &'static str,
-    pub signer_role: &'static str,
-    pub signer_role_placeholder: &'static str,
-    pub signature_label: &'static str,
-    pub signature_hint: &'static str,
-    pub sign_confirm: &'static str,
-    pub need_signer_name: &'static str,
-    pub need_signer_role: &'static str,
-    pub need_signature: &'static str,
-    pub review_first: &'static str,
-    pub back_to_review: &'static str,
-    pub sign_not_finished: &'static str,
-    pub already_signed: &'static str,
+    date_pick: &'static str = { "选择日期", "Choose a date" }
+    owner: &'static str = { "责任部门/责任人", "Responsible department / person" }
+    owner_placeholder: &'static str = { "如：教务处 张主任", "e.g. Academic office, Director Zhang" }
+    finding_items: &'static str = { "对应项目", "Items" }
+    select_finding: &'static str = { "选择", "Select" }
+    selected_n: fn(usize) -> String = { |n| format!("已选 {n} 个问题"), |n| format!("{n} selected") }
+    merge_selected: &'static str = { "合并所选", "Merge selected" }
+    merge_needs_two: &'static str = { "至少选择两个问题才能合并。", "Select at least two findings to merge." }
+    drop_finding: &'static str = { "删除", "Delete" }
+    drop_confirm: fn(usize) -> String = {
+        |n| format!("删除问题{n}？删除后不写入督导意见书，可在页面底部恢复。"),
+        |n| format!("Delete finding {n}? It will not appear in the opinion; you can restore it at the bottom of the page."),
+    }
+    dropped_title: fn(usize) -> String = {
+        |n| format!("已删除的问题（{n} 个）"),
+        |n| format!("Deleted findings ({n})"),
+    }
+    restore: &'static str = { "恢复", "Restore" }
+    unsignable_title: &'static str = { "签字前还需完善：", "Complete these before signing:" }
+    reopen_visit: &'static str = { "返回修改答案", "Back to answers" }
+    to_sign: &'static str = { "请学校签字", "School signs" }
+    err_review_state: &'static str = {
+        "这条督导当前不能修改问题，本次修改未保存。",
+        "The findings of this visit cannot be changed now; nothing was saved.",
+    }
+    review_open_opinion: &'static str = { "查看督导意见书", "Open the opinion" }
+    amend: &'static str = { "更正", "Amend" }
+    amend_field: &'static str = { "更正项目", "Field to amend" }
+    amend_value: &'static str = { "更正为", "New value" }
+    amend_reason: &'static str = { "更正原因（必填）", "Reason (required)" }
+    amend_reason_placeholder: &'static str = {
+        "如：学校申请延期，经督导室同意",
+        "e.g. the school asked for more time and the office agreed",
+    }
+    amend_save: &'static str = { "保存更正", "Save amendment" }
+    amendments_title: &'static str = { "更正记录", "Amendments" }
+    amend_need_reason: &'static str = { "请填写更正原因。", "Enter the reason for the amendment." }
+    amend_unchanged: &'static str = { "新值与原值相同，无需更正。", "The new value is the same as the old one." }
+    amend_bad_date: &'static str = { "请选择有效的日期。", "Choose a valid date." }
+    sign_title: &'static str = { "学校代表签字", "School representative signs" }
+    sign_summary: fn(&str, usize) -> String = {
+        |school, n| if n == 0 { format!("{school}：本次督导未发现问题") } else { format!("{school}：发现问题 {n} 个") },
+        |school, n| if n == 0 { format!("{school}: no findings") } else { format!("{school}: {n} findings") },
+    }
+    sign_note: &'static str = {
+        "签字表示学校已知悉本次督导发现的问题和整改要求。签字后督导记录不能再修改。",
+        "Signing confirms the school has been told of the findings and what to fix. After signing the record can no longer be edited.",
+    }
+    sign_changed: &'static str = {
+        "这条督导刚刚同步到了新的内容，尚未签字。请再核对一遍问题清单，然后请学校签字。",
+        "New content for this visit has just arrived by sync, so it was not signed. Check the findings again, then ask the school to sign.",
+    }
+    signer_name: &'static str = { "签字人姓名", "Name" }
+    signer_name_placeholder: &'static str = { "学校代表姓名", "The representative's name" }
+    signer_role: &'static str = { "职务", "Role" }
+    signer_role_placeholder: &'static str = { "如：校长", "e.g. 校长 (principal)" }
+    signature_label: &'static str = { "签名", "Signature" }
+    signature_hint: &'static str = { "请在此处签名", "Sign here" }
+    sign_confirm: &'static str = { "确认签字", "Confirm signature" }
+    need_signer_name: &'static str = { "请填写签字人姓名。", "Enter the signer's name." }
+    need_signer_role: &'static str = { "请填写签字人职务。", "Enter the signer's role." }
+    need_signature: &'static str = { "请学校代表在签名框内签名。", "The representative must sign in the box." }
+    review_first: &'static str = {
+        "还有问题未完善，请先返回核定问题。",
+        "Some findings are incomplete; settle them first.",
+    }
+    back_to_review: &'static str = { "返回核定问题", "Back to findings" }
+    sign_not_finished: &'static str = {
+        "这条督导尚未完成，完成后才能签字。",
+        "This visit is not finished yet; it can be signed once finished.",
+    }
+    already_signed: &'static str = { "这条督导已经签字。", "This visit is already signed." }
 }
-
-pub static ZH: Strings = Strings {
-    sync: &sync::ZH,
-    app_name: "督导",
-    update_available: "新版本可用",
-    update_detail: "更新后页面会重新载入，已保存的记录不受影响。",
-    update_now: "立即更新",
-    update_later: "稍后",
-    tab_schools: "学校",
-    tab_visits: "督导",
-    tab_findings: "整改",
-    tab_sync: "同步",
-    lang_switch: "EN",
-    offline: "离线",
-    online: "在线",
-    pending: |n| format!("{n} 条待同步"),
-    all_saved: "已全部保存在本机",
-    loading: "加载中…",
-    search_schools: "搜索学校名称或代码",
-    no_schools: "还没有学校名单。请联网后再打开一次，以下载您负责的学校。",
-    no_schools_assigned: "督导室还没有为您的账号分配学校，请联系督导室。",
-    no_schools_match: "没有符合条件的学校",
-    schools_sign_in_title: "登录后可获取您负责的学校",
-    schools_sign_in_first: "学校名单由督导室按账号分配。请用督导室提供的账号登录；登录一次后，没有网络也能使用。",
-    schools_sign_in_cached: "下面是本机保存的学校名单，可以照常督导。",
-    schools_sign_in_expired: "登录已过期或已在别处退出，学校名单暂未更新。本机保存的学校和记录都还在。",
-    schools_sign_in_button: "登录",
-    pupils: |n| format!("{n} 人"),
-    items_here: |n| format!("本校适用 {n} 项"),
-    local_thresholds: |d| format!("含{d}本地标准"),
-    not_applicable_here: |n| format!("不适用本校的项目（{n} 项）"),
-    local_basis: "本地",
-    not_applicable_hint: "以下项目按本校学段、年级、寄宿情况或设施自动略去，记为“不适用”。如学校实际情况与登记不符，请联系督导室更正学校信息。",
-    boarding: "寄宿制",
-    last_visit: "上次督导",
-    never_visited: "尚未督导",
-    all_stages: "全部",
-    stage_filter: "按学段筛选",
-    to_rectify: |n| format!("{n} 个问题待整改"),
-    nothing_to_rectify: "无待整改问题",
-    mine: "我负责",
-    responsible_supervisor: "责任督学",
-    section_all_ok: "本节全部符合",
-    section_all_ask: |n| {
-        format!("将本节 {n} 个尚未作答的“符合/不符合”类题目全部设为“符合”。已作答的题目保持不变。")
-    },
-    section_all_confirm: "全部设为符合",
-    location: "定位",
-    location_none: "未记录定位",
-    start_visit: "开始督导",
-    continue_visit: "继续未完成的督导",
-    choose_templates: "选择督导内容（可多选）",
-    checklists: "督导内容",
-    supervisor_name: "督学姓名",
-    supervisor_placeholder: "请输入您的姓名",
-    need_template: "请至少选择一项督导内容",
-    need_name: "请填写督学姓名",
-    cancel: "取消",
-    visits_title: "督导记录",
-    no_visits: "还没有督导记录。在“学校”中选择一所学校开始督导。",
-    state_draft: "进行中",
-    state_finished: "已完成",
-    state_signed: "已签字",
-    state_synced: "已同步",
-    answered: |a, t| format!("已答 {a}/{t}"),
-    next_unanswered: "下一个未答",
-    all_answered: "全部已答",
-    basis: "依据",
-    note: "备注",
-    add_note: "添加备注",
-    note_placeholder: "现场情况、访谈对象、佐证材料……",
-    required: "必答",
-    yes: "是",
-    no: "否",
-    clear: "清除",
-    requirement: "标准",
-    reference_requirement: "参考标准（待核实）",
-    reference_standard: "参考标准",
-    unconfirmed_basis: "待核实",
-    out_of_range: "数值超出范围",
-    colon: "：",
-    in_brackets: |s| format!("（{s}）"),
-    prev_section: "上一部分",
-    next_section: "下一部分",
-    finish_visit: "完成督导",
-    still_missing: |n| format!("还有 {n} 项需要完成"),
-    missing_required: "必答题未作答",
-    missing_photo: "不符合时需拍照留证",
-    missing_out_of_range: "数值超出范围，请更正",
-    photo_take: "拍照",
-    photo_pick: "从相册选择",
-    photo_busy: "处理中…",
-    photos_count: |n| format!("照片 {n} 张"),
-    photo_open: |n| format!("查看第 {n} 张照片"),
-    photo_viewer: "照片",
-    photo_delete: "删除",
-    photo_delete_ask: "删除这张照片？删除后无法恢复。",
-    photo_delete_confirm: "确认删除",
-    err_photo_unreadable: "无法读取这张照片：文件不是图片或已损坏",
-    err_photo_failed: "照片处理失败，未保存。请重试。",
-    close: "关闭",
-    visit_not_found: "找不到这条督导记录。",
-    summary_title: "督导结果",
-    findings_count: |n| format!("发现问题 {n} 个"),
-    no_findings: "本次督导未发现不符合项。",
-    severity: "严重程度",
-    back_to_visits: "返回督导记录",
-    view_summary: "查看结果",
-    findings_title: "待整改问题",
-    no_open_findings: "已完成的督导中没有不符合项。",
-    findings_term: "整改期限",
-    findings_owner: "责任部门/责任人",
-    findings_to_review: "确认问题",
-    opinion_title: "督导意见书",
-    opinion_print: "打印 / 保存为PDF",
-    opinion_print_hint: "打印时选择A4纸、不缩放；在打印对话框中选“另存为PDF”即可保存电子版。",
-    opinion_photos: "附照片",
-    opinion_photo_count: |n| format!("（共 {n} 张）"),
-    opinion_no_photos: "这条督导没有现场照片。",
-    opinion_photos_failed: "照片读取失败，意见书暂未附照片。请重试，已保存的记录不受影响。",
-    opinion_back: "返回",
-    sync_title: "同步与存储",
-    unsynced_changes: "未同步的修改",
-    storage_title: "存储",
-    storage_usage: |used, quota| format!("已用 {used}，共可用 {quota}"),
-    storage_bar_label: "本机存储空间使用比例",
-    storage_persisted_ok: "已持久保存：浏览器不会自动清除本机数据。",
-    storage_warning: "浏览器可能在空间不足或长期未使用时清除本机数据。建议：添加到主屏幕（安装）并定期导出备份。",
-    storage_to_backup: "导出备份",
-    install_app: "安装到主屏幕",
-    install_ios_hint: "点击分享按钮，选择‘添加到主屏幕’",
-    install_other_hint: "在浏览器菜单中选择“安装应用”或“添加到主屏幕”。",
-    storage_unknown: "此浏览器未提供存储空间信息（需通过 https 打开）。",
-    wechat_banner: "您正在微信内置浏览器中使用。微信可能清除网页数据，离线使用请点击右上角“…”，选择“在浏览器打开”。",
-    wechat_dismiss: "知道了",
-    reload_needed: "应用已在另一个标签页更新，请刷新本页。",
-    reload_now: "刷新",
-    upgrade_blocked: "请关闭其他打开督导的标签页以完成升级。",
-    server: "督导室服务器",
-    server_ok: "可以连接",
-    server_unreachable: "无法连接（离线时可照常督导）",
-    refresh_schools: "更新学校名单",
-    schools_cached: |n| format!("本机已有 {n} 所学校"),
-    backup_title: "备份与恢复",
-    backup_explain: "备份文件包含本机全部督导记录（答案、问题、签字、更正）、照片和待同步的修改，没有网络时可拷到另一部手机或电脑导入。文件含学校联系人和签字等个人信息，请妥善保管，不要随意转发。",
-    backup_export: "导出备份",
-    backup_exporting: |done, total| if total == 0 { "正在导出…".into() } else { format!("正在导出…（照片 {done}/{total}）") },
-    backup_exported: |name, visits, photos| format!("已导出 {visits} 条督导记录、{photos} 张照片：{name}"),
-    backup_export_failed: "导出失败：无法读取本机数据，已保存的记录不受影响。请重试。",
-    backup_import: "导入备份",
-    backup_import_hint: "导入只新增或更新记录，不会删除本机已有的内容；同一文件导入两次不会产生重复记录。",
-    backup_importing: "正在导入…",
-    backup_imported: |r| format!("导入完成：{}", r.zh()),
-    backup_refused: |e| e.zh(),
-    backup_import_failed: "导入失败：无法写入本机存储（空间可能不足），未导入任何内容，已保存的记录不受影响。",
-    err_quota: "手机存储空间已满：请先同步或导出备份，已保存的记录不受影响。",
-    err_storage: "本机存储出错，本次修改未保存，已保存的记录不受影响。请重试。",
-    err_blocked: "应用已在另一个标签页中打开并需要升级，请关闭其他标签页后重试。",
-    err_template_missing: "这条督导所用的检查表版本不在本机，暂时无法打开；督导记录本身已保存，不受影响。",
-    template_missing_hint: "联网时重新打开应用，或在“同步”中登录，本机会下载督导室发布的检查表；这个版本仍在发布的话，就能打开这条督导。",
-    err_wrong_value: "这个值不符合此题的要求，未保存。",
-    err_read_only: "这条督导已完成，不能再修改。",
-    started: "开始时间",
-    finished_at: "完成时间",
-    supervisor: "督学",
-    school: "学校",
-    number_placeholder: "填写数值",
-    // review & signature
-    review_title: "核定问题",
-    review_hint: "请逐条核对问题描述、整改要求、严重程度和整改期限，可合并或删除；修改即时保存。核定后请学校代表签字。",
-    signed_read_only: "学校已签字，问题不能直接修改。如需更正，请点“更正”并写明原因，更正记录会写入督导意见书。",
-    review_no_findings: "本次督导未发现问题，可直接请学校签字。",
-    finding_n: |n| format!("问题{n}"),
-    finding_desc: "问题描述",
-    finding_req: "整改要求",
-    disposition: "整改方式",
-    deadline: "整改期限",
-    date_pick: "选择日期",
-    owner: "责任部门/责任人",
-    owner_placeholder: "如：教务处 张主任",
-    finding_items: "对应项目",
-    select_finding: "选择",
-    selected_n: |n| format!("已选 {n} 个问题"),
-    merge_selected: "合并所选",
-    merge_needs_two: "至少选择两个问题才能合并。",
-    drop_finding: "删除",
-    drop_confirm: |n| format!("删除问题{n}？删除后不写入督导意见书，可在页面底部恢复。"),
-    dropped_title: |n| format!("已删除的问题（{n} 个）"),
-    restore: "恢复",
-    unsignable_title: "签字前还需完善：",
-    reopen_visit: "返回修改答案",
-    to_sign: "请学校签字",
-    err_review_state: "这条督导当前不能修改问题，本次修改未保存。",
-    review_open_opinion: "查看督导意见书",
-    amend: "更正",
-    amend_field: "更正项目",
-    amend_value: "更正为",
-    amend_reason: "更正原因（必填）",
-    amend_reason_placeholder: "如：学校申请延期，经督导室同意",
-    amend_save: "保存更正",
-    amendments_title: "更正记录",
-    amend_need_reason: "请填写更正原因。",
-    amend_unchanged: "新值与原值相同，无需更正。",
-    amend_bad_date: "请选择有效的日期。",
-    sign_title: "学校代表签字",
-    sign_summary: |school, n| if n == 0 { format!("{school}：本次督导未发现问题") } else { format!("{school}：发现问题 {n} 个") },
-    sign_note: "签字表示学校已知悉本次督导发现的问题和整改要求。签字后督导记录不能再修改。",
-    sign_changed: "这条督导刚刚同步到了新的内容，尚未签字。请再核对一遍问题清单，然后请学校签字。",
-    signer_name: "签字人姓名",
-    signer_name_placeholder: "学校代表姓名",
-    signer_role: "职务",
-    signer_role_placeholder: "如：校长",
-    signature_label: "签名",
-    signature_hint: "请在此处签名",
-    sign_confirm: "确认签字",
-    need_signer_name: "请填写签字人姓名。",
-    need_signer_role: "请填写签字人职务。",
-    need_signature: "请学校代表在签名框内签名。",
-    review_first: "还有问题未完善，请先返回核定问题。",
-    back_to_review: "返回核定问题",
-    sign_not_finished: "这条督导尚未完成，完成后才能签字。",
-    already_signed: "这条督导已经签字。",
-};
-
-pub static EN: Strings = Strings {
-    sync: &sync::EN,
-    app_name: "Dudao",
-    update_available: "A new version is available",
-    update_detail: "The page reloads to update; nothing saved is affected.",
-    update_now: "Update now",
-    update_later: "Later",
-    tab_schools: "Schools",
-    tab_visits: "Visits",
-    tab_findings: "Findings",
-    tab_sync: "Sync",
-    lang_switch: "中文",
-    offline: "Offline",
-    online: "Online",
-    pending: |n| format!("{n} to sync"),
-    all_saved: "Everything is saved on this device",
-    loading: "Loading…",
-    search_schools: "Search by school name or code",
-    no_schools: "No school list yet. Open the app online once to download the schools assigned to you.",
-    no_schools_assigned: "The office has not assigned any school to your account yet; please contact the office.",
-    no_schools_match: "No school matches",
-    schools_sign_in_title: "Sign in to get the schools assigned to you",
-    schools_sign_in_first: "The office assigns schools to each account. Sign in with the account the office gave you; after that the list works without a network.",
-    schools_sign_in_cached: "Below are the schools saved on this phone; you can visit them as usual.",
-    schools_sign_in_expired: "Your sign-in has expired or was ended elsewhere, so the list was not updated. The schools and records on this phone are kept.",
-    schools_sign_in_button: "Sign in",
-    pupils: |n| format!("{n} pupils"),
-    items_here: |n| format!("{n} items apply here"),
-    local_thresholds: |d| format!("with {d} local thresholds"),
-    not_applicable_here: |n| format!("Not applicable at this school ({n})"),
-    local_basis: "Local",
-    not_applicable_hint: "These items were left out because of the school's stage, grades, boarding or facilities, and count as not applicable. If the school record is wrong, ask the office to correct it.",
-    boarding: "Boarding",
-    last_visit: "Last visit",
-    never_visited: "Not visited yet",
-    all_stages: "All",
-    stage_filter: "Filter by stage",
-    to_rectify: |n| {
-        if n == 1 {
-            "1 finding to rectify".into()
-        } else {
-            format!("{n} findings to rectify")
-        }
-    },
-    nothing_to_rectify: "Nothing to rectify",
-    mine: "Mine",
-    responsible_supervisor: "Responsible supervisor",
-    section_all_ok: "All compliant",
-    section_all_ask: |n| {
-        format!(
-            "Mark the {n} unanswered compliance items of this section as compliant? \
-             Items already answered are left as they are."
-        )
-    },
-    section_all_confirm: "Mark compliant",
-    location: "Location",
-    location_none: "No location recorded",
-    start_visit: "Start visit",
-    continue_visit: "Continue the unfinished visit",
-    choose_templates: "What to inspect (choose one or more)",
-    checklists: "Checklists",
-    supervisor_name: "Supervisor's name",
-    supervisor_placeholder: "Your name",
-    need_template: "Choose at least one checklist",
-    need_name: "Enter the supervisor's name",
-    cancel: "Cancel",
-    visits_title: "Visits",
-    no_visits: "No visits yet. Pick a school under Schools to start one.",
-    state_draft: "In progress",
-    state_finished: "Finished",
-    state_signed: "Signed",
-    state_synced: "Synced",
-    answered: |a, t| format!("Answered {a}/{t}"),
-    next_unanswered: "Next unanswered",
-    all_answered: "All answered",
-    basis: "Basis",
-    note: "Note",
-    add_note: "Add a note",
-    note_placeholder: "What you saw, whom you asked, evidence…",
-    required: "Required",
-    yes: "Yes",
-    no: "No",
-    clear: "Clear",
-    requirement: "Standard",
-    reference_requirement: "Reference (unconfirmed)",
-    reference_standard: "Reference",
-    unconfirmed_basis: "Unconfirmed",
-    out_of_range: "Value out of range",
-    colon: ": ",
-    in_brackets: |s| format!(" ({s})"),
-    prev_section: "Previous",
-    next_section: "Next",
-    finish_visit: "Finish visit",
-    still_missing: |n| format!("{n} items still need attention"),
-    missing_required: "Required, not answered",
-    missing_photo: "Photo required when non-compliant",
-    missing_out_of_range: "Value out of range: correct it",
-    photo_take: "Take photo",
-    photo_pick: "Choose from album",
-    photo_busy: "Processing…",
-    photos_count: |n| if n == 1 { "1 photo".into() } else { format!("{n} photos") },
-    photo_open: |n| format!("View photo {n}"),
-    photo_viewer: "Photo",
-    photo_delete: "Delete",
-    photo_delete_ask: "Delete this photo? This cannot be undone.",
-    photo_delete_confirm: "Delete it",
-    err_photo_unreadable: "This photo cannot be read: the file is not an image or is damaged",
-    err_photo_failed: "Processing the photo failed; nothing was saved. Try again.",
-    close: "Close",
-    visit_not_found: "This visit could not be found.",
-    summary_title: "Visit result",
-    findings_count: |n| format!("{n} findings"),
-    no_findings: "No non-compliant items in this visit.",
-    severity: "Severity",
-    back_to_visits: "Back to visits",
-    view_summary: "View result",
-    findings_title: "Open findings",
-    no_open_findings: "Finished visits have no non-compliant items.",
-    findings_term: "Deadline",
-    findings_owner: "Responsible",
-    findings_to_review: "Review findings",
-    opinion_title: "Inspection opinion (督导意见书)",
-    opinion_print: "Print / Save as PDF",
-    opinion_print_hint: "Print on A4 at 100%; choose “Save as PDF” in the print dialog to keep a file. The document itself is in Chinese.",
-    opinion_photos: "Attach photos",
-    opinion_photo_count: |n| if n == 1 { " (1 photo)".into() } else { format!(" ({n} photos)") },
-    opinion_no_photos: "This visit has no photos.",
-    opinion_photos_failed: "Reading the photos failed; the opinion is shown without them. Try again; saved records are unaffected.",
-    opinion_back: "Back",
-    sync_title: "Sync and storage",
-    unsynced_changes: "Unsynced changes",
-    storage_title: "Storage",
-    storage_usage: |used, quota| format!("{used} used of {quota} available"),
-    storage_bar_label: "Share of storage used on this device",
-    storage_persisted_ok: "Persistent: the browser will not clear this app's data by itself.",
-    storage_warning: "The browser may clear this app's data when space runs low or after long disuse. Install it to the home screen and export backups regularly.",
-    storage_to_backup: "Export a backup",
-    install_app: "Install to home screen",
-    install_ios_hint: "Tap the Share button, then 'Add to Home Screen'",
-    install_other_hint: "Choose 'Install app' or 'Add to Home screen' in the browser menu.",
-    storage_unknown: "This browser gives no storage information (open the app over https).",
-    wechat_banner: "You are in WeChat's built-in browser, which may clear web data. For offline use tap '…' at the top right and choose 'Open in browser'.",
-    wechat_dismiss: "Got it",
-    reload_needed: "The app was updated in another tab. Reload this page.",
-    reload_now: "Reload",
-    upgrade_blocked: "Close other tabs with Dudao open to finish the upgrade.",
-    server: "Office server",
-    server_ok: "Reachable",
-    server_unreachable: "Unreachable (visits work offline)",
-    refresh_schools: "Update school list",
-    schools_cached: |n| format!("{n} schools on this device"),
-    backup_title: "Backup and restore",
-    backup_explain: "The backup file holds every visit on this device (answers, findings, signatures, amendments), the photos and the changes not yet synced, to carry to another phone or computer without a network. It contains personal data (school contacts, signatures): keep it safe and do not pass it around.",
-    backup_export: "Export backup",
-    backup_exporting: |done, total| if total == 0 { "Exporting…".into() } else { format!("Exporting… (photo {done}/{total})") },
-    backup_exported: |name, visits, photos| format!("Exported {visits} visits and {photos} photos: {name}"),
-    backup_export_failed: "Export failed: the data on this device could not be read; saved records are unaffected. Try again.",
-    backup_import: "Import backup",
-    backup_import_hint: "Importing only adds or updates records and never deletes any here; importing the same file twice creates no duplicates.",
-    backup_importing: "Importing…",
-    backup_imported: |r| format!("Imported: {}", r.en()),
-    backup_refused: |e| format!("Not imported, nothing changed: {e}"),
-    backup_import_failed: "Import failed: this device's storage refused the write (it may be full); nothing was imported and saved records are unaffected.",
-    err_quota: "Storage on this phone is full: sync or export a backup first. Saved records are unaffected.",
-    err_storage: "A storage error stopped this change from being saved; saved records are unaffected. Try again.",
-    err_blocked: "The app is open in another tab and needs an upgrade. Close other tabs and try again.",
-    err_template_missing: "The checklist version this visit uses is not on this device, so it cannot be opened yet; the visit record itself is saved and unaffected.",
-    template_missing_hint: "Online, reopening the app or signing in under Sync downloads the checklists the office publishes; if this version is still among them, the visit opens.",
-    err_wrong_value: "That value does not fit this item and was not saved.",
-    err_read_only: "This visit is finished and can no longer be edited.",
-    started: "Started",
-    finished_at: "Finished",
-    supervisor: "Supervisor",
-    school: "School",
-    number_placeholder: "Enter a number",
-    // review & signature
-    review_title: "Settle findings",
-    review_hint: "Check each finding's description, requirement, severity and deadline; merge or delete as needed. Changes are saved as you go. Then ask the school's representative to sign.",
-    signed_read_only: "The school has signed: findings can no longer be edited. To correct one, tap Amend and give the reason; the amendment is recorded in the opinion.",
-    review_no_findings: "This visit found no problems; the school can sign right away.",
-    finding_n: |n| format!("Finding {n}"),
-    finding_desc: "Description",
-    finding_req: "Requirement",
-    disposition: "How to fix",
-    deadline: "Deadline",
-    date_pick: "Choose a date",
-    owner: "Responsible department / person",
-    owner_placeholder: "e.g. Academic office, Director Zhang",
-    finding_items: "Items",
-    select_finding: "Select",
-    selected_n: |n| format!("{n} selected"),
-    merge_selected: "Merge selected",
-    merge_needs_two: "Select at least two findings to merge.",
-    drop_finding: "Delete",
-    drop_confirm: |n| format!("Delete finding {n}? It will not appear in the opinion; you can restore it at the bottom of the page."),
-    dropped_title: |n| format!("Deleted findings ({n})"),
-    restore: "Restore",
-    unsignable_title: "Complete these before signing:",
-    reopen_visit: "Back to answers",
-    to_sign: "School signs",
-    err_review_state: "The findings of this visit cannot be changed now; nothing was saved.",
-    review_open_opinion: "Open the opinion",
-    amend: "Amend",
-    amend_field: "Field to amend",
-    amend_value: "New value",
-    amend_reason: "Reason (required)",
-    amend_reason_placeholder: "e.g. the school asked for more time and the office agreed",
-    amend_save: "Save amendment",
-    amendments_title: "Amendments",
-    amend_need_reason: "Enter the reason for the amendment.",
-    amend_unchanged: "The new value is the same as the old one.",
-    amend_bad_date: "Choose a valid date.",
-    sign_title: "School representative signs",
-    sign_summary: |school, n| if n == 0 { format!("{school}: no findings") } else { format!("{school}: {n} findings") },
-    sign_note: "Signing confirms the school has been told of the findings and what to fix. After signing the record can no longer be edited.",
-    sign_changed: "New content for this visit has just arrived by sync, so it was not signed. Check the findings again, then ask the school to sign.",
-    signer_name: "Name",
-    signer_name_placeholder: "The representative's name",
-    signer_role: "Role",
-    signer_role_placeholder: "e.g. 校长 (principal)",
-    signature_label: "Signature",
-    signature_hint: "Sign here",
-    sign_confirm: "Confirm signature",
-    need_signer_name: "Enter the signer's name.",
-    need_signer_role: "Enter the signer's role.",
-    need_signature: "The representative must sign in the box.",
-    review_first: "Some findings are incomplete; settle them first.",
-    back_to_review: "Back to findings",
-    sign_not_finished: "This visit is not finished yet; it can be signed once finished.",
-    already_signed: "This visit is already signed.",
-};

@@ -1,327 +1,225 @@
 //! Strings of sign-in, the sync engine and the 同步 page (`t.sync.…`).
 
-pub struct SyncStrings {
+strings! {
+    pub struct SyncStrings, zh ZH, en EN;
+
     // sign-in
-    pub login_title: &'static str,
-    pub login_explain: &'static str,
-    pub username: &'static str,
-    pub password: &'static str,
-    pub login_button: &'static str,
-    pub logging_in: &'static str,
-    pub need_username: &'static str,
-    pub need_password: &'static str,
-    pub err_bad_credentials: &'static str,
+    login_title: &'static str = { "登录督导室账号", "Sign in to the office account" }
+    login_explain: &'static str = {
+        "登录后，本机的督导记录和照片会自动同步到督导室。账号由督导室分配。",
+        "Once signed in, this phone's visits and photos sync to the supervision office by themselves. The office gives out accounts.",
+    }
+    username: &'static str = { "用户名", "Username" }
+    password: &'static str = { "密码", "Password" }
+    login_button: &'static str = { "登录", "Sign in" }
+    logging_in: &'static str = { "正在登录…", "Signing in…" }
+    need_username: &'static str = { "请输入用户名", "Enter your username" }
+    need_password: &'static str = { "请输入密码", "Enter your password" }
+    err_bad_credentials: &'static str = {
+        "用户名或密码不正确，请重新输入。",
+        "Wrong username or password. Please try again.",
+    }
     /// Too many failed logins: minutes to wait, and the clock time from when it works.
-    pub err_rate_limited: fn(u64, &str) -> String,
-    pub err_login_offline: &'static str,
-    pub err_login_unreachable: &'static str,
-    pub err_login_server: fn(u16) -> String,
-    pub err_login_failed: fn(&str) -> String,
+    err_rate_limited: fn(u64, &str) -> String = {
+        |min, at| format!("登录失败次数过多，请 {min} 分钟后（{at} 以后）再试。"),
+        |min, at| {
+            format!("Too many failed attempts: try again in {min} min (after {at}).")
+        },
+    }
+    err_login_offline: &'static str = {
+        "无网络，无法登录：请连接网络后再试。本机的记录不受影响。",
+        "No network, so you cannot sign in now: connect and try again. Records on this phone are unaffected.",
+    }
+    err_login_unreachable: &'static str = {
+        "连不上督导室服务器，请稍后再试。本机的记录不受影响。",
+        "The office server does not answer: try again later. Records on this phone are unaffected.",
+    }
+    err_login_server: fn(u16) -> String = {
+        |code| format!("督导室服务器出错（HTTP {code}），请稍后再试。"),
+        |code| format!("The office server failed (HTTP {code}): try again later."),
+    }
+    err_login_failed: fn(&str) -> String = {
+        |m| format!("登录失败：{m}"),
+        |m| format!("Sign-in failed: {m}"),
+    }
+
     // account
-    pub account: &'static str,
-    pub role_supervisor: &'static str,
-    pub role_office: &'static str,
-    pub role_admin: &'static str,
-    pub sign_in: &'static str,
-    pub sign_in_again: &'static str,
-    pub sign_out: &'static str,
-    pub not_signed_in: &'static str,
+    account: &'static str = { "账号", "Account" }
+    role_supervisor: &'static str = { "责任督学", "Supervisor" }
+    role_office: &'static str = { "督导室", "Office" }
+    role_admin: &'static str = { "管理员", "Administrator" }
+    sign_in: &'static str = { "登录", "Sign in" }
+    sign_in_again: &'static str = { "重新登录", "Sign in again" }
+    sign_out: &'static str = { "退出登录", "Sign out" }
+    not_signed_in: &'static str = {
+        "未登录。登录督导室账号后即可同步；所有记录已保存在本机，不会丢失。",
+        "Not signed in. Sign in to the office account to sync; every record is kept on this phone.",
+    }
     /// Sign-out refused: unsynced records, of which photos.
-    pub sign_out_refused: fn(usize, usize) -> String,
-    pub sign_out_busy: &'static str,
-    pub signed_out: &'static str,
-    pub supervisor_from_account: &'static str,
+    sign_out_refused: fn(usize, usize) -> String = {
+        |n, photos| {
+            if photos > 0 {
+                format!("还有 {n} 项修改未同步（其中 {photos} 张照片），同步完成后才能退出登录。")
+            } else {
+                format!("还有 {n} 项修改未同步，同步完成后才能退出登录。")
+            }
+        },
+        |n, photos| {
+            if photos > 0 {
+                format!("{n} changes are not synced yet ({photos} of them photos): sign out once they are.")
+            } else {
+                format!("{n} changes are not synced yet: sign out once they are.")
+            }
+        },
+    }
+    sign_out_busy: &'static str = { "正在同步，请稍候再退出登录。", "Syncing: sign out when it is done." }
+    signed_out: &'static str = {
+        "已退出登录。本机的记录仍保存在这台手机上。",
+        "Signed out. The records stay on this phone.",
+    }
+    supervisor_from_account: &'static str = { "督学（登录账号）", "Supervisor (signed-in account)" }
+
     // status
-    pub unsynced_label: &'static str,
-    pub unsynced_photos: fn(usize) -> String,
-    pub last_sync_label: &'static str,
-    pub never_synced: &'static str,
-    pub sync_now: &'static str,
-    pub syncing: &'static str,
-    pub step_pushing: fn(usize, usize) -> String,
-    pub step_pulling: &'static str,
-    pub step_photos: fn(usize, usize) -> String,
+    unsynced_label: &'static str = { "待同步", "To sync" }
+    unsynced_photos: fn(usize) -> String = {
+        |n| format!("其中 {n} 张照片"),
+        |n| format!("{n} of them photos"),
+    }
+    last_sync_label: &'static str = { "上次同步", "Last sync" }
+    never_synced: &'static str = { "从未同步", "Never" }
+    sync_now: &'static str = { "立即同步", "Sync now" }
+    syncing: &'static str = { "正在同步…", "Syncing…" }
+    step_pushing: fn(usize, usize) -> String = {
+        |d, t| format!("正在上传修改 {d}/{t}"),
+        |d, t| format!("Sending changes {d}/{t}"),
+    }
+    step_pulling: &'static str = { "正在获取督导室的更新…", "Fetching the office's updates…" }
+    step_photos: fn(usize, usize) -> String = {
+        |d, t| format!("正在上传照片 {d}/{t}"),
+        |d, t| format!("Uploading photos {d}/{t}"),
+    }
+
     // header
-    pub header_syncing: &'static str,
-    pub header_synced: fn(&str) -> String,
-    pub header_error: &'static str,
-    pub header_login: &'static str,
+    header_syncing: &'static str = { "同步中…", "Syncing…" }
+    header_synced: fn(&str) -> String = { |t| format!("已同步 {t}"), |t| format!("Synced {t}") }
+    header_error: &'static str = { "同步出错", "Sync error" }
+    header_login: &'static str = { "需要重新登录", "Sign in again" }
     /// The bar when no account is signed in on this phone: nothing syncs.
-    pub header_signed_out: &'static str,
+    header_signed_out: &'static str = { "未登录", "Not signed in" }
+
     // errors
-    pub err_offline: &'static str,
-    pub err_unreachable: &'static str,
-    pub err_server: fn(u16) -> String,
-    pub err_needs_login: &'static str,
-    pub err_refused: fn(u16, &str) -> String,
-    pub err_gap: &'static str,
-    pub err_storage: &'static str,
-    pub photos_refused: fn(usize) -> String,
-    pub rejected_notice: fn(usize) -> String,
-    // rejected and conflicts
-    pub rejected_title: fn(usize) -> String,
-    pub rejected_explain: &'static str,
-    pub reason_scope: &'static str,
-    pub reason_invalid: &'static str,
-    pub details: &'static str,
-    pub dismiss: &'static str,
-    pub conflicts_title: fn(usize) -> String,
-    pub conflicts_explain: &'static str,
-    pub kept_value: &'static str,
-    pub lost_value: &'static str,
-    pub use_this: &'static str,
-    pub keep_current: &'static str,
-    pub resolve_failed: &'static str,
-    pub empty_value: &'static str,
-    pub this_phone: &'static str,
-    // field labels
-    pub f_header: &'static str,
-    pub f_state: &'static str,
-    pub f_finished_at: &'static str,
-    pub f_location: &'static str,
-    pub f_signature: &'static str,
-    pub f_opinion_no: &'static str,
-    pub f_amendments: &'static str,
-    pub f_dropped: &'static str,
-    pub f_findings: &'static str,
-    pub f_answer: fn(&str) -> String,
-    pub f_note: fn(&str) -> String,
-    pub f_photos: fn(&str) -> String,
-    pub f_finding: fn(&str) -> String,
-    pub f_description: &'static str,
-    pub f_requirement: &'static str,
-    pub f_severity: &'static str,
-    pub f_disposition: &'static str,
-    pub f_deadline: &'static str,
-    pub f_owner: &'static str,
-    pub f_basis: &'static str,
-    pub f_status: &'static str,
-    pub f_item_codes: &'static str,
-    pub f_section: &'static str,
-    pub f_photo_meta: &'static str,
-    pub f_photo_deleted: &'static str,
-    pub whole_record: &'static str,
-    /// A writer as the server names them, `韩立新 (supervisor)`, with the role in words.
-    pub who: fn(&str) -> String,
-    pub record_photo: &'static str,
-    pub record_visit: &'static str,
-    // photos kept on the server
-    pub photo_loading: &'static str,
-    pub photo_unavailable: &'static str,
-}
-
-pub static ZH: SyncStrings = SyncStrings {
-    login_title: "登录督导室账号",
-    login_explain: "登录后，本机的督导记录和照片会自动同步到督导室。账号由督导室分配。",
-    username: "用户名",
-    password: "密码",
-    login_button: "登录",
-    logging_in: "正在登录…",
-    need_username: "请输入用户名",
-    need_password: "请输入密码",
-    err_bad_credentials: "用户名或密码不正确，请重新输入。",
-    err_rate_limited: |min, at| format!("登录失败次数过多，请 {min} 分钟后（{at} 以后）再试。"),
-    err_login_offline: "无网络，无法登录：请连接网络后再试。本机的记录不受影响。",
-    err_login_unreachable: "连不上督导室服务器，请稍后再试。本机的记录不受影响。",
-    err_login_server: |code| format!("督导室服务器出错（HTTP {code}），请稍后再试。"),
-    err_login_failed: |m| format!("登录失败：{m}"),
-    account: "账号",
-    role_supervisor: "责任督学",
-    role_office: "督导室",
-    role_admin: "管理员",
-    sign_in: "登录",
-    sign_in_again: "重新登录",
-    sign_out: "退出登录",
-    not_signed_in: "未登录。登录督导室账号后即可同步；所有记录已保存在本机，不会丢失。",
-    sign_out_refused: |n, photos| {
-        if photos > 0 {
-            format!("还有 {n} 项修改未同步（其中 {photos} 张照片），同步完成后才能退出登录。")
-        } else {
-            format!("还有 {n} 项修改未同步，同步完成后才能退出登录。")
-        }
-    },
-    sign_out_busy: "正在同步，请稍候再退出登录。",
-    signed_out: "已退出登录。本机的记录仍保存在这台手机上。",
-    supervisor_from_account: "督学（登录账号）",
-    unsynced_label: "待同步",
-    unsynced_photos: |n| format!("其中 {n} 张照片"),
-    last_sync_label: "上次同步",
-    never_synced: "从未同步",
-    sync_now: "立即同步",
-    syncing: "正在同步…",
-    step_pushing: |d, t| format!("正在上传修改 {d}/{t}"),
-    step_pulling: "正在获取督导室的更新…",
-    step_photos: |d, t| format!("正在上传照片 {d}/{t}"),
-    header_syncing: "同步中…",
-    header_synced: |t| format!("已同步 {t}"),
-    header_error: "同步出错",
-    header_login: "需要重新登录",
-    header_signed_out: "未登录",
-    err_offline: "无网络：修改已保存在本机，联网后会自动同步。",
-    err_unreachable: "服务器不可用：连不上督导室服务器，稍后会自动重试。修改已保存在本机。",
-    err_server: |code| format!("服务器不可用（HTTP {code}），稍后会自动重试。修改已保存在本机。"),
-    err_needs_login:
+    err_offline: &'static str = {
+        "无网络：修改已保存在本机，联网后会自动同步。",
+        "No network: changes are kept on this phone and sync once you are online.",
+    }
+    err_unreachable: &'static str = {
+        "服务器不可用：连不上督导室服务器，稍后会自动重试。修改已保存在本机。",
+        "Server unavailable: the office server does not answer; retrying later. Changes are kept on this phone.",
+    }
+    err_server: fn(u16) -> String = {
+        |code| format!("服务器不可用（HTTP {code}），稍后会自动重试。修改已保存在本机。"),
+        |code| format!("Server unavailable (HTTP {code}); retrying later. Changes are kept on this phone."),
+    }
+    err_needs_login: &'static str = {
         "需要重新登录：登录已过期或已在别处退出。本机的修改都保留着，重新登录后继续同步。",
-    err_refused: |status, m| format!("服务器拒绝了同步请求（{status}）：{m}。请联系督导室。"),
-    err_gap: "服务器缺少本机较早的修改，无法继续同步。请联系督导室，并先导出备份。",
-    err_storage: "手机存储出错，本次同步没有完成；已保存的记录不受影响。",
-    photos_refused: |n| format!("{n} 张照片被服务器拒绝，照片仍完整保存在本机。"),
-    rejected_notice: |n| format!("有 {n} 条修改被服务器拒绝，没有保存到督导室：请看下方的原因。"),
-    rejected_title: |n| format!("被服务器拒绝的修改（{n}）"),
-    rejected_explain: "这些修改没有保存到督导室。请核对记录后重新修改，或联系督导室。",
-    reason_scope: "无权修改这所学校的记录",
-    reason_invalid: "内容不符合服务器的要求",
-    details: "详情",
-    dismiss: "知道了",
-    conflicts_title: |n| format!("需要确认的冲突（{n}）"),
-    conflicts_explain:
-        "同一内容在两处同时被修改。督导室保留了其中一个值，另一个值也没有丢失：请确认采用哪一个。",
-    kept_value: "当前采用",
-    lost_value: "未采用",
-    use_this: "采用此值",
-    keep_current: "知道了，保留当前值",
-    resolve_failed: "没有确认成功：请联网后再试。",
-    empty_value: "（空）",
-    this_phone: "本机",
-    f_header: "基本信息",
-    f_state: "状态",
-    f_finished_at: "完成时间",
-    f_location: "位置",
-    f_signature: "学校签名",
-    f_opinion_no: "意见书编号",
-    f_amendments: "更正记录",
-    f_dropped: "删除的问题",
-    f_findings: "问题列表",
-    f_answer: |p| format!("「{p}」的答案"),
-    f_note: |p| format!("「{p}」的备注"),
-    f_photos: |p| format!("「{p}」的照片"),
-    f_finding: |part| format!("问题的{part}"),
-    f_description: "描述",
-    f_requirement: "整改要求",
-    f_severity: "严重程度",
-    f_disposition: "处理方式",
-    f_deadline: "整改期限",
-    f_owner: "责任部门/责任人",
-    f_basis: "依据",
-    f_status: "整改状态",
-    f_item_codes: "对应检查项",
-    f_section: "所属部分",
-    f_photo_meta: "照片信息",
-    f_photo_deleted: "照片删除",
-    whole_record: "整条记录（新建）",
-    who: |w| {
-        w.replace(" (supervisor)", "（责任督学）")
-            .replace(" (office)", "（督导室）")
-            .replace(" (admin)", "（管理员）")
-    },
-    record_photo: "照片",
-    record_visit: "督导记录",
-    photo_loading: "正在从服务器取照片…",
-    photo_unavailable: "原图已上传到督导室，本机只保留缩略图；联网并登录后可查看原图。",
-};
+        "Sign in again: the sign-in expired or was ended elsewhere. Every change is kept on this phone and syncs once you sign in.",
+    }
+    err_refused: fn(u16, &str) -> String = {
+        |status, m| format!("服务器拒绝了同步请求（{status}）：{m}。请联系督导室。"),
+        |status, m| format!("The server refused the sync ({status}): {m}. Contact the office."),
+    }
+    err_gap: &'static str = {
+        "服务器缺少本机较早的修改，无法继续同步。请联系督导室，并先导出备份。",
+        "The server lacks earlier changes from this phone and sync cannot go on. Contact the office, and export a backup first.",
+    }
+    err_storage: &'static str = {
+        "手机存储出错，本次同步没有完成；已保存的记录不受影响。",
+        "Storage on this phone failed; this sync did not finish. Saved records are unaffected.",
+    }
+    photos_refused: fn(usize) -> String = {
+        |n| format!("{n} 张照片被服务器拒绝，照片仍完整保存在本机。"),
+        |n| format!("{n} photos were refused by the server; they are kept whole on this phone."),
+    }
+    rejected_notice: fn(usize) -> String = {
+        |n| format!("有 {n} 条修改被服务器拒绝，没有保存到督导室：请看下方的原因。"),
+        |n| format!("{n} changes were refused by the server and not saved at the office: see why below."),
+    }
 
-pub static EN: SyncStrings = SyncStrings {
-    login_title: "Sign in to the office account",
-    login_explain: "Once signed in, this phone's visits and photos sync to the supervision office by themselves. The office gives out accounts.",
-    username: "Username",
-    password: "Password",
-    login_button: "Sign in",
-    logging_in: "Signing in…",
-    need_username: "Enter your username",
-    need_password: "Enter your password",
-    err_bad_credentials: "Wrong username or password. Please try again.",
-    err_rate_limited: |min, at| {
-        format!("Too many failed attempts: try again in {min} min (after {at}).")
-    },
-    err_login_offline: "No network, so you cannot sign in now: connect and try again. Records on this phone are unaffected.",
-    err_login_unreachable: "The office server does not answer: try again later. Records on this phone are unaffected.",
-    err_login_server: |code| format!("The office server failed (HTTP {code}): try again later."),
-    err_login_failed: |m| format!("Sign-in failed: {m}"),
-    account: "Account",
-    role_supervisor: "Supervisor",
-    role_office: "Office",
-    role_admin: "Administrator",
-    sign_in: "Sign in",
-    sign_in_again: "Sign in again",
-    sign_out: "Sign out",
-    not_signed_in: "Not signed in. Sign in to the office account to sync; every record is kept on this phone.",
-    sign_out_refused: |n, photos| {
-        if photos > 0 {
-            format!("{n} changes are not synced yet ({photos} of them photos): sign out once they are.")
-        } else {
-            format!("{n} changes are not synced yet: sign out once they are.")
-        }
-    },
-    sign_out_busy: "Syncing: sign out when it is done.",
-    signed_out: "Signed out. The records stay on this phone.",
-    supervisor_from_account: "Supervisor (signed-in account)",
-    unsynced_label: "To sync",
-    unsynced_photos: |n| format!("{n} of them photos"),
-    last_sync_label: "Last sync",
-    never_synced: "Never",
-    sync_now: "Sync now",
-    syncing: "Syncing…",
-    step_pushing: |d, t| format!("Sending changes {d}/{t}"),
-    step_pulling: "Fetching the office's updates…",
-    step_photos: |d, t| format!("Uploading photos {d}/{t}"),
-    header_syncing: "Syncing…",
-    header_synced: |t| format!("Synced {t}"),
-    header_error: "Sync error",
-    header_login: "Sign in again",
-    header_signed_out: "Not signed in",
-    err_offline: "No network: changes are kept on this phone and sync once you are online.",
-    err_unreachable: "Server unavailable: the office server does not answer; retrying later. Changes are kept on this phone.",
-    err_server: |code| format!("Server unavailable (HTTP {code}); retrying later. Changes are kept on this phone."),
-    err_needs_login: "Sign in again: the sign-in expired or was ended elsewhere. Every change is kept on this phone and syncs once you sign in.",
-    err_refused: |status, m| format!("The server refused the sync ({status}): {m}. Contact the office."),
-    err_gap: "The server lacks earlier changes from this phone and sync cannot go on. Contact the office, and export a backup first.",
-    err_storage: "Storage on this phone failed; this sync did not finish. Saved records are unaffected.",
-    photos_refused: |n| format!("{n} photos were refused by the server; they are kept whole on this phone."),
-    rejected_notice: |n| format!("{n} changes were refused by the server and not saved at the office: see why below."),
-    rejected_title: |n| format!("Changes refused by the server ({n})"),
-    rejected_explain: "These changes were not saved at the office. Check the record and change it again, or contact the office.",
-    reason_scope: "Not allowed to change this school's records",
-    reason_invalid: "The content does not meet the server's rules",
-    details: "Details",
-    dismiss: "Got it",
-    conflicts_title: |n| format!("Conflicts to confirm ({n})"),
-    conflicts_explain: "The same thing was changed in two places at once. The office kept one value and the other is not lost: confirm which to use.",
-    kept_value: "In use",
-    lost_value: "Not used",
-    use_this: "Use this value",
-    keep_current: "Got it, keep the current value",
-    resolve_failed: "Not confirmed: connect and try again.",
-    empty_value: "(empty)",
-    this_phone: "this phone",
-    f_header: "Basic details",
-    f_state: "State",
-    f_finished_at: "Finished at",
-    f_location: "Location",
-    f_signature: "School signature",
-    f_opinion_no: "Opinion number",
-    f_amendments: "Amendments",
-    f_dropped: "Dropped findings",
-    f_findings: "Findings list",
-    f_answer: |p| format!("Answer to “{p}”"),
-    f_note: |p| format!("Note on “{p}”"),
-    f_photos: |p| format!("Photos of “{p}”"),
-    f_finding: |part| format!("Finding {part}"),
-    f_description: "description",
-    f_requirement: "requirement",
-    f_severity: "severity",
-    f_disposition: "disposition",
-    f_deadline: "deadline",
-    f_owner: "owner",
-    f_basis: "basis",
-    f_status: "rectification status",
-    f_item_codes: "items",
-    f_section: "section",
-    f_photo_meta: "Photo details",
-    f_photo_deleted: "Photo deleted",
-    whole_record: "The whole record (new)",
-    who: |w| w.replace(" (admin)", " (administrator)"),
-    record_photo: "Photo",
-    record_visit: "Visit",
-    photo_loading: "Fetching the photo from the server…",
-    photo_unavailable: "The full photo is on the office server and this phone keeps the thumbnail: connect and sign in to see it.",
-};
+    // rejected and conflicts
+    rejected_title: fn(usize) -> String = {
+        |n| format!("被服务器拒绝的修改（{n}）"),
+        |n| format!("Changes refused by the server ({n})"),
+    }
+    rejected_explain: &'static str = {
+        "这些修改没有保存到督导室。请核对记录后重新修改，或联系督导室。",
+        "These changes were not saved at the office. Check the record and change it again, or contact the office.",
+    }
+    reason_scope: &'static str = { "无权修改这所学校的记录", "Not allowed to change this school's records" }
+    reason_invalid: &'static str = { "内容不符合服务器的要求", "The content does not meet the server's rules" }
+    details: &'static str = { "详情", "Details" }
+    dismiss: &'static str = { "知道了", "Got it" }
+    conflicts_title: fn(usize) -> String = {
+        |n| format!("需要确认的冲突（{n}）"),
+        |n| format!("Conflicts to confirm ({n})"),
+    }
+    conflicts_explain: &'static str = {
+        "同一内容在两处同时被修改。督导室保留了其中一个值，另一个值也没有丢失：请确认采用哪一个。",
+        "The same thing was changed in two places at once. The office kept one value and the other is not lost: confirm which to use.",
+    }
+    kept_value: &'static str = { "当前采用", "In use" }
+    lost_value: &'static str = { "未采用", "Not used" }
+    use_this: &'static str = { "采用此值", "Use this value" }
+    keep_current: &'static str = { "知道了，保留当前值", "Got it, keep the current value" }
+    resolve_failed: &'static str = { "没有确认成功：请联网后再试。", "Not confirmed: connect and try again." }
+    empty_value: &'static str = { "（空）", "(empty)" }
+    this_phone: &'static str = { "本机", "this phone" }
+
+    // field labels
+    f_header: &'static str = { "基本信息", "Basic details" }
+    f_state: &'static str = { "状态", "State" }
+    f_finished_at: &'static str = { "完成时间", "Finished at" }
+    f_location: &'static str = { "位置", "Location" }
+    f_signature: &'static str = { "学校签名", "School signature" }
+    f_opinion_no: &'static str = { "意见书编号", "Opinion number" }
+    f_amendments: &'static str = { "更正记录", "Amendments" }
+    f_dropped: &'static str = { "删除的问题", "Dropped findings" }
+    f_findings: &'static str = { "问题列表", "Findings list" }
+    f_answer: fn(&str) -> String = { |p| format!("「{p}」的答案"), |p| format!("Answer to “{p}”") }
+    f_note: fn(&str) -> String = { |p| format!("「{p}」的备注"), |p| format!("Note on “{p}”") }
+    f_photos: fn(&str) -> String = { |p| format!("「{p}」的照片"), |p| format!("Photos of “{p}”") }
+    f_finding: fn(&str) -> String = {
+        |part| format!("问题的{part}"),
+        |part| format!("Finding {part}"),
+    }
+    f_description: &'static str = { "描述", "description" }
+    f_requirement: &'static str = { "整改要求", "requirement" }
+    f_severity: &'static str = { "严重程度", "severity" }
+    f_disposition: &'static str = { "处理方式", "disposition" }
+    f_deadline: &'static str = { "整改期限", "deadline" }
+    f_owner: &'static str = { "责任部门/责任人", "owner" }
+    f_basis: &'static str = { "依据", "basis" }
+    f_status: &'static str = { "整改状态", "rectification status" }
+    f_item_codes: &'static str = { "对应检查项", "items" }
+    f_section: &'static str = { "所属部分", "section" }
+    f_photo_meta: &'static str = { "照片信息", "Photo details" }
+    f_photo_deleted: &'static str = { "照片删除", "Photo deleted" }
+    whole_record: &'static str = { "整条记录（新建）", "The whole record (new)" }
+    /// A writer as the server names them, `韩立新 (supervisor)`, with the role in words.
+    who: fn(&str) -> String = {
+        |w| {
+            w.replace(" (supervisor)", "（责任督学）")
+                .replace(" (office)", "（督导室）")
+                .replace(" (admin)", "（管理员）")
+        },
+        |w| w.replace(" (admin)", " (administrator)"),
+    }
+    record_photo: &'static str = { "照片", "Photo" }
+    record_visit: &'static str = { "督导记录", "Visit" }
+
+    // photos kept on the server
+    photo_loading: &'static str = { "正在从服务器取照片…", "Fetching the photo from the server…" }
+    photo_unavailable: &'static str = {
+        "原图已上传到督导室，本机只保留缩略图；联网并登录后可查看原图。",
+        "The full photo is on the office server and this phone keeps the thumbnail: connect and sign in to see it.",
+    }
+}
