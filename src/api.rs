@@ -162,11 +162,24 @@ pub async fn get_blob(path: &str) -> Result<web_sys::Blob, ApiError> {
 }
 
 /// The timeout of one call, cleared once its answer has arrived.
-struct Timer(Option<i32>);
+/// A request's timeout: aborts the fetch when it fires. The callback is owned here and freed
+/// with the timer (a `once_into_js` callback is freed only when called, so every request that
+/// finished in time used to leave one behind, holding its `AbortController`).
+struct Timer {
+    handle: Option<i32>,
+    _on_timeout: Option<wasm_bindgen::closure::Closure<dyn FnMut()>>,
+}
 
 impl Timer {
+    /// The answer is in (or the request failed): the timeout is not needed any more.
     fn clear(self) {
-        if let (Some(t), Some(w)) = (self.0, web_sys::window()) {
+        drop(self);
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        if let (Some(t), Some(w)) = (self.handle, web_sys::window()) {
             w.clear_timeout_with_handle(t);
         }
     }
@@ -202,14 +215,23 @@ async fn fetch(
     }
     init.set_headers(&h);
     let abort = web_sys::AbortController::new().ok();
-    let timer = Timer(abort.as_ref().and_then(|a| {
+    let on_timeout = abort.as_ref().map(|a| {
         init.set_signal(Some(&a.signal()));
         let a = a.clone();
-        let cb = wasm_bindgen::closure::Closure::once_into_js(move || a.abort());
+        wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || a.abort())
+    });
+    let handle = on_timeout.as_ref().and_then(|cb| {
         window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), TIMEOUT_MS)
+            .set_timeout_with_callback_and_timeout_and_arguments_0(
+                cb.as_ref().unchecked_ref(),
+                TIMEOUT_MS,
+            )
             .ok()
-    }));
+    });
+    let timer = Timer {
+        handle,
+        _on_timeout: on_timeout,
+    };
     match JsFuture::from(window.fetch_with_str_and_init(path, &init)).await {
         Ok(r) => match r.dyn_into::<web_sys::Response>() {
             Ok(r) => Ok((r, timer)),
