@@ -30,7 +30,6 @@ use crate::clock::now_ms;
 use crate::db::{Scope, User};
 use crate::error::{AppError, Unauthorized};
 use crate::json::ValidJson;
-use crate::library::Library;
 use crate::state::AppState;
 use push::Pushed;
 
@@ -110,7 +109,7 @@ pub async fn post_push(
     // The template library, to check answers' values against their items (issue 12): read
     // once, and only when some mutation sets one (most pushes are notes, findings and states).
     let library = if req.mutations.iter().any(push::sets_answer_value) {
-        Some(Library::load(store).await?)
+        Some(state.library().await?.0)
     } else {
         None
     };

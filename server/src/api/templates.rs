@@ -11,7 +11,6 @@
 //! expired in the field, must still be able to start a visit offline with the county's current
 //! edition. Everything about schools, visits and photos needs a token.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -19,7 +18,6 @@ use dudao_domain::Template;
 use serde::Serialize;
 
 use crate::error::AppError;
-use crate::library::Library;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize)]
@@ -28,29 +26,6 @@ pub struct TemplateLibrary {
 }
 
 pub async fn list_templates(State(state): State<AppState>) -> Result<Response, AppError> {
-    let stamp = state.store.library_stamp().await?;
-    let cached = state
-        .library_json
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .as_ref()
-        .filter(|(s, _)| *s == stamp)
-        .map(|(_, body)| body.clone());
-    let body = match cached {
-        Some(body) => body,
-        None => {
-            // Built (and its warnings logged) once per change of the library, not per request.
-            let library = Library::load(state.store.as_ref()).await?;
-            let json = serde_json::to_vec(&TemplateLibrary {
-                templates: library.templates().cloned().collect(),
-            })?;
-            let body = Bytes::from(json);
-            *state
-                .library_json
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some((stamp, body.clone()));
-            body
-        }
-    };
+    let (_, body) = state.library().await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }

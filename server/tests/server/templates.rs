@@ -627,11 +627,11 @@ async fn the_served_library_is_kept_until_the_office_publishes_again(backend: Ba
     assert_eq!(first.body, again.body);
     assert_eq!(
         t.state
-            .library_json
+            .library
             .lock()
             .unwrap()
             .as_ref()
-            .map(|(_, b)| b.len()),
+            .map(|c| c.json.len()),
         Some(first.body.len()),
         "the reply is kept"
     );

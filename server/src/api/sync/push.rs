@@ -48,7 +48,7 @@ pub struct Context {
     pub schools: HashSet<String>,
     /// The template library, to check answers' values against their items; `None` when no
     /// mutation of the push sets one ([`sets_answer_value`]).
-    pub library: Option<Library>,
+    pub library: Option<std::sync::Arc<Library>>,
 }
 
 /// What the push of one mutation came to.
