@@ -273,3 +273,16 @@ pub async fn post_json(
     )
     .await
 }
+
+/// A client-made UUID in canonical form; `n` tells a test's devices, visits and photos apart.
+pub fn uuid(n: u64) -> String {
+    format!("0190a6e2-5b7c-7d1e-9f00-{n:012x}")
+}
+
+/// A school of the demo county, by its 学校代码.
+pub fn demo_school(code: &str) -> dudao_domain::School {
+    dudao_server::demo::schools()
+        .into_iter()
+        .find(|s| s.code == code)
+        .expect("demo school")
+}

@@ -10,18 +10,12 @@ use dudao_server::demo;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+use dudao_server::clock::now_ms;
+
 use crate::common::{
-    device_of, get_as, post_json as post, send, test_app_on, token_of, Backend, Reply, TestApp,
+    device_of, get_as, post_json as post, send, test_app_on, token_of, uuid, Backend, Reply,
+    TestApp,
 };
-
-fn now_ms() -> i64 {
-    dudao_server::clock::now_ms()
-}
-
-/// A client-made UUID; `n` tells the tests' devices, visits and photos apart.
-fn uuid(n: u64) -> String {
-    format!("0190a6e2-5b7c-7d1e-9f13-{n:012x}")
-}
 
 fn op(field: &str, value: Value) -> Value {
     json!({"field": field, "value": value, "base_rev": 0})

@@ -11,26 +11,14 @@ use axum::Router;
 use dudao_domain::sync::client::{record_key, RecordSync};
 use dudao_domain::sync::fields::Fields;
 use dudao_domain::sync::{Hlc, MutationStatus, PullResponse, PushResponse};
-use dudao_domain::School;
 use dudao_server::{app, demo, AppState};
 use serde_json::{json, Value};
 
-use crate::common::{get_as as get, post_json as post, test_app_on, Backend, Reply, TestApp};
+use dudao_server::clock::now_ms;
 
-fn now_ms() -> i64 {
-    dudao_server::clock::now_ms()
-}
-
-fn uuid(n: u64) -> String {
-    format!("0190a6e2-5b7c-7d1e-9f00-{n:012x}")
-}
-
-fn school(code: &str) -> School {
-    demo::schools()
-        .into_iter()
-        .find(|s| s.code == code)
-        .expect("demo school")
-}
+use crate::common::{
+    demo_school, get_as as get, post_json as post, test_app_on, uuid, Backend, Reply, TestApp,
+};
 
 fn header_with(s: &Value, supervisor: &str) -> Value {
     json!({"school_id": s["id"], "school": s, "supervisor": supervisor,
@@ -47,7 +35,7 @@ fn mutation(seq: i64, entity_id: &str, ops: Vec<Value>) -> Value {
 }
 
 fn new_visit(seq: i64, id: &str, code: &str) -> Value {
-    let s = serde_json::to_value(school(code)).expect("school");
+    let s = serde_json::to_value(demo_school(code)).expect("school");
     mutation(
         seq,
         id,
@@ -489,7 +477,7 @@ async fn a_text_field_over_64_kib_is_rejected_naming_the_field(backend: Backend)
     let limit = dudao_server::api::sync::limits::MAX_TEXT_BYTES;
     let fits = "a".repeat(limit);
     let over = "字".repeat(limit / 3 + 1);
-    let s = serde_json::to_value(school("QH0101")).expect("school");
+    let s = serde_json::to_value(demo_school("QH0101")).expect("school");
     let reply = push_raw(
         &t.router,
         &device,
@@ -558,7 +546,7 @@ both_backends!(a_text_field_over_64_kib_is_rejected_naming_the_field);
 async fn a_visit_headers_school_is_the_rosters(backend: Backend) {
     let t = test_app_on(backend).await;
     let (device, token) = login(&t.router, "hanlixin", 1).await;
-    let roster = school("QH0101");
+    let roster = demo_school("QH0101");
     let mut stale = serde_json::to_value(&roster).expect("school");
     stale["name"] = json!("假冒学校");
     stale["county"] = json!("别的县");

@@ -10,30 +10,17 @@ use dudao_domain::sync::hlc::MAX_SKEW_MS;
 use dudao_domain::sync::{
     ConflictsResponse, FieldOutcome, Hlc, MutationStatus, PullResponse, PushResponse,
 };
-use dudao_domain::School;
 use dudao_server::{app, demo, AppState};
 use serde_json::{json, Value};
 
-use crate::common::{get_as as get, post_json as post, send, test_app_on, Backend, Reply, TestApp};
+use dudao_server::clock::now_ms;
 
-fn now_ms() -> i64 {
-    dudao_server::clock::now_ms()
-}
-
-/// A client-made UUID; `n` tells the tests' devices and records apart.
-fn uuid(n: u64) -> String {
-    format!("0190a6e2-5b7c-7d1e-9f00-{n:012x}")
-}
-
-fn school(code: &str) -> School {
-    demo::schools()
-        .into_iter()
-        .find(|s| s.code == code)
-        .expect("demo school")
-}
+use crate::common::{
+    demo_school, get_as as get, post_json as post, send, test_app_on, uuid, Backend, Reply, TestApp,
+};
 
 fn header_of(code: &str, supervisor: &str) -> Value {
-    let s = school(code);
+    let s = demo_school(code);
     json!({"school_id": s.id, "school": s, "supervisor": supervisor,
            "templates": [{"id": "wuxiang", "version": 1}], "started_at": now_ms()})
 }
@@ -707,7 +694,7 @@ async fn two_devices_on_one_field_one_wins_by_clock_and_the_other_is_kept(backen
     assert_eq!(c.lost_hlc, at(now + 10));
     assert_eq!(c.lost_device_id.as_deref(), Some(b.id.as_str()));
     assert_eq!(c.lost_by, "韩立新 (supervisor)");
-    assert_eq!(c.school_id, school("QH0101").id);
+    assert_eq!(c.school_id, demo_school("QH0101").id);
 
     // The other way round: a newer concurrent value replaces the current one, which is kept.
     let later = push(
@@ -1283,7 +1270,7 @@ async fn a_photo_needs_its_visit_on_the_server_first(backend: Backend) {
         .iter()
         .find(|c| c.entity == "photo" && c.field == "meta")
         .expect("photo meta");
-    assert_eq!(meta_change.school_id, school("QH0101").id);
+    assert_eq!(meta_change.school_id, demo_school("QH0101").id);
     assert_eq!(meta_change.value, meta);
 }
 both_backends!(a_photo_needs_its_visit_on_the_server_first);

@@ -24,7 +24,9 @@ use dudao_domain::sync::Hlc;
 use dudao_server::demo;
 use serde_json::{json, Value};
 
-use crate::common::{get_as as get, post_json as post, test_app_on, Backend};
+use dudao_server::clock::now_ms;
+
+use crate::common::{get_as as get, post_json as post, test_app_on, uuid, Backend};
 
 /// A small deterministic generator, so a failing seed can be replayed.
 struct Rng(u64);
@@ -86,10 +88,6 @@ struct World {
     edits: u64,
 }
 
-fn uuid(n: u64) -> String {
-    format!("0190a6e2-5b7c-7d1e-9f00-{n:012x}")
-}
-
 async fn login(router: &Router, user: &str, device_id: &str) -> String {
     let reply = post(
         router,
@@ -100,10 +98,6 @@ async fn login(router: &Router, user: &str, device_id: &str) -> String {
     .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     reply.json()["token"].as_str().unwrap().to_owned()
-}
-
-fn now_ms() -> i64 {
-    dudao_server::clock::now_ms()
 }
 
 impl Device {
