@@ -561,7 +561,13 @@ mod roster {
             if !text.is_empty() && !text.contains('\0') && !text.starts_with('\u{FEFF}') {
                 let (decoded, _) = csv::decode(&bytes)
                     .map_err(|p| TestCaseError::fail(format!("{enc:?} not decoded: {p:?}")))?;
-                prop_assert_eq!(decoded, text);
+                match std::str::from_utf8(&bytes) {
+                    // GBK bytes that are also valid UTF-8 ("小学" alone is D0 A1 D1 A7, which
+                    // is UTF-8 for "Сѧ") cannot be told apart without a header; valid UTF-8
+                    // is read as UTF-8, as Excel's "CSV UTF-8" is the format we ask for.
+                    Ok(utf8) if matches!(enc, Enc::Gbk) => prop_assert_eq!(decoded, utf8),
+                    _ => prop_assert_eq!(decoded, text),
+                }
             }
             read(&bytes)?;
         }
