@@ -4,6 +4,11 @@
 # as the precache list, and sets VERSION to a hash of those files' names and contents (and of
 # public/sw.js itself), so any change to the build is a new version with its own cache
 # (dudao-shell-<VERSION>).
+# Then it precompresses every text file (the wasm, JS, CSS, HTML, the worker and the manifest)
+# next to itself as NAME.br (brotli, quality 11) and NAME.gz (gzip -9), which the server sends
+# to a browser that accepts them (server/src/static_files.rs). Compressing once at build time
+# lets it use the slowest, smallest settings; without the `brotli` command (scripts/setup
+# installs it) only .gz is written and the server falls back to gzip.
 # Trunk sets TRUNK_STAGING_DIR and TRUNK_SOURCE_DIR; both may be given by hand to test it:
 #   TRUNK_STAGING_DIR=dist TRUNK_SOURCE_DIR=. public/gen-sw.sh
 set -euo pipefail
@@ -16,7 +21,7 @@ if command -v sha256sum >/dev/null; then sha() { sha256sum "$@"; }; else sha() {
 
 cd "$stage"
 # Every file but the worker itself, as absolute URL paths, in a stable order.
-files="$(find . -type f ! -name sw.js ! -path '*/.*' | sed 's|^\./|/|' | LC_ALL=C sort)"
+files="$(find . -type f ! -name sw.js ! -name '*.br' ! -name '*.gz' ! -path '*/.*' | sed 's|^\./|/|' | LC_ALL=C sort)"
 if ! grep -qx '/index.html' <<<"$files"; then
   echo "gen-sw: no index.html in $stage; not writing sw.js" >&2
   exit 1
@@ -28,3 +33,14 @@ list="[$(sed 's/.*/"&"/' <<<"$files" | paste -sd, | sed 's/,/, /g')]"
 
 sed -e "s|__DUDAO_VERSION__|$version|" -e "s|__DUDAO_PRECACHE__|$list|" "$template" >sw.js
 echo "gen-sw: sw.js version $version, $(wc -l <<<"$files") files precached"
+
+# Precompressed copies; never listed above, so the worker's cache holds each file once.
+compressed=0
+while IFS= read -r -d '' f; do
+  gzip -9 -n -k -f "$f"
+  if command -v brotli >/dev/null; then brotli -q 11 -k -f "$f"; fi
+  compressed=$((compressed + 1))
+done < <(find . -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \
+  -o -name '*.webmanifest' -o -name '*.json' -o -name '*.svg' \) ! -path '*/.*' -print0)
+command -v brotli >/dev/null || echo "gen-sw: no brotli command (scripts/setup installs it); gzip only" >&2
+echo "gen-sw: $compressed files precompressed"
