@@ -32,7 +32,7 @@ pub mod xlsx;
 
 pub use answer::{AnswerValue, Compliance, TimeOfDay};
 pub use basis::Basis;
-pub use checklist::{Checklist, Missing, MissingReason, Progress};
+pub use checklist::{Checklist, CompiledChecklist, Missing, MissingReason, Overview, Progress};
 pub use input::ValueError;
 pub use rule::{Outcome, Verdict};
 pub use school::{Facility, GradeRange, School, Stage};

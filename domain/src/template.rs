@@ -254,6 +254,21 @@ pub enum EvidenceRule {
     PhotoAlways,
 }
 
+impl EvidenceRule {
+    /// Whether the rule asks for a photo, given the outcome of the item's verdict (`None`:
+    /// unanswered or not judged). The one statement of the rule: the item card's 需拍照 and
+    /// [`crate::checklist::Checklist::missing`] both ask it.
+    pub fn needs_photo(self, outcome: Option<crate::rule::Outcome>) -> bool {
+        match self {
+            EvidenceRule::None => false,
+            EvidenceRule::PhotoAlways => true,
+            EvidenceRule::PhotoWhenNoncompliant => {
+                outcome == Some(crate::rule::Outcome::NonCompliant)
+            }
+        }
+    }
+}
+
 /// Default severity of a finding raised from the item.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Severity {

@@ -5,6 +5,12 @@
 //! change content, so browsers may keep them for a year. Everything else, `index.html` and the
 //! service worker above all, is `no-cache`: the browser revalidates it on each load, which is
 //! how a new release reaches a phone.
+//!
+//! Compression: a release build writes `NAME.br` (brotli, quality 11) and `NAME.gz` (gzip -9)
+//! next to every text file (`public/gen-sw.sh`). A browser that accepts brotli gets the `.br`,
+//! one that accepts only gzip the `.gz`, any other the file itself, each with
+//! `Vary: Accept-Encoding`; a file without precompressed copies (a dev build, the icons) is
+//! compressed on the fly by the server-wide gzip layer when that pays.
 
 use std::path::Path;
 
@@ -29,6 +35,8 @@ pub async fn serve_app(State(state): State<AppState>, request: Request) -> Respo
     let retry = parts.clone();
 
     let Ok(response) = ServeDir::new(&*state.dist)
+        .precompressed_br()
+        .precompressed_gzip()
         .oneshot(Request::from_parts(parts, body))
         .await;
     if response.status() != StatusCode::NOT_FOUND || !is_app_route(&path) {
@@ -41,6 +49,8 @@ pub async fn serve_app(State(state): State<AppState>, request: Request) -> Respo
         return not_built(&state.dist);
     }
     let Ok(response) = ServeFile::new(index)
+        .precompressed_br()
+        .precompressed_gzip()
         .oneshot(Request::from_parts(retry, Body::empty()))
         .await;
     with_cache_control(response.map(Body::new), REVALIDATE)

@@ -2,7 +2,10 @@ use std::fs;
 
 use axum::http::StatusCode;
 
-use crate::common::{get, test_app, test_app_with_dist, TestApp};
+use axum::body::Body;
+use axum::http::Request;
+
+use crate::common::{get, send, test_app, test_app_with_dist, Reply, TestApp};
 
 const INDEX: &str = "<!doctype html><title>督导</title><body>app shell</body>";
 const WASM_NAME: &str = "dudao-3f8a9c2e1b7d6a54_bg.wasm";
@@ -134,4 +137,75 @@ async fn icons_are_png_and_a_missing_icon_is_404() {
     let missing = get(&t.router, "/icons/icon-1024.png").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_ne!(missing.text(), INDEX);
+}
+
+/// What a release build writes next to the wasm (`public/gen-sw.sh`): stand-ins, told apart by
+/// content, since the server sends the file as it is stored.
+const WASM_BR: &[u8] = b"brotli bytes";
+const WASM_GZ: &[u8] = b"gzip bytes";
+
+async fn app_with_precompressed_dist() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dist = dir.path().join("dist");
+    fs::create_dir_all(&dist).expect("dist");
+    fs::write(dist.join("index.html"), INDEX).expect("index");
+    fs::write(dist.join("index.html.br"), b"index in brotli").expect("index.br");
+    fs::write(dist.join(WASM_NAME), WASM).expect("wasm");
+    fs::write(dist.join(format!("{WASM_NAME}.br")), WASM_BR).expect("wasm.br");
+    fs::write(dist.join(format!("{WASM_NAME}.gz")), WASM_GZ).expect("wasm.gz");
+    test_app_with_dist(dir, dist).await
+}
+
+async fn get_accepting(t: &TestApp, uri: &str, accept: &str) -> Reply {
+    let request = Request::builder()
+        .uri(uri)
+        .header("accept-encoding", accept)
+        .body(Body::empty())
+        .expect("request");
+    send(&t.router, request).await
+}
+
+/// Every phone browser accepts brotli: it gets the build's brotli copy (about a fifth smaller
+/// than gzip for the wasm), still typed and cached as the wasm it is.
+#[tokio::test]
+async fn a_browser_that_accepts_brotli_gets_the_precompressed_brotli_copy() {
+    let t = app_with_precompressed_dist().await;
+    let reply = get_accepting(&t, &format!("/{WASM_NAME}"), "gzip, deflate, br, zstd").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.header("content-encoding"), "br");
+    assert_eq!(reply.body, WASM_BR);
+    assert_eq!(reply.header("content-type"), "application/wasm");
+    assert_eq!(
+        reply.header("cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert!(reply
+        .header("vary")
+        .to_ascii_lowercase()
+        .contains("accept-encoding"));
+}
+
+#[tokio::test]
+async fn gzip_only_gets_the_gzip_copy_and_no_encoding_the_file_itself() {
+    let t = app_with_precompressed_dist().await;
+    let gz = get_accepting(&t, &format!("/{WASM_NAME}"), "gzip").await;
+    assert_eq!(gz.header("content-encoding"), "gzip");
+    assert_eq!(gz.body, WASM_GZ);
+
+    let plain = get_accepting(&t, &format!("/{WASM_NAME}"), "identity").await;
+    assert_eq!(plain.status, StatusCode::OK);
+    assert!(plain.headers.get("content-encoding").is_none());
+    assert_eq!(plain.body, WASM);
+}
+
+/// A deep link is answered with the app shell, precompressed like `/` itself.
+#[tokio::test]
+async fn the_app_shell_of_a_deep_link_comes_precompressed_too() {
+    let t = app_with_precompressed_dist().await;
+    let reply = get_accepting(&t, "/visits/abc", "br").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.header("content-encoding"), "br");
+    assert_eq!(reply.body, b"index in brotli");
+    assert_eq!(reply.header("cache-control"), "no-cache");
+    assert!(reply.header("content-type").starts_with("text/html"));
 }
