@@ -6,9 +6,8 @@
 
 use crate::clock::now_ms;
 use crate::state::AppState;
-use crate::storage::repo::{self, FieldOp};
+use crate::visit_edit::{self, Refusal, VisitEdit};
 use dudao_domain::location::{Location, NoFix};
-use dudao_domain::Visit;
 use js_sys::{Function, Object, Reflect};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -124,73 +123,41 @@ pub fn current_position(done: impl FnOnce(Location) + 'static) {
 
 /// Records where the editor's draft visit takes place, if it has no location yet.
 ///
-/// The editor holds the visit in a signal and saves a whole snapshot of it with every edit, so
-/// the location must go into that signal: saved behind the editor's back, the next answer would
-/// store a snapshot without it. When the answer comes while the editor is still open, it is
-/// applied to the signal and saved from there, like any edit. When the editor is gone by then
-/// (finished, or the supervisor went elsewhere), the latest stored visit is loaded and the
-/// location added to it, so no answer given meanwhile is overwritten.
-pub fn record_location(app: AppState, visit: RwSignal<Visit>, last_saved: StoredValue<Visit>) {
-    let (id, has) = visit.with_untracked(|v| (v.id.clone(), v.location.is_some()));
+/// When the answer comes while the editor is still open, it is a change like any other,
+/// through the editor's [`VisitEdit`]. When the editor is gone by then (finished, or the
+/// supervisor went elsewhere), it is laid onto the latest stored visit
+/// ([`visit_edit::edit_stored`]), so no answer given meanwhile is overwritten; a visit signed
+/// meanwhile is not changed silently.
+pub fn record_location(app: AppState, edit: VisitEdit) {
+    let Some((id, has)) = edit
+        .visit()
+        .try_with_untracked(|v| (v.id.clone(), v.location.is_some()))
+    else {
+        return;
+    };
     if has || !ASKED.with(|a| a.borrow_mut().insert(id.clone())) {
         return;
     }
     current_position(move |loc| {
         ASKED.with(|a| a.borrow_mut().remove(&id));
         let now = now_ms();
-        let in_editor = visit.try_update(|v| {
-            let before = v.clone();
-            (v.id == id && v.location.is_none() && v.set_location(loc.clone(), now).is_ok())
-                .then(|| (before, v.clone()))
-        });
-        match in_editor {
-            // The editor is open and took it: save its snapshot, with the location op.
-            Some(Some((before, next))) => spawn_local(async move {
-                match repo::save_visit(Some(&before), &next, vec![location_op(&loc)]).await {
-                    Ok(saved) => {
-                        crate::pages::show_saved(visit, &next, &saved);
-                        last_saved.try_update_value(|v| *v = saved);
-                        app.refresh_pending();
-                    }
-                    // Not worth an alarm: the next edit saves the snapshot, location included.
-                    Err(e) => leptos::logging::error!("saving the visit's location failed: {e}"),
-                }
-            }),
-            // The editor already had a location (or another visit): nothing to do.
-            Some(None) => {}
-            // The editor is gone: add it to what is stored.
-            None => spawn_local(async move {
-                if let Err(e) = save_to_stored(&id, loc, now).await {
-                    leptos::logging::error!("saving the visit's location failed: {e}");
-                } else {
-                    app.refresh_pending();
-                }
-            }),
+        if edit.is_open() {
+            // Nothing to do if the editor has one by now.
+            edit.edit(|v, _| match v.location {
+                Some(_) => Err(Refusal::Shown),
+                None => v.set_location(loc, now).map_err(|_| Refusal::Shown),
+            });
+            return;
         }
+        spawn_local(async move {
+            let located = visit_edit::edit_stored(&id, |v| {
+                v.location.is_none() && v.set_location(loc, now).is_ok()
+            });
+            match located.await {
+                Ok(Some(_)) => app.refresh_pending(),
+                Ok(None) => {}
+                Err(e) => leptos::logging::error!("saving the visit's location failed: {e}"),
+            }
+        });
     });
-}
-
-async fn save_to_stored(
-    id: &str,
-    loc: Location,
-    now: i64,
-) -> Result<(), crate::storage::StorageError> {
-    let Some(before) = repo::load_visit(id).await? else {
-        return Ok(());
-    };
-    let mut v = before.clone();
-    if v.location.is_some() || v.set_location(loc.clone(), now).is_err() {
-        // Located already, or signed meanwhile: a signed record is not changed silently.
-        return Ok(());
-    }
-    repo::save_visit(Some(&before), &v, vec![location_op(&loc)])
-        .await
-        .map(drop)
-}
-
-fn location_op(loc: &Location) -> FieldOp {
-    FieldOp {
-        field: "location".into(),
-        value: serde_json::to_value(loc).unwrap_or_default(),
-    }
 }

@@ -15,3 +15,4 @@ pub mod state;
 pub mod storage;
 pub mod sync;
 pub mod templates;
+pub mod visit_edit;

@@ -6,8 +6,10 @@
 
 use dudao::storage::backup::{export_in, import_in, ImportError};
 use dudao::storage::idb::{Db, META, OUTBOX, PHOTOS, SCHOOLS, TEMPLATES, VISITS};
+use dudao::storage::outbox;
+use dudao::storage::outbox::OutboxEntry;
 use dudao::storage::photos::{self, StoredPhoto};
-use dudao::storage::repo::{self, FieldOp, OutboxEntry};
+use dudao::storage::repo;
 use dudao_domain::backup::{sha256_hex, BackupError, ImportReport};
 use dudao_domain::photo::PhotoMeta;
 use dudao_domain::review::Signature;
@@ -74,17 +76,7 @@ async fn seed(db: &Db) {
     draft
         .set_note(&cl, &a, "作业公示栏三周未更新".into(), 2_100)
         .unwrap();
-    repo::save_visit_in(
-        db,
-        None,
-        &draft,
-        vec![FieldOp {
-            field: format!("answers.{a}.value"),
-            value: serde_json::to_value(&bad).unwrap(),
-        }],
-    )
-    .await
-    .unwrap();
+    repo::save_visit_in(db, None, &draft).await.unwrap();
     let jpeg: Vec<u8> = (0..5000u32).map(|i| (i * 7 % 251) as u8).collect();
     let thumb: Vec<u8> = (0..600u32).map(|i| (i * 3 % 253) as u8).collect();
     let meta = PhotoMeta {
@@ -99,7 +91,6 @@ async fn seed(db: &Db) {
         taken_at: 2_200,
     };
     draft.attach_photo(&cl, &a, meta.id.clone(), 2_200).unwrap();
-    let op = photos::photos_op(&draft, &a);
     photos::save_photo_in(
         db,
         None,
@@ -110,7 +101,6 @@ async fn seed(db: &Db) {
             thumb: blob_of(&thumb, "image/jpeg"),
             on_server: false,
         },
-        vec![op],
     )
     .await
     .unwrap();
@@ -133,17 +123,7 @@ async fn seed(db: &Db) {
     });
     signed.opinion_no = Some("清督意〔2026〕1号".into());
     signed.updated_at = 3_300;
-    repo::save_visit_in(
-        db,
-        None,
-        &signed,
-        vec![FieldOp {
-            field: "state".into(),
-            value: serde_json::json!("signed"),
-        }],
-    )
-    .await
-    .unwrap();
+    repo::save_visit_in(db, None, &signed).await.unwrap();
     db.write(&[META], |w| {
         w.put(
             META,
@@ -173,13 +153,8 @@ async fn snapshot(db: &Db) -> Snapshot {
             photos.push((p.meta, bytes(&p.blob).await, bytes(&p.thumb).await));
         }
     }
-    // Sequence numbers are this database's own; the entries and their order are what sync.
-    let outbox = repo::outbox_in(db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|e| OutboxEntry { seq: None, ..e })
-        .collect();
+    // One marker per record changed, keyed by the record: the same on any phone.
+    let outbox = outbox::entries_in(db).await.unwrap();
     Snapshot {
         visits,
         photos,
@@ -219,7 +194,11 @@ async fn export_clear_import_brings_back_identical_records() {
     let before = snapshot(&db).await;
     assert_eq!(before.visits.len(), 2);
     assert_eq!(before.photos.len(), 1);
-    assert_eq!(before.outbox.len(), 4);
+    assert_eq!(
+        before.outbox.len(),
+        3,
+        "both visits and the photo are marked changed"
+    );
 
     let file = export_in(&db, 1_796_110_200_000, 480, |_, _| {})
         .await
@@ -301,7 +280,7 @@ async fn a_newer_visit_in_the_file_updates_the_older_one_here() {
     .unwrap();
     let newer = fresh_db("backup-newer-source").await;
     seed(&newer).await;
-    repo::save_visit_in(&newer, None, &v, vec![]).await.unwrap();
+    repo::save_visit_in(&newer, None, &v).await.unwrap();
     let report = import_in(&db, &export(&newer).await).await.unwrap();
     assert_eq!((report.added, report.updated, report.skipped), (0, 1, 1));
     let here: Visit = db.get(VISITS, "v-draft").await.unwrap().unwrap();

@@ -3,7 +3,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use dudao::storage::idb::{Db, OUTBOX, VISITS};
-use dudao::storage::repo::{self, FieldOp};
+use dudao::storage::outbox;
+use dudao::storage::repo;
 use dudao::storage::StorageError;
 use dudao_domain::{AnswerValue, Checklist, GradeRange, School, Stage, Template, Visit};
 use wasm_bindgen_test::*;
@@ -61,13 +62,7 @@ async fn an_answer_is_stored_with_its_outbox_entry_and_survives_reopening() {
         2,
     )
     .unwrap();
-    let op = FieldOp {
-        field: format!("answers.{code}.value"),
-        value: serde_json::json!({"kind": "number", "value": 75.0}),
-    };
-    repo::save_visit_in(&db, None, &v, vec![op.clone()])
-        .await
-        .unwrap();
+    repo::save_visit_in(&db, None, &v).await.unwrap();
     db.close();
 
     // A new connection, as after a reload or a killed tab.
@@ -79,37 +74,51 @@ async fn an_answer_is_stored_with_its_outbox_entry_and_survives_reopening() {
         .expect("visit is stored");
     assert_eq!(back, v);
     assert_eq!(back.answers[&code].value, Some(AnswerValue::Number(75.0)));
-    let outbox = repo::outbox_in(&db).await.unwrap();
+    let outbox = outbox::entries_in(&db).await.unwrap();
     assert_eq!(outbox.len(), 1);
-    assert_eq!(outbox[0].entity_id, "v1");
-    assert_eq!(outbox[0].ops.len(), 1);
-    assert_eq!(outbox[0].ops[0].field, op.field);
+    assert_eq!(
+        (outbox[0].entity.as_str(), outbox[0].entity_id.as_str()),
+        ("visit", "v1")
+    );
+    // What the sync engine makes of it carries the answer.
+    assert_eq!(dudao::sync::store::coalesce(&db, 3).await.unwrap(), 1);
+    let sent = dudao::sync::store::pending_mutations(&db).await.unwrap();
+    let field = format!("answers.{code}.value");
+    let value = sent[0]
+        .ops
+        .iter()
+        .find(|o| o.field == field)
+        .unwrap()
+        .value
+        .clone();
     // JS numbers do not tell 75 from 75.0; what matters is that it decodes to the same answer.
-    let decoded: AnswerValue = serde_json::from_value(outbox[0].ops[0].value.clone()).unwrap();
+    let decoded: AnswerValue = serde_json::from_value(value).unwrap();
     assert_eq!(decoded, AnswerValue::Number(75.0));
 }
 
+/// A record changed many times before a sync leaves one marker, as of its latest change: the
+/// outbox (and every count of it) stays as small as the number of records changed.
 #[wasm_bindgen_test]
-async fn outbox_sequence_rises_by_one_per_change() {
+async fn a_record_changed_many_times_is_marked_once_as_of_its_latest_change() {
     let t = template();
     let s = school();
     let db = fresh_db("seq").await;
     let mut v = Visit::new("v2".into(), &s, "李督学".into(), &[&t], 1);
     for i in 0..5 {
         v.updated_at = 10 + i;
-        let op = FieldOp {
-            field: "answers.X.note".into(),
-            value: serde_json::json!(format!("note {i}")),
-        };
-        repo::save_visit_in(&db, None, &v, vec![op]).await.unwrap();
+        v.position = Some(format!("item {i}"));
+        repo::save_visit_in(&db, None, &v).await.unwrap();
     }
-    let seqs: Vec<u64> = repo::outbox_in(&db)
+    let other = Visit::new("v2b".into(), &s, "李督学".into(), &[&t], 20);
+    repo::save_visit_in(&db, None, &other).await.unwrap();
+    let marked: Vec<(String, i64)> = outbox::entries_in(&db)
         .await
         .unwrap()
-        .iter()
-        .map(|e| e.seq.unwrap())
+        .into_iter()
+        .map(|e| (e.entity_id, e.at))
         .collect();
-    assert_eq!(seqs, vec![1, 2, 3, 4, 5]);
+    assert_eq!(marked, vec![("v2".into(), 14), ("v2b".into(), 20)]);
+    assert_eq!(outbox::count_in(&db).await.unwrap(), 2);
 }
 
 #[wasm_bindgen_test]
@@ -118,17 +127,7 @@ async fn a_failed_write_keeps_nothing_of_itself_and_leaves_earlier_records_intac
     let s = school();
     let db = fresh_db("rollback").await;
     let v1 = Visit::new("v3".into(), &s, "李督学".into(), &[&t], 1);
-    repo::save_visit_in(
-        &db,
-        None,
-        &v1,
-        vec![FieldOp {
-            field: "*".into(),
-            value: serde_json::json!({}),
-        }],
-    )
-    .await
-    .unwrap();
+    repo::save_visit_in(&db, None, &v1).await.unwrap();
 
     // The visit is written, then the outbox write fails: the transaction must roll back whole.
     let mut v2 = v1.clone();
@@ -243,7 +242,7 @@ basis = { document = "柳林乡中心学校体育活动安排", year = 2025 }
         &[&national],
         1,
     );
-    repo::save_visit(None, &v, Vec::new()).await.unwrap();
+    repo::save_visit(None, &v).await.unwrap();
     let session = dudao::session::Session::load(v.id.clone())
         .await
         .expect("reopens")
@@ -252,7 +251,7 @@ basis = { document = "柳林乡中心学校体育活动安排", year = 2025 }
 
     // Pinned to a local edition whose copy is gone: an error, not the national numbers.
     let v = Visit::new("fallback-local".into(), &s, "王建华".into(), &[&local], 1);
-    repo::save_visit(None, &v, Vec::new()).await.unwrap();
+    repo::save_visit(None, &v).await.unwrap();
     match dudao::session::Session::load(v.id.clone()).await {
         Err(e @ StorageError::TemplateMissing(_)) => {
             assert!(e.to_string().contains("柳林乡.9"), "{e}");

@@ -135,9 +135,7 @@ async fn appears(sel: &str) -> web_sys::Element {
 #[wasm_bindgen_test]
 async fn a_signed_visit_opens_as_its_opinion_and_adds_photos_on_request() {
     let v = signed_visit();
-    repo::save_visit(None, &v, vec![])
-        .await
-        .expect("visit stored");
+    repo::save_visit(None, &v).await.expect("visit stored");
     let photo = StoredPhoto {
         meta: PhotoMeta {
             id: "p-policy".into(),
@@ -154,9 +152,7 @@ async fn a_signed_visit_opens_as_its_opinion_and_adds_photos_on_request() {
         thumb: photo_blob(),
         on_server: false,
     };
-    save_photo(None, &v, &photo, vec![])
-        .await
-        .expect("photo stored");
+    save_photo(None, &v, &photo).await.expect("photo stored");
 
     // Open the page as the router would after signing.
     let history = js_sys::Reflect::get(&web_sys::window().unwrap(), &"history".into()).unwrap();

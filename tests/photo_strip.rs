@@ -4,6 +4,7 @@
 //! photo off the answer and out of the store; a file that is not a photo is refused plainly.
 #![cfg(target_arch = "wasm32")]
 
+use dudao::storage::outbox;
 use dudao::storage::{photos, repo};
 use dudao_domain::template::EvidenceRule;
 use dudao_domain::{AnswerKind, AnswerValue, Checklist, Compliance, Visit};
@@ -86,9 +87,7 @@ async fn stored() -> Visit {
 #[wasm_bindgen_test]
 async fn a_photo_is_taken_into_an_item_viewed_and_deleted_after_one_confirmation() {
     let (v, code) = draft_visit();
-    repo::save_visit(None, &v, vec![])
-        .await
-        .expect("visit stored");
+    repo::save_visit(None, &v).await.expect("visit stored");
     let history = js_sys::Reflect::get(&web_sys::window().unwrap(), &"history".into()).unwrap();
     let push: js_sys::Function = js_sys::Reflect::get(&history, &"pushState".into())
         .unwrap()
@@ -117,7 +116,7 @@ async fn a_photo_is_taken_into_an_item_viewed_and_deleted_after_one_confirmation
     assert!(pick_input.has_attribute("multiple"));
 
     // Picking a 12-megapixel photo: "处理中…" at once, then the thumbnail.
-    let before = repo::outbox_count().await.unwrap();
+    let before = outbox::count().await.unwrap();
     pick(
         &pick_input,
         &camera_jpeg().await,
@@ -148,7 +147,7 @@ async fn a_photo_is_taken_into_an_item_viewed_and_deleted_after_one_confirmation
     assert_eq!(saved.len(), 1);
     assert_eq!(saved[0].meta.id, ids[0]);
     assert_eq!((saved[0].meta.width, saved[0].meta.height), (1600, 1200));
-    assert!(repo::outbox_count().await.unwrap() > before);
+    assert!(outbox::count().await.unwrap() > before);
     let thumb_src = query(&format!("{} img", within("photo-thumb")))
         .unwrap()
         .get_attribute("src")

@@ -5,8 +5,10 @@
 
 use dudao::photo::{process, PhotoError, PhotoInput};
 use dudao::storage::idb::{Db, OUTBOX, PHOTOS, VISITS};
+use dudao::storage::outbox;
 use dudao::storage::photos::{self, StoredPhoto};
 use dudao::storage::repo;
+use dudao::sync::store;
 use dudao_domain::{Checklist, GradeRange, School, Stage, Template, Visit};
 use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
@@ -344,9 +346,7 @@ async fn a_saved_photo_reads_back_byte_for_byte_from_a_new_connection() {
         .await
         .unwrap();
     let next = attached(&v, &t, &code, &photo).await;
-    let op = photos::photos_op(&next, &code);
-    assert_eq!(op.field, format!("answers.{code}.photos"));
-    photos::save_photo_in(&db, None, &next, &photo, vec![op])
+    photos::save_photo_in(&db, None, &next, &photo)
         .await
         .unwrap();
     db.close();
@@ -361,13 +361,25 @@ async fn a_saved_photo_reads_back_byte_for_byte_from_a_new_connection() {
     assert_eq!(sha256(&bytes(&back[0].blob).await).await, photo.meta.sha256);
     let stored: Visit = db.get(VISITS, "v-save").await.unwrap().unwrap();
     assert_eq!(stored.answers[&code].photos, vec!["p7".to_string()]);
-    let outbox = repo::outbox_in(&db).await.unwrap();
+    // Both records are marked changed, and what the sync engine makes of them lists the photo
+    // on the answer and sends the photo itself.
+    let outbox = outbox::entries_in(&db).await.unwrap();
     assert!(outbox
         .iter()
-        .any(|e| e.entity == "visit" && e.ops[0].field == format!("answers.{code}.photos")));
+        .any(|e| e.entity == "visit" && e.entity_id == "v-save"));
     assert!(outbox
         .iter()
         .any(|e| e.entity == "photo" && e.entity_id == "p7"));
+    assert_eq!(store::coalesce(&db, 20).await.unwrap(), 2);
+    let sent = store::pending_mutations(&db).await.unwrap();
+    assert_eq!(sent[0].entity, "visit", "the visit goes before its photo");
+    assert!(sent[0].ops.iter().any(
+        |o| o.field == format!("answers.{code}.photos") && o.value == serde_json::json!(["p7"])
+    ));
+    assert_eq!(
+        (sent[1].entity.as_str(), sent[1].entity_id.as_str()),
+        ("photo", "p7")
+    );
     // Another visit's photos are not this one's.
     assert!(photos::photos_for_visit_in(&db, "v-other")
         .await
@@ -383,9 +395,7 @@ async fn a_photo_not_listed_on_its_answer_is_refused_and_nothing_is_stored() {
     let photo = process(&blob_of(&raw, "image/jpeg"), input(&v, &code, "p8"))
         .await
         .unwrap();
-    assert!(photos::save_photo_in(&db, None, &v, &photo, vec![])
-        .await
-        .is_err());
+    assert!(photos::save_photo_in(&db, None, &v, &photo).await.is_err());
     assert_eq!(db.count(PHOTOS).await.unwrap(), 0);
     assert_eq!(db.count(VISITS).await.unwrap(), 0);
     assert_eq!(db.count(OUTBOX).await.unwrap(), 0);
@@ -400,19 +410,16 @@ async fn deleting_a_photo_removes_it_from_the_answer_and_the_store_and_queues_th
         .await
         .unwrap();
     let next = attached(&v, &t, &code, &photo).await;
-    photos::save_photo_in(
-        &db,
-        None,
-        &next,
-        &photo,
-        vec![photos::photos_op(&next, &code)],
-    )
-    .await
-    .unwrap();
-    let before = db.count(OUTBOX).await.unwrap();
+    photos::save_photo_in(&db, None, &next, &photo)
+        .await
+        .unwrap();
+    // Sent to the server once (as mutations), so deleting it is news to the server.
+    assert_eq!(store::coalesce(&db, 8).await.unwrap(), 2);
+    assert_eq!(db.count(OUTBOX).await.unwrap(), 0);
 
-    let mut current = next.clone();
-    photos::delete_photo_in(&db, &mut current, &code, "p9", 10)
+    let mut detached = next.clone();
+    detached.detach_photo(&code, "p9", 10).unwrap();
+    let current = photos::delete_photo_in(&db, &next, &detached, "p9")
         .await
         .unwrap();
     assert!(current.answers[&code].photos.is_empty());
@@ -423,15 +430,27 @@ async fn deleting_a_photo_removes_it_from_the_answer_and_the_store_and_queues_th
         .is_empty());
     let stored: Visit = db.get(VISITS, "v-del").await.unwrap().unwrap();
     assert!(stored.answers[&code].photos.is_empty());
-    let outbox = repo::outbox_in(&db).await.unwrap();
-    assert!(outbox.len() > before as usize);
-    let new = &outbox[before as usize..];
-    assert!(new.iter().any(|e| e.entity == "visit"
-        && e.ops[0].field == format!("answers.{code}.photos")
-        && e.ops[0].value == serde_json::json!([])));
-    assert!(new
-        .iter()
-        .any(|e| e.entity == "photo" && e.entity_id == "p9" && e.ops[0].field == "deleted"));
+    assert_eq!(
+        db.count(OUTBOX).await.unwrap(),
+        2,
+        "the visit and the photo are marked"
+    );
+    assert_eq!(store::coalesce(&db, 11).await.unwrap(), 2);
+    let new: Vec<_> = store::pending_mutations(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.created_at == 11)
+        .collect();
+    assert!(new.iter().any(|m| m.entity == "visit"
+        && m.ops.iter().any(
+            |o| o.field == format!("answers.{code}.photos") && o.value == serde_json::json!([])
+        )));
+    assert!(new.iter().any(|m| m.entity == "photo"
+        && m.entity_id == "p9"
+        && m.ops
+            .iter()
+            .any(|o| o.field == "deleted" && o.value == serde_json::json!(true))));
 }
 
 #[wasm_bindgen_test]
@@ -443,12 +462,19 @@ async fn a_finished_visit_keeps_its_photos() {
         .await
         .unwrap();
     let mut next = attached(&v, &t, &code, &photo).await;
-    photos::save_photo_in(&db, None, &next, &photo, vec![])
+    photos::save_photo_in(&db, None, &next, &photo)
         .await
         .unwrap();
+    // Finished on the phone, then a delete begun on the older copy.
+    let before = next.clone();
     next.state = dudao_domain::VisitState::Finished;
+    repo::save_visit_in(&db, Some(&before), &next)
+        .await
+        .unwrap();
     let outbox = db.count(OUTBOX).await.unwrap();
-    assert!(photos::delete_photo_in(&db, &mut next, &code, "p10", 10)
+    let mut detached = before.clone();
+    detached.detach_photo(&code, "p10", 10).unwrap();
+    assert!(photos::delete_photo_in(&db, &before, &detached, "p10")
         .await
         .is_err());
     assert_eq!(next.answers[&code].photos, vec!["p10".to_string()]);
@@ -503,7 +529,7 @@ async fn upgrading_a_version_1_database_keeps_the_outbox_and_adds_photos() {
     drop(upgrade);
 
     let db = Db::open_named(&name).await.expect("version 1 upgrades");
-    let outbox = repo::outbox_in(&db).await.unwrap();
+    let outbox = outbox::entries_in(&db).await.unwrap();
     assert_eq!(outbox.len(), 1);
     assert_eq!(outbox[0].entity_id, "old");
     assert_eq!(

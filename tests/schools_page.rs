@@ -148,9 +148,7 @@ async fn own_schools_first_then_the_longest_unvisited_with_stage_chips() {
             vec![finding(3)],
         ),
     ] {
-        repo::save_visit(None, &v, vec![])
-            .await
-            .expect("visit stored");
+        repo::save_visit(None, &v).await.expect("visit stored");
     }
     prefs::set_supervisor("韩立新");
     leptos::mount::mount_to_body(dudao::app::App);

@@ -4,6 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use dudao::storage::idb::{Db, META, OUTBOX, VISITS};
+use dudao::storage::outbox;
 use dudao::storage::repo::{self, SignError};
 use dudao::storage::StorageError;
 use dudao_domain::review::{ReviewError, Signature};
@@ -66,24 +67,35 @@ async fn each_signed_visit_takes_the_next_number_of_the_year_with_its_outbox_ent
     assert_eq!(stored.state, VisitState::Signed);
     assert_eq!(stored.signature.as_ref().unwrap().name, "李明");
 
-    // One outbox entry per signing, carrying the signature, number and state.
-    let outbox = repo::outbox_in(&db).await.unwrap();
-    assert_eq!(outbox.len(), 3);
-    let fields: Vec<&str> = outbox[0].ops.iter().map(|o| o.field.as_str()).collect();
-    assert_eq!(fields, ["signature", "opinion_no", "state"]);
-    assert_eq!(outbox[0].entity_id, "va");
+    // Each signed visit is marked changed, and what the sync engine sends of it carries the
+    // signature, the number and the state.
+    let outbox = outbox::entries_in(&db).await.unwrap();
+    let mut marked: Vec<&str> = outbox.iter().map(|e| e.entity_id.as_str()).collect();
+    marked.sort();
+    assert_eq!(marked, ["va", "vb", "vc"]);
+    assert_eq!(dudao::sync::store::coalesce(&db, 3).await.unwrap(), 3);
+    let sent = dudao::sync::store::pending_mutations(&db).await.unwrap();
+    let va = sent.iter().find(|m| m.entity_id == "va").unwrap();
+    let op = |f: &str| {
+        va.ops
+            .iter()
+            .find(|o| o.field == f)
+            .map(|o| o.value.clone())
+    };
+    assert_eq!(op("signature").unwrap()["name"], "李明");
     assert_eq!(
-        outbox[0].ops[1].value,
-        serde_json::json!("清督意〔2026〕1号")
+        op("opinion_no"),
+        Some(serde_json::json!("清督意〔2026〕1号"))
     );
-    assert_eq!(outbox[0].ops[2].value, serde_json::json!("signed"));
+    assert_eq!(op("state"), Some(serde_json::json!("signed")));
 }
 
 #[wasm_bindgen_test]
 async fn a_refused_signature_stores_nothing_and_uses_no_number() {
     let db = fresh_db("refuse").await;
     let v = finished("vr");
-    repo::save_visit_in(&db, None, &v, vec![]).await.unwrap();
+    repo::save_visit_in(&db, None, &v).await.unwrap();
+    let marked = outbox::entries_in(&db).await.unwrap();
 
     let err = repo::sign_visit_in(&db, &v, signature("  "), 2026).await;
     assert_eq!(err, Err(SignError::Review(ReviewError::NoName)));
@@ -93,7 +105,11 @@ async fn a_refused_signature_stores_nothing_and_uses_no_number() {
     assert_eq!(err, Err(SignError::Review(ReviewError::NoSignature)));
 
     assert_eq!(counter(&db, 2026).await, None);
-    assert_eq!(db.count(OUTBOX).await.unwrap(), 0);
+    assert_eq!(
+        outbox::entries_in(&db).await.unwrap(),
+        marked,
+        "the outbox as it was"
+    );
     let stored: Visit = db.get(VISITS, "vr").await.unwrap().unwrap();
     assert_eq!(stored.state, VisitState::Finished);
 
@@ -151,15 +167,11 @@ async fn a_read_modify_write_that_fails_keeps_nothing_of_itself() {
 async fn a_visit_changed_by_a_sync_since_review_is_not_signed_and_uses_no_number() {
     let db = fresh_db("sign-changed").await;
     let shown = finished("v-changed");
-    repo::save_visit_in(&db, None, &shown, vec![])
-        .await
-        .unwrap();
+    repo::save_visit_in(&db, None, &shown).await.unwrap();
     let mut synced = shown.clone();
     let code = template().sections[0].items[0].code.clone();
     synced.answers.entry(code).or_default().note = "另一台手机补充的说明".into();
-    repo::save_visit_in(&db, None, &synced, vec![])
-        .await
-        .unwrap();
+    repo::save_visit_in(&db, None, &synced).await.unwrap();
     let outbox = db.count(OUTBOX).await.unwrap();
 
     let refused = repo::sign_visit_in(&db, &shown, signature("李明"), 2026).await;
@@ -184,9 +196,7 @@ async fn a_visit_changed_by_a_sync_since_review_is_not_signed_and_uses_no_number
 async fn a_location_stored_since_review_does_not_stop_signing_and_is_kept() {
     let db = fresh_db("sign-located").await;
     let shown = finished("v-located");
-    repo::save_visit_in(&db, None, &shown, vec![])
-        .await
-        .unwrap();
+    repo::save_visit_in(&db, None, &shown).await.unwrap();
     let mut located = shown.clone();
     let fix = dudao_domain::location::Location::Fix {
         latitude: 37.05,
@@ -195,7 +205,7 @@ async fn a_location_stored_since_review_does_not_stop_signing_and_is_kept() {
         at: 3,
     };
     located.set_location(fix.clone(), 3).unwrap();
-    repo::save_visit_in(&db, Some(&shown), &located, vec![])
+    repo::save_visit_in(&db, Some(&shown), &located)
         .await
         .unwrap();
 

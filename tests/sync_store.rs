@@ -7,8 +7,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use dudao::storage::idb::{Db, MUTATIONS, OUTBOX, PHOTOS, SYNC_RECORDS, VISITS};
+use dudao::storage::outbox;
 use dudao::storage::photos::{self, StoredPhoto};
-use dudao::storage::repo::{self, FieldOp};
+use dudao::storage::repo;
 use dudao::sync::store::{self, MutationState, StoredMutation};
 use dudao_domain::backup::sha256_hex;
 use dudao_domain::photo::PhotoMeta;
@@ -36,17 +37,7 @@ fn item(t: &Template) -> String {
 async fn started(db: &Db, id: &str) -> (Visit, Template) {
     let t = template();
     let v = Visit::new(id.into(), &school(), "韩立新".into(), &[&t], 1_000);
-    repo::save_visit_in(
-        db,
-        None,
-        &v,
-        vec![FieldOp {
-            field: "*".into(),
-            value: serde_json::to_value(&v).unwrap(),
-        }],
-    )
-    .await
-    .unwrap();
+    repo::save_visit_in(db, None, &v).await.unwrap();
     (v, t)
 }
 
@@ -60,17 +51,7 @@ async fn type_note(db: &Db, v: &mut Visit, t: &Template, code: &str, text: &str)
         typed.push(ch);
         v.set_note(&cl, code, typed.clone(), 2_000 + i as i64)
             .unwrap();
-        repo::save_visit_in(
-            db,
-            None,
-            v,
-            vec![FieldOp {
-                field: format!("answers.{code}.note"),
-                value: json!(typed),
-            }],
-        )
-        .await
-        .unwrap();
+        repo::save_visit_in(db, None, v).await.unwrap();
     }
 }
 
@@ -91,7 +72,6 @@ async fn add_photo(db: &Db, v: &mut Visit, t: &Template, code: &str, id: &str) -
         taken_at: 3_000,
     };
     v.attach_photo(&cl, code, id.into(), 3_000).unwrap();
-    let op = photos::photos_op(v, code);
     photos::save_photo_in(
         db,
         None,
@@ -102,7 +82,6 @@ async fn add_photo(db: &Db, v: &mut Visit, t: &Template, code: &str, id: &str) -
             thumb: blob_of(&[1, 2, 3], "image/jpeg"),
             on_server: false,
         },
-        vec![op],
     )
     .await
     .unwrap();
@@ -132,12 +111,16 @@ async fn seventy_keystrokes_and_a_photo_become_two_mutations_in_one_transaction(
     let db = fresh_db("sync-coalesce").await;
     let (mut v, t) = started(&db, "v-keys").await;
     let code = item(&t);
-    // 70 characters typed one by one: 70 outbox entries.
+    // 70 characters typed one by one, each saved: the visit is marked changed, once.
     let note = "作业公示栏内容与实际布置不一致，三年级二班语文作业超出六十分钟，需要整改并在下周复查落实情况。".repeat(2);
     let note: String = note.chars().take(70).collect();
     type_note(&db, &mut v, &t, &code, &note).await;
     add_photo(&db, &mut v, &t, &code, "p-keys").await;
-    assert_eq!(db.count(OUTBOX).await.unwrap(), 1 + 70 + 2);
+    assert_eq!(
+        db.count(OUTBOX).await.unwrap(),
+        2,
+        "one marker per record changed: the visit and its photo"
+    );
     assert_eq!(
         store::unsynced(&db).await.unwrap().total,
         2,
@@ -200,10 +183,6 @@ async fn a_record_that_cannot_be_read_leaves_the_outbox_and_mutations_untouched(
         &db,
         None,
         &Visit::new("v-bad".into(), &school(), "韩立新".into(), &[&t], 1_000),
-        vec![FieldOp {
-            field: "*".into(),
-            value: json!({}),
-        }],
     )
     .await
     .unwrap();
@@ -242,10 +221,10 @@ async fn a_failed_push_leaves_every_mutation_pending_and_every_photo_whole() {
 
     // The test page's own server has no API at all: a cycle stops at its first call, before
     // anything on the phone is touched.
-    let outbox = repo::outbox_in(&db).await.unwrap();
+    let outbox = outbox::entries_in(&db).await.unwrap();
     let result = dudao::sync::engine::run(&db, &|_| {}).await;
     assert!(result.is_err(), "{result:?}");
-    assert_eq!(repo::outbox_in(&db).await.unwrap(), outbox);
+    assert_eq!(outbox::entries_in(&db).await.unwrap(), outbox);
     assert_eq!(db.count(MUTATIONS).await.unwrap(), 0);
 
     // Made into mutations, then the push fails (answered 404).
@@ -585,17 +564,9 @@ async fn a_screen_saving_its_older_copy_keeps_what_a_pull_stored_meanwhile() {
         13_000,
     )
     .unwrap();
-    let saved = repo::save_visit_in(
-        &db,
-        Some(&screen),
-        &next,
-        vec![FieldOp {
-            field: format!("answers.{b}.value"),
-            value: json!("compliant"),
-        }],
-    )
-    .await
-    .unwrap();
+    let saved = repo::save_visit_in(&db, Some(&screen), &next)
+        .await
+        .unwrap();
     let stored: Visit = db.get(VISITS, "v-window").await.unwrap().unwrap();
     assert_eq!(saved, stored, "the screen is given what was written");
     assert_eq!(stored.answers[&a].note, "另一台手机：公示栏未更新");
@@ -622,7 +593,7 @@ async fn an_answer_on_a_copy_of_a_visit_finished_elsewhere_is_refused_and_nothin
     let cl = Checklist::new(&refs, &s);
     let mut next = screen.clone();
     next.set_note(&cl, &a, "迟到的备注".into(), 13_000).unwrap();
-    let refused = repo::save_visit_in(&db, Some(&screen), &next, vec![]).await;
+    let refused = repo::save_visit_in(&db, Some(&screen), &next).await;
     assert!(
         matches!(refused, Err(dudao::storage::StorageError::MovedOn(_))),
         "{refused:?}"

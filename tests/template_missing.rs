@@ -21,7 +21,7 @@ async fn a_visit_without_its_checklist_leads_back_to_the_visits_list() {
     let mut t = template();
     t.version = 99;
     let v = Visit::new(VISIT.into(), &school(), "王建国".into(), &[&t], 1);
-    repo::save_visit(None, &v, vec![]).await.unwrap();
+    repo::save_visit(None, &v).await.unwrap();
 
     let history = js_sys::Reflect::get(&web_sys::window().unwrap(), &"history".into()).unwrap();
     let push: js_sys::Function = js_sys::Reflect::get(&history, &"pushState".into())

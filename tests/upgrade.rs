@@ -7,7 +7,9 @@ use dudao::storage::idb::{
     Db, DB_VERSION, EVENT_OPENED, EVENT_UPGRADE_BLOCKED, EVENT_VERSION_CHANGE, MUTATIONS, OUTBOX,
     PHOTOS, SYNC_RECORDS, VISITS,
 };
-use dudao::storage::repo::{self, FieldOp};
+use dudao::storage::outbox;
+use dudao::storage::outbox::OutboxKey;
+use dudao::storage::repo;
 use dudao_domain::{GradeRange, School, Stage, Visit};
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
@@ -138,32 +140,25 @@ async fn a_version_1_database_upgrades_with_its_visits_and_unsynced_changes_inta
         .unwrap()
         .expect("the visit is kept");
     assert_eq!(back, visit);
-    let outbox = repo::outbox_in(&db).await.unwrap();
+    let outbox = outbox::entries_in(&db).await.unwrap();
     assert_eq!(
-        outbox.iter().map(|e| e.seq.unwrap()).collect::<Vec<_>>(),
-        vec![1, 2],
+        outbox.iter().map(|e| e.key.clone()).collect::<Vec<_>>(),
+        vec![OutboxKey::Seq(1), OutboxKey::Seq(2)],
         "both unsynced changes are kept, in order"
     );
-    assert_eq!(outbox[1].ops[0].field, "answers.X.note");
+    assert!(outbox.iter().all(|e| e.entity_id == "old-visit"));
     assert_eq!(
         db.count(PHOTOS).await.unwrap(),
         0,
         "the photos store exists"
     );
-    // A change after the upgrade continues the outbox sequence.
+    // A change after the upgrade marks its record, next to the entries kept from before.
     visit.updated_at = 6;
-    repo::save_visit_in(
-        &db,
-        None,
-        &visit,
-        vec![FieldOp {
-            field: "answers.X.note".into(),
-            value: serde_json::json!("新"),
-        }],
-    )
-    .await
-    .unwrap();
-    assert_eq!(repo::outbox_in(&db).await.unwrap()[2].seq, Some(3));
+    repo::save_visit_in(&db, None, &visit).await.unwrap();
+    let outbox = outbox::entries_in(&db).await.unwrap();
+    assert_eq!(outbox.len(), 3);
+    assert_eq!(outbox[2].key, OutboxKey::Record("visit/old-visit".into()));
+    assert_eq!(outbox[2].at, 6);
 }
 
 /// The schema as version 2 made it (photos added), with a visit, its photo record and three
@@ -220,13 +215,17 @@ async fn a_version_2_database_with_an_unsynced_outbox_upgrades_to_version_3_and_
     assert_eq!(db.version(), 3);
     let back: Visit = db.get(VISITS, "old-visit").await.unwrap().unwrap();
     assert_eq!(back, visit);
-    let outbox = repo::outbox_in(&db).await.unwrap();
+    let outbox = outbox::entries_in(&db).await.unwrap();
     assert_eq!(
         outbox
             .iter()
-            .map(|e| (e.seq.unwrap(), e.entity.as_str()))
+            .map(|e| (e.key.clone(), e.entity.as_str()))
             .collect::<Vec<_>>(),
-        vec![(1, "visit"), (2, "visit"), (3, "photo")],
+        vec![
+            (OutboxKey::Seq(1), "visit"),
+            (OutboxKey::Seq(2), "visit"),
+            (OutboxKey::Seq(3), "photo")
+        ],
         "every unsynced change is kept, in order"
     );
     assert_eq!(db.count(PHOTOS).await.unwrap(), 1);
@@ -256,17 +255,7 @@ async fn another_tab_upgrading_is_not_blocked_and_this_tab_reopens() {
     let name = unique("upgrade-two-tabs");
     let this_tab = Db::open_named(&name).await.unwrap();
     let mut v = Visit::new("v-tabs".into(), &school(), "李督学".into(), &[&t], 1);
-    repo::save_visit_in(
-        &this_tab,
-        None,
-        &v,
-        vec![FieldOp {
-            field: "*".into(),
-            value: serde_json::json!({}),
-        }],
-    )
-    .await
-    .unwrap();
+    repo::save_visit_in(&this_tab, None, &v).await.unwrap();
 
     let told = next_window_event(EVENT_VERSION_CHANGE);
     let other_tab = Db::open_named_at(&name, DB_VERSION + 1)
@@ -286,22 +275,17 @@ async fn another_tab_upgrading_is_not_blocked_and_this_tab_reopens() {
     assert_eq!(back, v);
     assert_eq!(this_tab.version(), DB_VERSION + 1);
     v.updated_at = 2;
-    repo::save_visit_in(
-        &this_tab,
-        None,
-        &v,
-        vec![FieldOp {
-            field: "answers.X.note".into(),
-            value: serde_json::json!("升级后"),
-        }],
-    )
-    .await
-    .expect("writing after another tab's upgrade works");
-    let outbox = repo::outbox_in(&other_tab).await.unwrap();
+    repo::save_visit_in(&this_tab, None, &v)
+        .await
+        .expect("writing after another tab's upgrade works");
+    let outbox = outbox::entries_in(&other_tab).await.unwrap();
     assert_eq!(
-        outbox.len(),
-        2,
-        "both tabs see one outbox with both changes"
+        outbox
+            .iter()
+            .map(|e| (e.entity_id.as_str(), e.at))
+            .collect::<Vec<_>>(),
+        vec![("v-tabs", 2)],
+        "both tabs see one outbox: the visit marked changed, as of the later change"
     );
     let stored: Visit = other_tab.get(VISITS, "v-tabs").await.unwrap().unwrap();
     assert_eq!(stored.updated_at, 2);
@@ -316,7 +300,7 @@ async fn a_blocked_upgrade_is_reported_and_completes_when_the_other_tab_closes()
     let db = Db::open_named(&name).await.unwrap();
     let t = template();
     let v = Visit::new("v-blocked".into(), &school(), "李督学".into(), &[&t], 1);
-    repo::save_visit_in(&db, None, &v, vec![]).await.unwrap();
+    repo::save_visit_in(&db, None, &v).await.unwrap();
     db.close();
     let stubborn = open_raw(&name, DB_VERSION, |_| {}).await;
 
@@ -340,7 +324,7 @@ async fn a_blocked_upgrade_is_reported_and_completes_when_the_other_tab_closes()
     let db = Db::open_named_at(&name, DB_VERSION + 1).await.unwrap();
     let back: Visit = db.get(VISITS, "v-blocked").await.unwrap().unwrap();
     assert_eq!(back, v);
-    assert_eq!(db.count(OUTBOX).await.unwrap(), 0);
+    assert_eq!(db.count(OUTBOX).await.unwrap(), 1, "its marker is kept too");
 }
 
 /// A page still running the older build (reloaded from a cache, or opened before the update
@@ -352,7 +336,7 @@ async fn an_older_build_opens_a_database_a_newer_one_upgraded() {
     let newer = Db::open_named_at(&name, DB_VERSION + 1).await.unwrap();
     let t = template();
     let v = Visit::new("v-newer".into(), &school(), "李督学".into(), &[&t], 1);
-    repo::save_visit_in(&newer, None, &v, vec![]).await.unwrap();
+    repo::save_visit_in(&newer, None, &v).await.unwrap();
     newer.close();
 
     let older = Db::open_named(&name)

@@ -8,13 +8,19 @@
 #![cfg(target_arch = "wasm32")]
 
 use dudao::geo;
+use dudao::i18n::{I18n, Lang};
 use dudao::state::AppState;
 use dudao::storage::repo;
+use dudao::sync::store::{self, StoredMutation};
+use dudao::visit_edit::VisitEdit;
 use dudao_domain::location::{Location, NoFix};
-use dudao_domain::{AnswerValue, Checklist, Compliance, GradeRange, School, Stage, Visit};
+use dudao_domain::{
+    AnswerValue, Checklist, Compliance, GradeRange, School, Stage, Template, Visit,
+};
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -92,8 +98,31 @@ async fn stored(id: &str) -> Visit {
     repo::load_visit(id).await.unwrap().expect("stored visit")
 }
 
-async fn outbox() -> Vec<repo::OutboxEntry> {
-    repo::outbox_in(&repo::db().await.unwrap()).await.unwrap()
+/// What is on its way to the server: the outbox made into mutations, as the sync engine
+/// does, then every pending mutation, oldest first.
+async fn sent() -> Vec<StoredMutation> {
+    let db = repo::db().await.unwrap();
+    store::coalesce(&db, T0).await.unwrap();
+    store::pending_mutations(&db).await.unwrap()
+}
+
+/// The fields a mutation sends.
+fn fields(m: &StoredMutation) -> Vec<&str> {
+    m.ops.iter().map(|o| o.field.as_str()).collect()
+}
+
+/// The open editor of `v`, as `VisitEditor` makes it, owned by `owner`.
+fn open_editor(owner: &Owner, app: AppState, v: &Visit, t: &Template) -> VisitEdit {
+    owner.with(|| {
+        VisitEdit::new(
+            v.clone(),
+            Arc::new(vec![t.clone()]),
+            app,
+            I18n {
+                lang: RwSignal::new(Lang::Zh),
+            },
+        )
+    })
 }
 
 fn compliance(v: &Visit, code: &str) -> Option<AnswerValue> {
@@ -125,7 +154,7 @@ async fn section_all_compliant_and_a_late_fix_keep_every_answer() {
     v.set_value(&cl, &kept, bad.clone(), T0 + 1).unwrap();
     let to_set = v.unanswered_compliance(&cl, &first);
     repo::pin_templates(std::slice::from_ref(&t)).await.unwrap();
-    repo::save_visit(None, &v, vec![]).await.unwrap();
+    repo::save_visit(None, &v).await.unwrap();
 
     let history = window_get("history");
     let push: js_sys::Function = js_sys::Reflect::get(&history, &"pushState".into())
@@ -153,7 +182,7 @@ async fn section_all_compliant_and_a_late_fix_keep_every_answer() {
     );
 
     // Cancelling changes nothing.
-    let queued = outbox().await.len();
+    let queued = sent().await.len();
     button.click();
     let sheet = appears(".ask-sheet").await;
     let ask = sheet.text_content().unwrap();
@@ -167,32 +196,34 @@ async fn section_all_compliant_and_a_late_fix_keep_every_answer() {
         tick().await;
     }
     assert!(query(".ask-sheet").is_none());
-    assert_eq!(outbox().await.len(), queued);
+    assert_eq!(sent().await.len(), queued);
     assert_eq!(stored(ID).await.answers.len(), 1);
 
-    // Confirming sets them all in one write with one outbox entry.
+    // Confirming sets them all in one write: one change to send, with every value.
     button.click();
     appears("[data-testid=confirm-yes]").await.click();
+    let ok = Some(AnswerValue::Compliance(Compliance::Compliant));
     for _ in 0..500 {
-        if outbox().await.len() > queued {
+        let v = stored(ID).await;
+        if to_set.iter().all(|c| compliance(&v, c) == ok) {
             break;
         }
         tick().await;
     }
-    let entries = outbox().await;
-    assert_eq!(entries.len(), queued + 1, "one outbox entry");
-    let fields: Vec<&str> = entries[queued]
-        .ops
-        .iter()
-        .map(|o| o.field.as_str())
+    let entries = sent().await;
+    assert_eq!(entries.len(), queued + 1, "one change to send");
+    let mut values: Vec<&str> = fields(&entries[queued])
+        .into_iter()
+        .filter(|f| f.starts_with("answers.") && f.ends_with(".value"))
         .collect();
-    let expected: Vec<String> = to_set
+    values.sort();
+    let mut expected: Vec<String> = to_set
         .iter()
         .map(|c| format!("answers.{c}.value"))
         .collect();
-    assert_eq!(fields, expected);
+    expected.sort();
+    assert_eq!(values, expected);
     let saved = stored(ID).await;
-    let ok = Some(AnswerValue::Compliance(Compliance::Compliant));
     for code in &to_set {
         assert_eq!(compliance(&saved, code), ok, "{code}");
     }
@@ -232,9 +263,8 @@ async fn section_all_compliant_and_a_late_fix_keep_every_answer() {
         })
     );
     assert_eq!(located.answers, saved.answers, "every answer kept");
-    let last = outbox().await.pop().unwrap();
-    assert_eq!(last.ops.len(), 1);
-    assert_eq!(last.ops[0].field, "location");
+    let last = sent().await.pop().unwrap();
+    assert_eq!(fields(&last), ["location"], "only the location is new");
     assert_eq!(last.ops[0].value["kind"], "fix");
 
     // The next answer's snapshot carries the location too.
@@ -251,10 +281,10 @@ async fn section_all_compliant_and_a_late_fix_keep_every_answer() {
             .flatten()
             .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
         {
-            let n = outbox().await.len();
+            let n = sent().await.len();
             choice.click();
             for _ in 0..500 {
-                if outbox().await.len() > n {
+                if sent().await.len() > n {
                     break;
                 }
                 tick().await;
@@ -320,16 +350,15 @@ async fn a_refusal_after_the_editor_closed_is_added_to_the_stored_visit() {
     let s = school();
     let cl = Checklist::new(&[&t], &s);
     let v = Visit::new(ID.into(), &s, "韩立新".into(), &[&t], T0);
-    repo::save_visit(None, &v, vec![]).await.unwrap();
+    repo::save_visit(None, &v).await.unwrap();
 
     let app_owner = Owner::new();
     let app = app_owner.with(test_app);
     let editor = Owner::new();
-    let (visit, last_saved) =
-        editor.with(|| (RwSignal::new(v.clone()), StoredValue::new(v.clone())));
-    editor.with(|| geo::record_location(app, visit, last_saved));
+    let edit = open_editor(&editor, app, &v, &t);
+    editor.with(|| geo::record_location(app, edit));
     // Asked once only, however often the editor opens meanwhile.
-    editor.with(|| geo::record_location(app, visit, last_saved));
+    editor.with(|| geo::record_location(app, edit));
 
     // An answer is stored, then the editor closes, then the refusal arrives.
     let mut answered = v.clone();
@@ -350,7 +379,7 @@ async fn a_refusal_after_the_editor_closed_is_added_to_the_stored_visit() {
             T0 + 5,
         )
         .unwrap();
-    repo::save_visit(None, &answered, vec![]).await.unwrap();
+    repo::save_visit(None, &answered).await.unwrap();
     editor.cleanup();
     drop(editor);
 
@@ -378,9 +407,9 @@ async fn a_refusal_after_the_editor_closed_is_added_to_the_stored_visit() {
         done.answers, answered.answers,
         "the answer given meanwhile is kept"
     );
-    let last = outbox().await.pop().unwrap();
-    assert_eq!(last.ops[0].field, "location");
-    assert_eq!(last.ops[0].value["reason"], "denied");
+    let last = sent().await.pop().unwrap();
+    let location = last.ops.iter().find(|o| o.field == "location").unwrap();
+    assert_eq!(location.value["reason"], "denied");
 }
 
 /// The fix comes after 完成督导: the editor is gone, the review screen holds the finished visit
@@ -393,21 +422,20 @@ async fn a_fix_after_finishing_does_not_make_signing_refuse() {
     let t = wuxiang();
     let s = school();
     let v = Visit::new(ID.into(), &s, "韩立新".into(), &[&t], T0);
-    repo::save_visit(None, &v, vec![]).await.unwrap();
+    repo::save_visit(None, &v).await.unwrap();
 
     let app_owner = Owner::new();
     let app = app_owner.with(test_app);
     let editor = Owner::new();
-    let (visit, last_saved) =
-        editor.with(|| (RwSignal::new(v.clone()), StoredValue::new(v.clone())));
-    editor.with(|| geo::record_location(app, visit, last_saved));
+    let edit = open_editor(&editor, app, &v, &t);
+    editor.with(|| geo::record_location(app, edit));
 
     // 完成督导 (no 不符合 answer, so no finding to settle), and the editor closes.
     let mut finished = v.clone();
     finished.state = dudao_domain::VisitState::Finished;
     finished.finished_at = Some(T0 + 10);
     finished.updated_at = T0 + 10;
-    let shown = repo::save_visit(Some(&v), &finished, vec![]).await.unwrap();
+    let shown = repo::save_visit(Some(&v), &finished).await.unwrap();
     editor.cleanup();
     drop(editor);
 

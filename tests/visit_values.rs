@@ -9,6 +9,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use dudao::storage::repo;
+use dudao::sync::store;
 use dudao_domain::visit::Answer;
 use dudao_domain::{AnswerValue, Template, Visit};
 use std::cell::Cell;
@@ -44,7 +45,7 @@ async fn draft(id: &str, template: &Template, at: &str, edit: impl FnOnce(&mut V
     repo::pin_templates(std::slice::from_ref(template))
         .await
         .unwrap();
-    repo::save_visit(None, &v, vec![]).await.unwrap();
+    repo::save_visit(None, &v).await.unwrap();
 }
 
 thread_local! {
@@ -128,15 +129,18 @@ fn value_of(v: &Visit, code: &str) -> Option<AnswerValue> {
     v.answers.get(code).and_then(|a| a.value.clone())
 }
 
-/// The outbox entries of visit `id` that set `code`'s value.
+/// How many changes of `code`'s value of visit `id` are on their way to the server: the
+/// outbox made into mutations, as the sync engine does, then their ops counted.
 async fn value_ops(id: &str, code: &str) -> usize {
     let field = format!("answers.{code}.value");
-    repo::outbox_in(&repo::db().await.unwrap())
+    let db = repo::db().await.unwrap();
+    store::coalesce(&db, 1).await.unwrap();
+    store::pending_mutations(&db)
         .await
         .unwrap()
         .iter()
-        .filter(|e| e.entity_id == id)
-        .flat_map(|e| e.ops.iter())
+        .filter(|m| m.entity_id == id)
+        .flat_map(|m| m.ops.iter())
         .filter(|o| o.field == field)
         .count()
 }

@@ -3,8 +3,8 @@
 //! in one IndexedDB transaction — if anything fails, nothing of it is kept.
 
 use super::idb::{to_js, Db, META, OUTBOX, PHOTOS, TEMPLATES, VISITS};
+use super::outbox::{self, OutboxEntry};
 use super::photos::photos_for_visit_in;
-use super::repo::{outbox_in, FieldOp, OutboxEntry};
 use super::StorageError;
 use dudao_domain::backup::{
     self, Backup, BackupError, Bundle, ChangeOp, ImportReport, Local, PendingChange, PinnedTemplate,
@@ -38,10 +38,16 @@ pub enum ImportError {
     Storage(#[from] StorageError),
 }
 
-/// The changes not yet on the server: the outbox, then the mutations made from it that the
-/// server has not answered (once the engine has run, unsynced changes live there).
+/// The changes not yet on the server: the records marked changed in the outbox (with no ops:
+/// what changed is in the records the file carries, and is derived again on the phone that
+/// imports it), then the mutations made from it that the server has not answered (once the
+/// engine has run, unsynced changes live there, with their ops).
 async fn unsynced_changes(db: &Db) -> Result<Vec<PendingChange>, StorageError> {
-    let mut out: Vec<PendingChange> = outbox_in(db).await?.into_iter().map(to_change).collect();
+    let mut out: Vec<PendingChange> = outbox::entries_in(db)
+        .await?
+        .into_iter()
+        .map(to_change)
+        .collect();
     for m in crate::sync::store::pending_mutations(db).await? {
         out.push(PendingChange {
             entity: m.entity,
@@ -64,33 +70,15 @@ fn to_change(e: OutboxEntry) -> PendingChange {
     PendingChange {
         entity: e.entity,
         entity_id: e.entity_id,
-        ops: e
-            .ops
-            .into_iter()
-            .map(|o| ChangeOp {
-                field: o.field,
-                value: o.value,
-            })
-            .collect(),
+        ops: Vec::new(),
         at: e.at,
     }
 }
 
+/// A pending change of a backup becomes the marker of its record: the record itself comes in
+/// the same file, and the sync engine derives what to send from it.
 fn to_entry(c: &PendingChange) -> OutboxEntry {
-    OutboxEntry {
-        seq: None,
-        entity: c.entity.clone(),
-        entity_id: c.entity_id.clone(),
-        ops: c
-            .ops
-            .iter()
-            .map(|o| FieldOp {
-                field: o.field.clone(),
-                value: o.value.clone(),
-            })
-            .collect(),
-        at: c.at,
-    }
+    OutboxEntry::marker(&c.entity, &c.entity_id, c.at)
 }
 
 /// Lets the page paint and take taps between photos.

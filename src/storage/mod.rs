@@ -5,6 +5,7 @@ pub mod backup;
 pub mod durability;
 pub mod error;
 pub mod idb;
+pub mod outbox;
 pub mod photos;
 pub mod prefs;
 pub mod repo;

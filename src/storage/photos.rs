@@ -4,9 +4,10 @@
 //! photo never exists without its answer knowing, nor an answer pointing at nothing.
 
 use super::idb::{from_js, to_js, Db, OUTBOX, PHOTOS, VISITS};
-use super::repo::{self, db, visit_entry, FieldOp, OutboxEntry};
-use super::StorageError;
+use super::repo::{self, db};
+use super::{outbox, StorageError};
 use dudao_domain::photo::PhotoMeta;
+use dudao_domain::sync::wire::ENTITY_PHOTO;
 use dudao_domain::Visit;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Blob;
@@ -21,19 +22,6 @@ pub struct StoredPhoto {
     /// The office server confirmed the bytes and the phone freed its full-size copy: `blob` is
     /// the thumbnail, and the full photo is fetched from the server (`sync::remote`).
     pub on_server: bool,
-}
-
-/// The outbox op that records an item's photo list after attaching or detaching one.
-pub fn photos_op(visit: &Visit, item_code: &str) -> FieldOp {
-    let ids: Vec<String> = visit
-        .answers
-        .get(item_code)
-        .map(|a| a.photos.clone())
-        .unwrap_or_default();
-    FieldOp {
-        field: format!("answers.{item_code}.photos"),
-        value: serde_json::to_value(ids).unwrap_or_default(),
-    }
 }
 
 fn record(photo: &StoredPhoto) -> Result<JsValue, StorageError> {
@@ -65,27 +53,17 @@ fn from_record(v: &JsValue) -> Result<StoredPhoto, StorageError> {
     })
 }
 
-fn photo_entry(meta: &PhotoMeta, op: FieldOp, at: i64) -> OutboxEntry {
-    OutboxEntry {
-        seq: None,
-        entity: "photo".into(),
-        entity_id: meta.id.clone(),
-        ops: vec![op],
-        at,
-    }
-}
-
 /// Stores a photo with the visit that already lists it (`Visit::attach_photo`) and the outbox
-/// entries (the visit's `ops`, and the photo itself for upload), in one transaction. `before` is
-/// the copy the screen attached it to: the attachment is laid onto the visit as stored now
-/// (`repo::save_visit`). Returns the visit as written.
+/// markers of both (the photo's for its upload), in one transaction. `before` is the copy the
+/// screen attached it to: the attachment is laid onto the visit as stored now
+/// (`repo::save_visit`). Returns the visit as written. Screens attach photos through
+/// `crate::visit_edit`.
 pub async fn save_photo(
     before: Option<&Visit>,
     visit: &Visit,
     photo: &StoredPhoto,
-    ops: Vec<FieldOp>,
 ) -> Result<Visit, StorageError> {
-    save_photo_in(&db().await?, before, visit, photo, ops).await
+    save_photo_in(&db().await?, before, visit, photo).await
 }
 
 pub async fn save_photo_in(
@@ -93,7 +71,6 @@ pub async fn save_photo_in(
     before: Option<&Visit>,
     visit: &Visit,
     photo: &StoredPhoto,
-    ops: Vec<FieldOp>,
 ) -> Result<Visit, StorageError> {
     let m = &photo.meta;
     if m.visit_id != visit.id {
@@ -113,75 +90,44 @@ pub async fn save_photo_in(
         )));
     }
     let rec = record(photo)?;
-    let meta_json = serde_json::to_value(m).map_err(|e| StorageError::Data(e.to_string()))?;
-    let upload = photo_entry(
-        m,
-        FieldOp {
-            field: "*".into(),
-            value: meta_json,
-        },
-        visit.updated_at,
-    );
-    let entry = visit_entry(visit, ops);
+    let (id, at) = (m.id.clone(), visit.updated_at);
     repo::write_edit(db, &[PHOTOS, VISITS, OUTBOX], before, visit, move |w| {
         w.put_raw(PHOTOS, &rec)?;
-        if let Some(e) = &entry {
-            w.put(OUTBOX, e)?;
-        }
-        w.put(OUTBOX, &upload)
+        outbox::mark(w, ENTITY_PHOTO, &id, at)
     })
     .await
 }
 
-/// Takes a photo off its item and deletes it, with the visit and the outbox entries, in one
-/// transaction. The detachment is laid onto the visit as stored now (`repo::save_visit`), and
-/// `visit` becomes what was written, only once the write is committed.
+/// Takes a photo off its item and deletes it, with the visit and the outbox markers, in one
+/// transaction. The detachment (`next`, made from `before`) is laid onto the visit as stored now
+/// (`repo::save_visit`). Returns the visit as written.
 pub async fn delete_photo(
-    visit: &mut Visit,
-    item_code: &str,
+    before: &Visit,
+    next: &Visit,
     photo_id: &str,
-    now: i64,
-) -> Result<(), StorageError> {
-    delete_photo_in(&db().await?, visit, item_code, photo_id, now).await
+) -> Result<Visit, StorageError> {
+    delete_photo_in(&db().await?, before, next, photo_id).await
 }
 
 pub async fn delete_photo_in(
     db: &Db,
-    visit: &mut Visit,
-    item_code: &str,
+    before: &Visit,
+    next: &Visit,
     photo_id: &str,
-    now: i64,
-) -> Result<(), StorageError> {
-    let mut next = visit.clone();
-    next.detach_photo(item_code, photo_id, now)
-        .map_err(|e| StorageError::Data(e.to_string()))?;
-    let entry = visit_entry(&next, vec![photos_op(&next, item_code)]);
-    let gone = OutboxEntry {
-        seq: None,
-        entity: "photo".into(),
-        entity_id: photo_id.to_owned(),
-        ops: vec![FieldOp {
-            field: "deleted".into(),
-            value: serde_json::Value::Bool(true),
-        }],
-        at: now,
-    };
-    let photo_id = photo_id.to_owned();
-    *visit = repo::write_edit(
+) -> Result<Visit, StorageError> {
+    let (photo_id, at) = (photo_id.to_owned(), next.updated_at);
+    repo::write_edit(
         db,
         &[PHOTOS, VISITS, OUTBOX],
-        Some(visit),
-        &next,
+        Some(before),
+        next,
         move |w| {
             w.delete(PHOTOS, &photo_id)?;
-            if let Some(e) = &entry {
-                w.put(OUTBOX, e)?;
-            }
-            w.put(OUTBOX, &gone)
+            // The sync engine sends `deleted` for a photo the server has heard of.
+            outbox::mark(w, ENTITY_PHOTO, &photo_id, at)
         },
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 /// The visit's photos, oldest first.

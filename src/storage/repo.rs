@@ -1,9 +1,10 @@
 //! What the app stores and how: every change to a visit is written together with its outbox
-//! entry in one IndexedDB transaction, so no edit exists without the record of it to sync.
+//! marker in one IndexedDB transaction, so no edit exists without the record of it to sync.
 
 use super::idb::{from_js_opt, Db, Read, Writer, META, OUTBOX, SCHOOLS, TEMPLATES, VISITS};
-use super::StorageError;
+use super::{outbox, StorageError};
 use dudao_domain::sync::rebase::{rebase_edit, RebaseError};
+use dudao_domain::sync::wire::ENTITY_VISIT;
 use dudao_domain::{School, Template, Visit};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -23,72 +24,32 @@ pub async fn db() -> Result<Db, StorageError> {
     Ok(db)
 }
 
-/// One field changed: the unit the sync engine pushes and the server merges.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FieldOp {
-    /// `answers.WX-ZY-01.value`, `answers.WX-ZY-01.note`, `state`, or `*` for a new record.
-    pub field: String,
-    pub value: serde_json::Value,
-}
-
-/// A pending change waiting to be pushed. `seq` is assigned by IndexedDB and only rises.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OutboxEntry {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seq: Option<u64>,
-    pub entity: String,
-    pub entity_id: String,
-    pub ops: Vec<FieldOp>,
-    /// Unix milliseconds when the change was made on the device.
-    pub at: i64,
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct StoredTemplate {
     key: String,
     template: Template,
 }
 
-/// Saves an edit of a visit and, when `ops` is not empty, its outbox entry, atomically.
-/// `before` is the copy the screen changed into `next` (`None` for a new visit). What is
-/// written is `next` laid onto the visit as stored now ([`rebase_edit`]): values a sync cycle
-/// stored meanwhile are kept, not overwritten by the screen's older copy. Returns what was
-/// written, for the screen to show.
-pub async fn save_visit(
-    before: Option<&Visit>,
-    next: &Visit,
-    ops: Vec<FieldOp>,
-) -> Result<Visit, StorageError> {
-    save_visit_in(&db().await?, before, next, ops).await
+/// Saves an edit of a visit with its outbox marker, atomically. `before` is the copy the screen
+/// changed into `next` (`None` for a new visit). What is written is `next` laid onto the visit
+/// as stored now ([`rebase_edit`]): values a sync cycle stored meanwhile are kept, not
+/// overwritten by the screen's older copy. Returns what was written, for the screen to show.
+/// Screens change visits through `crate::visit_edit`, which calls this.
+pub async fn save_visit(before: Option<&Visit>, next: &Visit) -> Result<Visit, StorageError> {
+    save_visit_in(&db().await?, before, next).await
 }
 
 pub async fn save_visit_in(
     db: &Db,
     before: Option<&Visit>,
     next: &Visit,
-    ops: Vec<FieldOp>,
 ) -> Result<Visit, StorageError> {
-    let entry = visit_entry(next, ops);
-    write_edit(db, &[VISITS, OUTBOX], before, next, move |w| {
-        entry.as_ref().map_or(Ok(()), |e| w.put(OUTBOX, e))
-    })
-    .await
+    write_edit(db, &[VISITS, OUTBOX], before, next, |_| Ok(())).await
 }
 
-/// The outbox entry recording `ops` on `visit`, or none when nothing changed.
-pub fn visit_entry(visit: &Visit, ops: Vec<FieldOp>) -> Option<OutboxEntry> {
-    (!ops.is_empty()).then(|| OutboxEntry {
-        seq: None,
-        entity: "visit".into(),
-        entity_id: visit.id.clone(),
-        ops,
-        at: visit.updated_at,
-    })
-}
-
-/// One transaction over `stores` (VISITS among them): reads the stored visit, writes `next`
-/// laid onto it ([`laid_on`]), and lets `also` write the rest of the change (outbox entries, a
-/// photo) with the same writer. Returns the visit as written.
+/// One transaction over `stores` (VISITS and OUTBOX among them): reads the stored visit, writes
+/// `next` laid onto it ([`laid_on`]) with its outbox marker, and lets `also` write the rest of
+/// the change (a photo and its marker) with the same writer. Returns the visit as written.
 pub async fn write_edit(
     db: &Db,
     stores: &[&str],
@@ -103,6 +64,7 @@ pub async fn write_edit(
         w.get_then(VISITS, &next.id.clone(), move |w, stored: Option<Visit>| {
             let v = laid_on(before.as_ref(), next, stored.as_ref())?;
             w.put(VISITS, &v)?;
+            outbox::mark(w, ENTITY_VISIT, &v.id, v.updated_at)?;
             also(w)?;
             *out.borrow_mut() = Some(v);
             Ok(())
@@ -149,7 +111,7 @@ pub enum SignError {
 }
 
 /// Signs the visit with the next 督导意见书 number of `year` on this phone. The counter, the
-/// signed visit and its outbox entry are written in one transaction: a number is never given
+/// signed visit and its outbox marker are written in one transaction: a number is never given
 /// twice, and a failed save leaves the counter, the visit and the outbox as they were. `visit`
 /// is the copy the review screen showed: if a sync cycle has stored anything the school signs
 /// in the visit since, nothing is signed ([`SignError::Changed`]) and the screen goes back to
@@ -202,30 +164,9 @@ pub async fn sign_visit_in(
                         *out.borrow_mut() = Some(Err(e.into()));
                         return Err(StorageError::Data("signing refused".into()));
                     }
-                    let json = |x: serde_json::Result<serde_json::Value>| x.unwrap_or_default();
-                    let entry = OutboxEntry {
-                        seq: None,
-                        entity: "visit".into(),
-                        entity_id: v.id.clone(),
-                        ops: vec![
-                            FieldOp {
-                                field: "signature".into(),
-                                value: json(serde_json::to_value(&v.signature)),
-                            },
-                            FieldOp {
-                                field: "opinion_no".into(),
-                                value: json(serde_json::to_value(&v.opinion_no)),
-                            },
-                            FieldOp {
-                                field: "state".into(),
-                                value: json(serde_json::to_value(v.state)),
-                            },
-                        ],
-                        at: v.updated_at,
-                    };
                     w.put(META, &OpinionCounter { key, seq })?;
                     w.put(VISITS, &v)?;
-                    w.put(OUTBOX, &entry)?;
+                    outbox::mark(w, ENTITY_VISIT, &v.id, v.updated_at)?;
                     *out.borrow_mut() = Some(Ok(v));
                     Ok(())
                 },
@@ -345,12 +286,4 @@ pub async fn load_template(key: &str) -> Result<Option<Template>, StorageError> 
         .get::<StoredTemplate>(TEMPLATES, key)
         .await?
         .map(|s| s.template))
-}
-
-pub async fn outbox_in(db: &Db) -> Result<Vec<OutboxEntry>, StorageError> {
-    db.all(OUTBOX).await
-}
-
-pub async fn outbox_count() -> Result<u32, StorageError> {
-    db().await?.count(OUTBOX).await
 }

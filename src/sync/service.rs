@@ -326,24 +326,28 @@ async fn take_value(c: &Conflict) -> Result<(), ResolveError> {
     if c.entity != dudao_domain::sync::wire::ENTITY_VISIT {
         return Err(ResolveError::NotHere);
     }
-    let Some(visit) = repo::load_visit(&c.entity_id).await? else {
-        return Err(ResolveError::NotHere);
-    };
-    let mut fields = visit_fields(&visit);
-    fields.insert(c.field.clone(), c.lost_value.clone());
     let now = crate::clock::now_ms();
-    let next = visit_from_fields(&visit.id, &fields, Some(&visit), now)
-        .map_err(|e| ResolveError::Storage(StorageError::Data(e.to_string())))?;
-    repo::save_visit(
-        Some(&visit),
-        &next,
-        vec![repo::FieldOp {
-            field: c.field.clone(),
-            value: c.lost_value.clone(),
-        }],
-    )
+    let mut wrong = None;
+    let taken = crate::visit_edit::edit_stored(&c.entity_id, |visit| {
+        let mut fields = visit_fields(visit);
+        fields.insert(c.field.clone(), c.lost_value.clone());
+        match visit_from_fields(&visit.id, &fields, Some(visit), now) {
+            Ok(next) => {
+                *visit = next;
+                true
+            }
+            Err(e) => {
+                wrong = Some(e.to_string());
+                false
+            }
+        }
+    })
     .await?;
-    Ok(())
+    match (taken, wrong) {
+        (Some(_), _) => Ok(()),
+        (None, Some(e)) => Err(ResolveError::Storage(StorageError::Data(e))),
+        (None, None) => Err(ResolveError::NotHere),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -12,7 +12,7 @@
 use crate::storage::idb::{
     from_js, from_js_opt, Db, Read, Writer, META, MUTATIONS, OUTBOX, PHOTOS, SYNC_RECORDS, VISITS,
 };
-use crate::storage::repo::OutboxEntry;
+use crate::storage::outbox::{OutboxEntry, OutboxKey};
 use crate::storage::StorageError;
 use dudao_domain::photo::PhotoMeta;
 use dudao_domain::sync::client::{record_key, RecordSync};
@@ -270,22 +270,26 @@ pub async fn coalesce(db: &Db, now: i64) -> Result<usize, StorageError> {
                     }
                     let mut seq = meta_value::<i64>(&got[1])?.unwrap_or(1);
                     let mut hlc = meta_value::<Hlc>(&got[2])?.unwrap_or_default();
-                    let groups: Vec<(String, String, Vec<Option<u64>>)> =
+                    let mut groups: Vec<(String, String, Vec<OutboxKey>)> =
                         by_record(&entries, |e| (e.entity.as_str(), e.entity_id.as_str()))
                             .into_iter()
                             // A kind this build does not know stays in the outbox for a newer one.
                             .filter(|(entity, _, _)| record_store(entity).is_some())
                             .map(|(entity, id, es)| {
-                                (entity, id, es.iter().map(|e| e.seq).collect())
+                                (entity, id, es.iter().map(|e| e.key.clone()).collect())
                             })
                             .collect();
+                    // Markers come back by record key (`photo/…` before `visit/…`): a visit is
+                    // sent before its photos, which the server checks against it. The sort is
+                    // stable, so each kind keeps its order.
+                    groups.sort_by_key(|(entity, _, _)| entity != ENTITY_VISIT);
                     let mut reads = Vec::with_capacity(groups.len() * 2);
                     for (entity, id, _) in &groups {
                         reads.push(Read::get(record_store(entity).unwrap_or(VISITS), id));
                         reads.push(Read::get(SYNC_RECORDS, &record_key(entity, id)));
                     }
                     w.read_then(reads, move |w, got| {
-                        for (i, (entity, id, seqs)) in groups.iter().enumerate() {
+                        for (i, (entity, id, keys)) in groups.iter().enumerate() {
                             let mut rs = record_of(&got[2 * i + 1], entity, id)?;
                             if let Some(fields) = local_fields(entity, &got[2 * i], &rs)? {
                                 let ops = rs.ops(&fields);
@@ -312,8 +316,8 @@ pub async fn coalesce(db: &Db, now: i64) -> Result<usize, StorageError> {
                                     count.set(count.get() + 1);
                                 }
                             }
-                            for s in seqs.iter().flatten() {
-                                w.delete_key(OUTBOX, &JsValue::from_f64(*s as f64))?;
+                            for key in keys {
+                                w.delete_key(OUTBOX, &key.to_js())?;
                             }
                         }
                         put_meta(w, NEXT_SEQ, &seq)?;

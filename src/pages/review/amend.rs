@@ -6,7 +6,6 @@ use super::{card_id, review_error, Reviewing};
 use crate::clock::{fmt_datetime, now_ms};
 use crate::components::date_input::DateInput;
 use crate::i18n::use_i18n;
-use crate::storage::repo::FieldOp;
 use dudao_domain::datetime::Date;
 use dudao_domain::finding::{Disposition, Finding};
 use dudao_domain::review::{Amendment, FindingEdit};
@@ -176,29 +175,31 @@ pub fn SettledCard(id: String, n: Signal<usize>, r: Reviewing) -> impl IntoView 
             let Some(edit) = field.get_untracked().edit(&value.get_untracked()) else {
                 return error.set(Some(t.amend_bad_date.to_owned()));
             };
-            let mut next = r.visit.get_untracked();
-            let by = next.supervisor.clone();
-            match next.amend_finding(&id, edit, &reason.get_untracked(), &by, now_ms()) {
-                Ok(a) => {
-                    let Some(after) = next.findings.iter().find(|f| f.id == id) else {
-                        return;
-                    };
-                    let mut ops = super::finding_ops(
-                        r.visit
-                            .with_untracked(|v| v.findings.iter().find(|f| f.id == id).cloned())
-                            .as_ref(),
-                        after,
-                    );
-                    ops.push(FieldOp {
-                        field: "amendments".into(),
-                        value: serde_json::to_value(&next.amendments).unwrap_or_default(),
-                    });
-                    leptos::logging::log!("amended finding {id}: {} ({})", a.field, a.reason);
-                    error.set(None);
-                    open.set(false);
-                    r.save(next, ops, || {});
-                }
-                Err(e) => error.set(Some(review_error(&e, t, i18n.en()))),
+            let reason = reason.get_untracked();
+            let done = r.change_with(
+                |v, _| {
+                    let by = v.supervisor.clone();
+                    match v.amend_finding(&id, edit, &reason, &by, now_ms()) {
+                        Ok(a) => {
+                            leptos::logging::log!(
+                                "amended finding {id}: {} ({})",
+                                a.field,
+                                a.reason
+                            );
+                            Ok(())
+                        }
+                        // Said in the form, next to what needs changing.
+                        Err(e) => {
+                            error.set(Some(review_error(&e, t, i18n.en())));
+                            Err(crate::visit_edit::Refusal::Shown)
+                        }
+                    }
+                },
+                |_| {},
+            );
+            if done {
+                error.set(None);
+                open.set(false);
             }
         }
     };

@@ -10,16 +10,13 @@ pub mod sign;
 use crate::clock::now_ms;
 use crate::components::load_error::VisitLoadError;
 use crate::i18n::use_i18n;
-use crate::session::{with_checklist, Session};
-use crate::state::use_app;
-use crate::storage::repo::{self, FieldOp};
+use crate::session::Session;
+use crate::visit_edit::{Refusal, VisitEdit, Write};
 use dudao_domain::finding::Finding;
 use dudao_domain::review::{FindingEdit, ReviewError};
-use dudao_domain::{Template, Visit, VisitState};
+use dudao_domain::{Checklist, Visit, VisitState};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use std::sync::Arc;
 use std::time::Duration;
 
 pub use sign::SignPage;
@@ -62,58 +59,6 @@ pub fn review_error(e: &ReviewError, t: &crate::i18n::Strings, en: bool) -> Stri
     }
 }
 
-/// The fields of a finding that differ between two versions, as sync operations.
-fn finding_ops(before: Option<&Finding>, after: &Finding) -> Vec<FieldOp> {
-    let json = |v: serde_json::Result<serde_json::Value>| v.unwrap_or_default();
-    let fields = [
-        (
-            "description",
-            json(serde_json::to_value(&after.description)),
-        ),
-        (
-            "requirement",
-            json(serde_json::to_value(&after.requirement)),
-        ),
-        ("severity", json(serde_json::to_value(after.severity))),
-        ("disposition", json(serde_json::to_value(after.disposition))),
-        ("deadline", json(serde_json::to_value(after.deadline))),
-        ("owner", json(serde_json::to_value(&after.owner))),
-    ];
-    let old = before.map(|b| {
-        [
-            json(serde_json::to_value(&b.description)),
-            json(serde_json::to_value(&b.requirement)),
-            json(serde_json::to_value(b.severity)),
-            json(serde_json::to_value(b.disposition)),
-            json(serde_json::to_value(b.deadline)),
-            json(serde_json::to_value(&b.owner)),
-        ]
-    });
-    fields
-        .into_iter()
-        .enumerate()
-        .filter(|(i, (_, v))| old.as_ref().is_none_or(|o| &o[*i] != v))
-        .map(|(_, (name, value))| FieldOp {
-            field: format!("findings.{}.{name}", after.id),
-            value,
-        })
-        .collect()
-}
-
-/// The whole list of findings and dropped items, for changes that add or remove findings.
-fn list_ops(v: &Visit) -> Vec<FieldOp> {
-    vec![
-        FieldOp {
-            field: "findings".into(),
-            value: serde_json::to_value(&v.findings).unwrap_or_default(),
-        },
-        FieldOp {
-            field: "dropped".into(),
-            value: serde_json::to_value(&v.dropped).unwrap_or_default(),
-        },
-    ]
-}
-
 fn scroll_to(id: &str) {
     let id = id.to_owned();
     set_timeout(
@@ -131,85 +76,105 @@ pub fn card_id(finding_id: &str) -> String {
     format!("finding-{finding_id}")
 }
 
-/// The visit being reviewed, with the save-or-roll-back every change goes through.
+/// The visit being reviewed: its changes go through the visit's [`VisitEdit`], refused with
+/// the review's own messages.
 #[derive(Clone, Copy)]
 pub struct Reviewing {
-    pub visit: RwSignal<Visit>,
-    last_saved: StoredValue<Visit>,
-    templates: StoredValue<Arc<Vec<Template>>>,
-    app: crate::state::AppState,
+    pub visit: ReadSignal<Visit>,
+    edit: VisitEdit,
     i18n: crate::i18n::I18n,
 }
 
 impl Reviewing {
-    /// Shows `next` (made from the visit on screen) at once and saves it with its outbox
-    /// entry; if the save fails, the screen returns to what is stored and says why.
-    pub fn save(self, next: Visit, ops: Vec<FieldOp>, then: impl FnOnce() + 'static) {
-        let (app, i18n) = (self.app, self.i18n);
-        let before = self.visit.get_untracked();
-        self.visit.set(next.clone());
-        spawn_local(async move {
-            match repo::save_visit(Some(&before), &next, ops).await {
-                Ok(saved) => {
-                    crate::pages::show_saved(self.visit, &next, &saved);
-                    self.last_saved.set_value(saved);
-                    app.refresh_pending();
-                    then();
+    /// Applies `change` and saves it; a refused change says why and changes nothing. `then`
+    /// gets the visit as stored.
+    pub fn change(
+        self,
+        change: impl FnOnce(&mut Visit, &Checklist) -> Result<(), ReviewError>,
+        then: impl FnOnce(&Visit) + 'static,
+    ) -> bool {
+        let i18n = self.i18n;
+        self.change_with(
+            |v, cl| {
+                change(v, cl).map_err(|e| {
+                    leptos::logging::warn!("review change refused: {e}");
+                    Refusal::Say(review_error(&e, i18n.t(), i18n.en()))
+                })
+            },
+            then,
+        )
+    }
+
+    /// [`Reviewing::change`] for a change that shows its own refusal (a form's error line).
+    pub fn change_with(
+        self,
+        change: impl FnOnce(&mut Visit, &Checklist) -> Result<(), Refusal>,
+        then: impl FnOnce(&Visit) + 'static,
+    ) -> bool {
+        self.edit
+            .edit_then(Write::Visit, change, move |saved| {
+                if let Ok(v) = saved {
+                    then(&v)
                 }
-                Err(e) => {
-                    leptos::logging::error!("saving the findings failed: {e}");
-                    self.visit.set(self.last_saved.get_value());
-                    app.say(e.user_message(i18n.t()));
-                }
+            })
+            .is_some()
+    }
+
+    /// Applies one edit to a finding of a finished visit and saves it, if it changes anything.
+    pub fn edit(self, id: &str, edit: FindingEdit) {
+        let before = self
+            .visit
+            .with_untracked(|v| v.findings.iter().find(|f| f.id == id).cloned());
+        let i18n = self.i18n;
+        self.edit.edit(|v, _| {
+            v.edit_finding(id, edit, now_ms()).map_err(|e| {
+                leptos::logging::warn!("finding edit refused: {e}");
+                Refusal::Say(review_error(&e, i18n.t(), i18n.en()))
+            })?;
+            let after = v.findings.iter().find(|f| f.id == id);
+            // Nothing to store when the finding reads as before.
+            match (before.as_ref(), after) {
+                (Some(b), Some(a)) if same_finding(b, a) => Err(Refusal::Shown),
+                _ => Ok(()),
             }
         });
     }
+}
 
-    /// Applies one edit to a finding of a finished visit and saves it.
-    pub fn edit(self, id: &str, edit: FindingEdit) {
-        let (app, i18n) = (self.app, self.i18n);
-        let mut next = self.visit.get_untracked();
-        let before = next.findings.iter().find(|f| f.id == id).cloned();
-        if let Err(e) = next.edit_finding(id, edit, now_ms()) {
-            leptos::logging::warn!("finding edit refused: {e}");
-            return app.say(review_error(&e, i18n.t(), i18n.en()));
-        }
-        let Some(after) = next.findings.iter().find(|f| f.id == id) else {
-            return;
-        };
-        let ops = finding_ops(before.as_ref(), after);
-        if !ops.is_empty() {
-            self.save(next, ops, || {});
-        }
-    }
+/// Whether two versions of a finding say the same (its edit time aside).
+fn same_finding(a: &Finding, b: &Finding) -> bool {
+    a.description == b.description
+        && a.requirement == b.requirement
+        && a.severity == b.severity
+        && a.disposition == b.disposition
+        && a.deadline == b.deadline
+        && a.owner == b.owner
 }
 
 #[component]
 fn Review(session: Session) -> impl IntoView {
     let i18n = use_i18n();
-    let app = use_app();
+
     let navigate = use_navigate();
+    let edit = VisitEdit::open(session);
     let r = Reviewing {
-        visit: RwSignal::new(session.visit.clone()),
-        last_saved: StoredValue::new(session.visit.clone()),
-        templates: StoredValue::new(session.templates.clone()),
-        app,
+        visit: edit.visit(),
+        edit,
         i18n,
     };
     let visit = r.visit;
-    // Values sync brings into this visit (the office's 整改状态) replace the page's copy.
-    crate::sync::service::follow_synced(r.visit, r.last_saved);
     // A visit finished before findings were drafted on finishing gets them now; drafting is
     // idempotent, so this saves only when something was missing.
-    if session.visit.state == VisitState::Finished {
-        let mut next = session.visit.clone();
-        with_checklist(&session.templates, &session.visit, |cl| {
-            next.draft_findings(cl)
+    if visit.with_untracked(|v| v.state == VisitState::Finished) {
+        edit.edit(|v, cl| {
+            let before = v.clone();
+            v.draft_findings(cl);
+            if *v == before {
+                Err(Refusal::Shown)
+            } else {
+                Ok(())
+            }
         });
-        if next != session.visit {
-            let ops = list_ops(&next);
-            r.save(next, ops, || {});
-        }
     }
     let signed = Memo::new(move |_| {
         visit.with(|v| matches!(v.state, VisitState::Signed | VisitState::Synced))
@@ -222,39 +187,34 @@ fn Review(session: Session) -> impl IntoView {
     let blockers = Memo::new(move |_| visit.with(Visit::unsignable));
 
     // Items dropped while still 不符合: what 恢复 would bring back, with the item's prompt.
-    let ts = session.templates.clone();
+    let cl = edit.checklist();
     let dropped = Memo::new(move |_| {
         visit.with(|v| {
-            with_checklist(&ts, v, |cl| {
-                let failing = cl.proposed_findings(&v.answers);
-                v.dropped
-                    .iter()
-                    .filter_map(|c| failing.iter().find(|p| &p.item_code == c))
-                    .map(|p| (p.item_code.clone(), p.description.zh.clone()))
-                    .collect::<Vec<_>>()
-            })
+            let failing = cl.proposed_findings(&v.answers);
+            v.dropped
+                .iter()
+                .filter_map(|c| failing.iter().find(|p| &p.item_code == c))
+                .map(|p| (p.item_code.clone(), p.description.zh.clone()))
+                .collect::<Vec<_>>()
         })
     });
 
     let merge = move |_| {
-        let t = i18n.t();
         let chosen = selected.get_untracked();
-        let mut next = visit.get_untracked();
         // In the order they are listed, so the first in the checklist takes in the others.
-        let ids: Vec<String> = next
-            .findings
-            .iter()
-            .map(|f| f.id.clone())
-            .filter(|id| chosen.contains(id))
-            .collect();
-        match next.merge_findings(&ids, now_ms()) {
-            Ok(()) => {
-                selected.set(Vec::new());
-                let ops = list_ops(&next);
-                let first = ids[0].clone();
-                r.save(next, ops, move || scroll_to(&card_id(&first)));
-            }
-            Err(e) => app.say(review_error(&e, t, i18n.en())),
+        let ids: Vec<String> = visit.with_untracked(|v| {
+            v.findings
+                .iter()
+                .map(|f| f.id.clone())
+                .filter(|id| chosen.contains(id))
+                .collect()
+        });
+        let first = ids.first().cloned().unwrap_or_default();
+        if r.change(
+            |v, _| v.merge_findings(&ids, now_ms()),
+            move |_| scroll_to(&card_id(&first)),
+        ) {
+            selected.set(Vec::new());
         }
     };
 
@@ -263,56 +223,30 @@ fn Review(session: Session) -> impl IntoView {
             return;
         };
         confirm_drop.set(None);
-        let mut next = visit.get_untracked();
-        match next.drop_finding(&id, now_ms()) {
-            Ok(_) => {
-                selected.update(|s| s.retain(|x| x != &id));
-                let ops = list_ops(&next);
-                r.save(next, ops, || {});
-            }
-            Err(e) => app.say(review_error(&e, i18n.t(), i18n.en())),
+        if r.change(|v, _| v.drop_finding(&id, now_ms()).map(drop), |_| {}) {
+            selected.update(|s| s.retain(|x| x != &id));
         }
     };
 
     let restore = move |code: String| {
-        let mut next = visit.get_untracked();
-        let ts = r.templates.get_value();
-        let result = with_checklist(&ts, &next.clone(), |cl| {
-            next.restore_finding(cl, &code, now_ms())
-        });
-        match result {
-            Ok(()) => {
-                let ops = list_ops(&next);
-                let id = next
-                    .findings
-                    .iter()
-                    .find(|f| f.item_codes.contains(&code))
-                    .map(|f| card_id(&f.id));
-                r.save(next, ops, move || {
-                    if let Some(id) = id {
-                        scroll_to(&id)
-                    }
-                });
-            }
-            Err(e) => app.say(review_error(&e, i18n.t(), i18n.en())),
-        }
+        let c = code.clone();
+        r.change(
+            |v, cl| v.restore_finding(cl, &code, now_ms()),
+            move |v| {
+                if let Some(f) = v.findings.iter().find(|f| f.item_codes.contains(&c)) {
+                    scroll_to(&card_id(&f.id))
+                }
+            },
+        );
     };
 
     let nav = navigate.clone();
     let reopen = move |_| {
-        let mut next = visit.get_untracked();
-        if let Err(e) = next.reopen(now_ms()) {
-            return app.say(review_error(&e, i18n.t(), i18n.en()));
-        }
-        let op = FieldOp {
-            field: "state".into(),
-            value: serde_json::to_value(next.state).unwrap_or_default(),
-        };
-        let id = next.id.clone();
         let nav = nav.clone();
-        r.save(next, vec![op], move || {
-            nav(&format!("/visits/{id}"), Default::default())
-        });
+        r.change(
+            |v, _| v.reopen(now_ms()),
+            move |v| nav(&format!("/visits/{}", v.id), Default::default()),
+        );
     };
 
     let nav = navigate.clone();

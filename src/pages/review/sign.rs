@@ -8,7 +8,7 @@ use crate::components::signature_pad::SignaturePad;
 use crate::i18n::use_i18n;
 use crate::session::Session;
 use crate::state::use_app;
-use crate::storage::repo::{self, SignError};
+use crate::storage::repo::SignError;
 use dudao_domain::datetime::Date;
 use dudao_domain::review::Signature;
 use dudao_domain::{Visit, VisitState};
@@ -104,7 +104,7 @@ fn SignForm(visit: Visit) -> impl IntoView {
         let navigate = navigate.clone();
         busy.set(true);
         spawn_local(async move {
-            match repo::sign_visit(&v, signature, year).await {
+            match crate::visit_edit::sign(&v, signature, year).await {
                 Ok(signed) => {
                     leptos::logging::log!(
                         "visit {} signed as {}",

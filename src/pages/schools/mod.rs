@@ -337,19 +337,7 @@ fn StartPanel(school: School, visits: LocalResource<Vec<Visit>>) -> impl IntoVie
             );
             let nav = nav.clone();
             spawn_local(async move {
-                let created = async {
-                    repo::pin_templates(&picked).await?;
-                    let all = serde_json::to_value(&visit).unwrap_or_default();
-                    repo::save_visit(
-                        None,
-                        &visit,
-                        vec![repo::FieldOp {
-                            field: "*".into(),
-                            value: all,
-                        }],
-                    )
-                    .await
-                };
+                let created = crate::visit_edit::create(&visit, &picked);
                 match created.await {
                     Ok(_) => {
                         app.refresh_pending();

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 #[component]
 pub fn AnswerInput(
     item: Item,
-    visit: RwSignal<Visit>,
+    visit: ReadSignal<Visit>,
     apply: Callback<Edit>,
     /// Why what is in the number, count or time field is not saved; the card shows no verdict
     /// while it is set.

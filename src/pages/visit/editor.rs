@@ -1,5 +1,6 @@
-//! The editor of a draft visit. Every edit is applied to the domain `Visit`, then saved with its
-//! outbox entry; if the save fails the screen returns to what is stored and says why.
+//! The editor of a draft visit. Every change goes through the visit's [`VisitEdit`], which
+//! applies it to the domain `Visit`, saves it with its outbox marker and, if the save fails,
+//! returns the screen to what is stored and says why.
 
 use super::item_card::ItemCard;
 use super::missing_panel::MissingPanel;
@@ -8,16 +9,14 @@ use super::section_all::SectionAllOk;
 use super::Edit;
 use crate::clock::now_ms;
 use crate::i18n::use_i18n;
-use crate::session::{with_checklist, Session};
+use crate::session::Session;
 use crate::state::use_app;
-use crate::storage::repo::{self, FieldOp};
-use dudao_domain::checklist::Missing;
-use dudao_domain::visit::{FinishError, VisitError};
-use dudao_domain::{Checklist, Template, Visit};
+use crate::visit_edit::{Refusal, VisitEdit, Write};
+use dudao_domain::checklist::{is_answered, Missing};
+use dudao_domain::visit::FinishError;
+use dudao_domain::Progress;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// One visible section: its key, title and the codes of its visible items.
@@ -29,20 +28,11 @@ struct SectionInfo {
     answered: usize,
 }
 
-fn sections_of(cl: &Checklist, v: &Visit) -> Vec<SectionInfo> {
-    cl.sections(&v.answers)
-        .into_iter()
-        .map(|s| SectionInfo {
-            key: format!("{}/{}", s.template.id, s.section.code),
-            title: s.section.title.clone(),
-            answered: s
-                .items
-                .iter()
-                .filter(|i| v.answers.get(&i.code).is_some_and(|a| a.has_value()))
-                .count(),
-            items: s.items.iter().map(|i| i.code.clone()).collect(),
-        })
-        .collect()
+/// The sections and progress the editor shows, from one visibility pass per change.
+#[derive(Debug, Clone, PartialEq)]
+struct Shape {
+    sections: Vec<SectionInfo>,
+    progress: Progress,
 }
 
 fn scroll_to_item(code: &str) {
@@ -69,20 +59,35 @@ pub fn VisitEditor(session: Session) -> impl IntoView {
     let i18n = use_i18n();
     let app = use_app();
     let navigate = use_navigate();
-    let templates: Arc<Vec<Template>> = session.templates.clone();
-    let visit = RwSignal::new(session.visit.clone());
-    let last_saved = StoredValue::new(session.visit);
-    provide_context(super::SavedVisit(last_saved));
-    // Values sync brings into this visit replace the editor's copy.
-    crate::sync::service::follow_synced(visit, last_saved);
+    let edit = VisitEdit::open(session);
+    let visit = edit.visit();
+    let checklist = edit.checklist();
     let missing = RwSignal::new(Vec::<Missing>::new());
     // Where the visit takes place, asked when it starts (the editor opens at once) or when a
     // draft without one is reopened; never waited for. See `geo::record_location`.
-    crate::geo::record_location(app, visit, last_saved);
+    crate::geo::record_location(app, edit);
 
-    let ts = templates.clone();
-    let sections =
-        Memo::new(move |_| visit.with(|v| with_checklist(&ts, v, |cl| sections_of(cl, v))));
+    let cl = checklist.clone();
+    let shape = Memo::new(move |_| {
+        visit.with(|v| {
+            let o = cl.overview(&v.answers);
+            Shape {
+                sections: o
+                    .sections
+                    .iter()
+                    .map(|s| SectionInfo {
+                        key: s.key(),
+                        title: s.section.title.clone(),
+                        items: s.items.iter().map(|i| i.code.clone()).collect(),
+                        answered: s.answered,
+                    })
+                    .collect(),
+                progress: o.progress,
+            }
+        })
+    });
+    let sections = Memo::new(move |_| shape.with(|s| s.sections.clone()));
+    let progress = Memo::new(move |_| shape.with(|s| s.progress));
     let start_key = {
         let v = visit.get_untracked();
         let secs = sections.get_untracked();
@@ -106,14 +111,6 @@ pub fn VisitEditor(session: Session) -> impl IntoView {
         })
     };
 
-    // Derived from the sections, which already hold every visible item and its answered count.
-    let progress = Memo::new(move |_| {
-        sections.with(|secs| dudao_domain::Progress {
-            answered: secs.iter().map(|s| s.answered).sum(),
-            total: secs.iter().map(|s| s.items.len()).sum(),
-        })
-    });
-
     let go_to_item = move |code: String| {
         if let Some(s) =
             sections.with_untracked(|s| s.iter().find(|x| x.items.contains(&code)).cloned())
@@ -123,129 +120,76 @@ pub fn VisitEditor(session: Session) -> impl IntoView {
         }
     };
 
-    let ts = templates.clone();
+    let cl = checklist.clone();
     let next_unanswered = move |_| {
+        let here = current_items();
         let next = visit.with_untracked(|v| {
-            with_checklist(&ts, v, |cl| {
-                let from = current_items().last().cloned();
-                let here = current_items();
-                // Prefer the first gap in this section, then continue after it.
-                here.iter()
-                    .find(|c| !v.answers.get(*c).is_some_and(|a| a.has_value()))
-                    .cloned()
-                    .or_else(|| {
-                        cl.next_unanswered(&v.answers, from.as_deref())
-                            .map(|i| i.code.clone())
-                    })
-            })
+            // Prefer the first gap in this section, then continue after it.
+            here.iter()
+                .find(|c| !is_answered(&v.answers, c))
+                .cloned()
+                .or_else(|| {
+                    cl.next_unanswered(&v.answers, here.last().map(String::as_str))
+                        .map(|i| i.code.clone())
+                })
         });
         if let Some(code) = next {
             go_to_item(code);
         }
     };
 
-    let ts = templates.clone();
-    let apply = Callback::new(move |edit: Edit| {
-        let t = i18n.t();
-        let mut next = visit.get_untracked();
-        let before = next.clone();
-        let school = next.school.clone();
+    let cl = checklist.clone();
+    let apply = Callback::new(move |change: Edit| {
         let now = now_ms();
-        let refs: Vec<&Template> = ts.iter().collect();
-        let cl = Checklist::new(&refs, &school);
-        let (result, op) = match edit {
-            Edit::Value(code, value) => {
-                let json = serde_json::to_value(&value).unwrap_or_default();
-                (
-                    next.set_value(&cl, &code, value, now),
-                    FieldOp {
-                        field: format!("answers.{code}.value"),
-                        value: json,
-                    },
-                )
+        let applied = edit.edit(|v, checklist| {
+            match change {
+                Edit::Value(code, value) => v.set_value(checklist, &code, value, now),
+                Edit::Note(code, note) => v.set_note(checklist, &code, note, now),
             }
-            Edit::Note(code, note) => {
-                let json = serde_json::Value::String(note.clone());
-                (
-                    next.set_note(&cl, &code, note, now),
-                    FieldOp {
-                        field: format!("answers.{code}.note"),
-                        value: json,
-                    },
-                )
-            }
-        };
-        match result {
-            Err(VisitError::ReadOnly(_)) => return app.say(t.err_read_only),
-            // The fields read what is typed by the same check, so this is rare: say the range.
-            Err(VisitError::WrongValue(_, e)) => return app.say(e.message(i18n.en())),
-            Err(_) => return app.say(t.err_wrong_value),
-            Ok(()) => {}
-        }
-        missing.update(|m| m.retain(|x| cl.missing(&next.answers).contains(x)));
-        visit.set(next.clone());
-        spawn_local(async move {
-            match repo::save_visit(Some(&before), &next, vec![op]).await {
-                Ok(saved) => {
-                    crate::pages::show_saved(visit, &next, &saved);
-                    last_saved.set_value(saved);
-                    app.refresh_pending();
-                }
-                Err(e) => {
-                    leptos::logging::error!("saving answer failed: {e}");
-                    visit.set(last_saved.get_value());
-                    app.say(e.user_message(i18n.t()));
-                }
-            }
+            .map_err(|e| Refusal::of_visit(&e, i18n))
         });
+        // What was listed as missing and is now given leaves the list (one check per change).
+        if applied.is_some() && missing.with_untracked(|m| !m.is_empty()) {
+            let now_missing = visit.with_untracked(|v| cl.missing(&v.answers));
+            missing.update(|m| m.retain(|x| now_missing.contains(x)));
+        }
     });
 
-    let ts = templates.clone();
     let finish = move |_| {
-        let mut next = visit.get_untracked();
-        let before = next.clone();
-        let school = next.school.clone();
-        let refs: Vec<&Template> = ts.iter().collect();
-        let cl = Checklist::new(&refs, &school);
-        match next.finish(&cl, now_ms()) {
-            Err(FinishError::Missing(m)) => {
-                missing.set(m);
-                set_timeout(
-                    || {
-                        if let Some(el) = document()
-                            .query_selector("[data-testid=missing]")
-                            .ok()
-                            .flatten()
-                        {
-                            el.scroll_into_view();
-                        }
-                    },
-                    Duration::from_millis(30),
-                );
-            }
-            Err(FinishError::Visit(_)) => app.say(i18n.t().err_read_only),
-            Ok(()) => {
-                let navigate = navigate.clone();
-                spawn_local(async move {
-                    let op = FieldOp {
-                        field: "state".into(),
-                        value: serde_json::to_value(next.state).unwrap_or_default(),
-                    };
-                    match repo::save_visit(Some(&before), &next, vec![op]).await {
-                        Ok(_) => {
-                            app.refresh_pending();
-                            navigate(&format!("/visits/{}/review", next.id), Default::default());
-                        }
-                        Err(e) => app.say(e.user_message(i18n.t())),
-                    }
-                });
-            }
-        }
+        let navigate = navigate.clone();
+        edit.edit_then(
+            Write::Visit,
+            |v, checklist| match v.finish(checklist, now_ms()) {
+                Err(FinishError::Missing(m)) => {
+                    missing.set(m);
+                    set_timeout(
+                        || {
+                            if let Some(el) = document()
+                                .query_selector("[data-testid=missing]")
+                                .ok()
+                                .flatten()
+                            {
+                                el.scroll_into_view();
+                            }
+                        },
+                        Duration::from_millis(30),
+                    );
+                    Err(Refusal::Shown)
+                }
+                Err(FinishError::Visit(_)) => Err(Refusal::Say(i18n.t().err_read_only.into())),
+                Ok(()) => Ok(()),
+            },
+            move |saved| {
+                if let Ok(v) = saved {
+                    navigate(&format!("/visits/{}/review", v.id), Default::default());
+                }
+            },
+        );
     };
 
     let school_name = visit.with_untracked(|v| v.school.name.clone());
     let school = visit.with_untracked(|v| v.school.clone());
-    let na_templates = templates.clone();
+    let na_templates = edit.templates();
     let is_last = move || index.get() + 1 >= sections.with(Vec::len);
     let step = move |delta: isize| {
         let i = index.get_untracked() as isize + delta;
@@ -305,11 +249,11 @@ pub fn VisitEditor(session: Session) -> impl IntoView {
                 <h2 class="section-title" data-testid="section-title">
                     {move || sections.with(|s| s.get(index.get()).map(|x| x.title.get(i18n.en()).to_owned()).unwrap_or_default())}
                 </h2>
-                <SectionAllOk templates=templates.clone() visit last_saved missing codes=Signal::derive(current_items)/>
+                <SectionAllOk missing codes=Signal::derive(current_items)/>
             </div>
             <ol class="items">
                 <For each=current_items key=|code| code.clone() let:code>
-                    <ItemCard code templates=templates.clone() visit apply/>
+                    <ItemCard code apply/>
                 </For>
             </ol>
 

@@ -9,30 +9,22 @@ use super::answer_input::AnswerInput;
 use super::photo_strip::PhotoStrip;
 use super::Edit;
 use crate::i18n::use_i18n;
+use crate::visit_edit::VisitEdit;
 use dudao_domain::basis::{only_unconfirmed, UNCONFIRMED_MARKER};
-use dudao_domain::checklist::item_verdict;
+use dudao_domain::checklist::{item_verdict, needs_photo};
 use dudao_domain::rule::Outcome;
-use dudao_domain::template::EvidenceRule;
-use dudao_domain::{Item, Template, Text, ValueError, Visit};
+use dudao_domain::{Text, ValueError};
 use leptos::prelude::*;
-use std::sync::Arc;
-
-fn find<'a>(templates: &'a [Template], code: &str) -> Option<(&'a Template, &'a Item)> {
-    templates.iter().find_map(|t| t.item(code).map(|i| (t, i)))
-}
 
 #[component]
-pub fn ItemCard(
-    code: String,
-    templates: Arc<Vec<Template>>,
-    visit: RwSignal<Visit>,
-    apply: Callback<Edit>,
-) -> impl IntoView {
+pub fn ItemCard(code: String, apply: Callback<Edit>) -> impl IntoView {
     let i18n = use_i18n();
-    let Some((template, item)) = find(&templates, &code) else {
+    let edit = VisitEdit::expect();
+    let (visit, checklist) = (edit.visit(), edit.checklist());
+    let Some(entry) = checklist.entry(&code) else {
         return ().into_any();
     };
-    let item = item.clone();
+    let (template, item) = (entry.template, entry.item.clone());
     let school = visit.with_untracked(|v| v.school.clone());
     let rule = item.rule.as_deref().and_then(|r| template.rule(r));
     let requirement: Option<Text> = rule.and_then(|r| {
@@ -51,30 +43,27 @@ pub fn ItemCard(
         })
     });
 
-    let (ts, c) = (templates.clone(), code.clone());
+    // This item's answer alone: the note, the field and the "answered" mark change only when
+    // it does, not with every answer of the visit.
+    let c = code.clone();
+    let answer = Memo::new(move |_| visit.with(|v| v.answers.get(&c).cloned()));
+    let (cl, c) = (checklist.clone(), code.clone());
     let verdict = Memo::new(move |_| {
-        let (t, i) = find(&ts, &c)?;
-        visit.with(|v| item_verdict(t, i, &v.answers, &v.school))
+        let e = cl.entry(&c)?;
+        visit.with(|v| item_verdict(e.template, e.item, &v.answers, &v.school))
     });
     // Why what is typed in the field is not saved (the field says it; no verdict meanwhile).
     let typing = RwSignal::new(None::<ValueError>);
     // Why the stored value cannot be the answer: 数值超出范围.
-    let (c, kind) = (code.clone(), item.answer.clone());
+    let kind = item.answer.clone();
     let invalid = Memo::new(move |_| {
-        visit.with(|v| {
-            let value = v.answers.get(&c)?.value.as_ref()?;
+        answer.with(|a| {
+            let value = a.as_ref()?.value.as_ref()?;
             kind.check(value).err()
         })
     });
-    let c = code.clone();
-    let note = Memo::new(move |_| {
-        visit.with(|v| {
-            v.answers
-                .get(&c)
-                .map(|a| a.note.clone())
-                .unwrap_or_default()
-        })
-    });
+    let note =
+        Memo::new(move |_| answer.with(|a| a.as_ref().map(|a| a.note.clone()).unwrap_or_default()));
     let show_note = RwSignal::new(!note.get_untracked().is_empty());
     // The textarea is written by the supervisor, not re-rendered on every keystroke (that
     // would fight a Chinese IME); a note that arrives by sync is put in while it is not being
@@ -96,9 +85,7 @@ pub fn ItemCard(
             }
         }
     });
-    let c = code.clone();
-    let answered =
-        Memo::new(move |_| visit.with(|v| v.answers.get(&c).is_some_and(|a| a.has_value())));
+    let answered = Memo::new(move |_| answer.with(|a| a.as_ref().is_some_and(|a| a.has_value())));
     let shows_verdict = item.rule.is_some()
         || matches!(
             item.answer,
@@ -106,16 +93,9 @@ pub fn ItemCard(
         );
 
     // The evidence rule asks for a photo: always, or once the item is judged 不符合.
-    let evidence = item.evidence;
-    let needs_photo = Signal::derive(move || match evidence {
-        EvidenceRule::None => false,
-        EvidenceRule::PhotoAlways => true,
-        EvidenceRule::PhotoWhenNoncompliant => verdict.with(|v| {
-            v.as_ref()
-                .is_some_and(|v| v.outcome == Outcome::NonCompliant)
-        }),
-    });
-    let photo_templates = templates.clone();
+    let photo_item = item.clone();
+    let needs_photo =
+        Signal::derive(move || verdict.with(|v| needs_photo(&photo_item, v.as_ref())));
     let photo_code = code.clone();
     let prompt = item.prompt.clone();
     let help = item.help.clone();
@@ -234,7 +214,7 @@ pub fn ItemCard(
                     }
                 }
             </Show>
-            <PhotoStrip code=photo_code templates=photo_templates visit needs_photo/>
+            <PhotoStrip code=photo_code needs_photo/>
         </li>
     }
     .into_any()

@@ -6,12 +6,6 @@ mod item_card;
 mod missing_panel;
 mod not_applicable;
 
-/// The editor's copy of the visit as last stored, which a failed save returns the screen to.
-/// Components that save the visit themselves (the photo strip) keep it current through this
-/// context, so a later failed save never rolls their change off the screen.
-#[derive(Clone, Copy)]
-pub struct SavedVisit(pub leptos::prelude::StoredValue<dudao_domain::Visit>);
-
 /// The photo strip, for any page that shows an item's photos (read-only unless a draft).
 pub mod photo_strip;
 mod section_all;

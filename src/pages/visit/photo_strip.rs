@@ -7,15 +7,12 @@ use crate::clock::now_ms;
 use crate::i18n::use_i18n;
 use crate::photo::{process, PhotoInput};
 use crate::state::use_app;
-use crate::storage::photos::{
-    delete_photo, object_url, photo_in, photos_op, revoke_object_url, save_photo,
-};
+use crate::storage::photos::{object_url, photo_in, revoke_object_url};
 use crate::storage::repo;
-use dudao_domain::visit::VisitError;
-use dudao_domain::{Checklist, Template, Visit, VisitState};
+use crate::visit_edit::{Refusal, VisitEdit, Write};
+use dudao_domain::VisitState;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, File, HtmlInputElement};
 
@@ -29,30 +26,17 @@ struct Shown {
     on_server: bool,
 }
 
-fn attach(
-    templates: &[Template],
-    visit: &mut Visit,
-    code: &str,
-    id: &str,
-) -> Result<(), VisitError> {
-    let school = visit.school.clone();
-    let refs: Vec<&Template> = templates.iter().collect();
-    let cl = Checklist::new(&refs, &school);
-    visit.attach_photo(&cl, code, id.to_owned(), now_ms())
-}
-
 #[component]
 pub fn PhotoStrip(
     code: String,
-    templates: Arc<Vec<Template>>,
-    visit: RwSignal<Visit>,
     /// The item's evidence rule asks for a photo now (e.g. it is judged 不符合).
     #[prop(into)]
     needs_photo: Signal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let app = use_app();
-    let saved = use_context::<super::SavedVisit>();
+    let edit = VisitEdit::expect();
+    let visit = edit.visit();
     let loaded = RwSignal::new_local(Vec::<Shown>::new());
     // Photos waiting for or in processing.
     let busy = RwSignal::new(0usize);
@@ -121,10 +105,9 @@ pub fn PhotoStrip(
         }
     });
 
-    let ts = templates.clone();
     let c = code.clone();
     let add = move |file: File| {
-        let (ts, code) = (ts.clone(), c.clone());
+        let code = c.clone();
         async move {
             let t = i18n.t();
             let Some(input) = visit.try_with_untracked(|v| PhotoInput {
@@ -146,45 +129,42 @@ pub fn PhotoStrip(
                 }
             };
             let id = photo.meta.id.clone();
-            let Some(mut next) = visit.try_get_untracked() else {
-                return;
-            };
-            let before = next.clone();
-            match attach(&ts, &mut next, &code, &id) {
-                Ok(()) => {}
-                Err(VisitError::ReadOnly(_)) => return app.say(t.err_read_only),
-                Err(e) => {
-                    leptos::logging::error!("photo not attached: {e}");
-                    return app.say(t.err_photo_failed);
-                }
-            }
             // Shown and listed at once, so an edit saved meanwhile keeps the photo's id.
             let thumb_url = object_url(&photo.thumb);
-            loaded.update(|l| {
-                l.push(Shown {
-                    id: id.clone(),
-                    thumb_url: thumb_url.clone(),
-                    blob: photo.blob.clone(),
-                    on_server: false,
-                })
-            });
-            visit.set(next.clone());
-            let op = photos_op(&next, &code);
-            match save_photo(Some(&before), &next, &photo, vec![op]).await {
-                Ok(written) => {
-                    crate::pages::show_saved(visit, &next, &written);
-                    if let Some(s) = saved {
-                        s.0.set_value(written);
+            let shown = Shown {
+                id: id.clone(),
+                thumb_url: thumb_url.clone(),
+                blob: photo.blob.clone(),
+                on_server: false,
+            };
+            let attach_id = id.clone();
+            let attached = edit.edit_then(
+                Write::AttachPhoto(photo),
+                |v, checklist| {
+                    v.attach_photo(checklist, &code, attach_id, now_ms())
+                        .map_err(|e| match e {
+                            dudao_domain::visit::VisitError::ReadOnly(_) => {
+                                Refusal::Say(t.err_read_only.into())
+                            }
+                            e => {
+                                leptos::logging::error!("photo not attached: {e}");
+                                Refusal::Say(t.err_photo_failed.into())
+                            }
+                        })
+                },
+                move |saved| {
+                    // Not stored: the screen is back to what is stored; the thumbnail goes too.
+                    if saved.is_err() {
+                        let _ = loaded.try_update(|l| l.retain(|s| s.id != id));
+                        revoke_object_url(&thumb_url);
                     }
-                    app.refresh_pending();
+                },
+            );
+            match attached {
+                Some(()) => {
+                    let _ = loaded.try_update(|l| l.push(shown));
                 }
-                Err(e) => {
-                    leptos::logging::error!("saving photo failed: {e}");
-                    let _ = visit.try_update(|v| v.detach_photo(&code, &id, now_ms()));
-                    let _ = loaded.try_update(|l| l.retain(|s| s.id != id));
-                    revoke_object_url(&thumb_url);
-                    app.say(e.user_message(i18n.t()));
-                }
+                None => revoke_object_url(&shown.thumb_url),
             }
         }
     };
@@ -261,41 +241,29 @@ pub fn PhotoStrip(
         let Some((id, _)) = open.get_untracked() else {
             return;
         };
-        let now = now_ms();
-        let mut next = visit.get_untracked();
-        // Off the card at once, so an edit saved meanwhile does not list it again.
-        let mut shown_now = next.clone();
-        if let Err(e) = shown_now.detach_photo(&c, &id, now) {
-            leptos::logging::error!("photo not deleted: {e}");
-            close();
-            return app.say(i18n.t().err_read_only);
-        }
-        visit.set(shown_now.clone());
         close();
-        let (ts, code) = (templates.clone(), c.clone());
-        spawn_local(async move {
-            match delete_photo(&mut next, &code, &id, now).await {
-                Ok(()) => {
-                    if let Some(gone) = loaded
-                        .try_with_untracked(|l| l.iter().find(|s| s.id == id).cloned())
+        // Off the card at once; back if the delete cannot be stored.
+        let gone = id.clone();
+        edit.edit_then(
+            Write::DeletePhoto(id.clone()),
+            |v, _| {
+                v.detach_photo(&c, &id, now_ms()).map_err(|e| {
+                    leptos::logging::error!("photo not deleted: {e}");
+                    Refusal::Say(i18n.t().err_read_only.into())
+                })
+            },
+            move |saved| {
+                if saved.is_ok() {
+                    if let Some(shown) = loaded
+                        .try_with_untracked(|l| l.iter().find(|s| s.id == gone).cloned())
                         .flatten()
                     {
-                        revoke_object_url(&gone.thumb_url);
+                        revoke_object_url(&shown.thumb_url);
                     }
-                    let _ = loaded.try_update(|l| l.retain(|s| s.id != id));
-                    crate::pages::show_saved(visit, &shown_now, &next);
-                    if let Some(s) = saved {
-                        s.0.set_value(next);
-                    }
-                    app.refresh_pending();
+                    let _ = loaded.try_update(|l| l.retain(|s| s.id != gone));
                 }
-                Err(e) => {
-                    leptos::logging::error!("deleting photo failed: {e}");
-                    let _ = visit.try_update(|v| attach(&ts, v, &code, &id));
-                    app.say(e.user_message(i18n.t()));
-                }
-            }
-        });
+            },
+        );
     };
 
     let count = move || ids.with(Vec::len);
