@@ -8,7 +8,7 @@
 //! derives it from the stored record (`sync::store::coalesce`).
 
 use crate::i18n::{use_i18n, I18n};
-use crate::session::Session;
+use crate::opened_visit::OpenedVisit;
 use crate::state::{use_app, AppState};
 use crate::storage::photos::{self, StoredPhoto};
 use crate::storage::repo::{self, SignError};
@@ -68,7 +68,7 @@ pub struct VisitEdit {
 impl VisitEdit {
     /// Opens a loaded visit for a screen: compiles its checklist once, follows values sync
     /// brings into it, and provides itself as context.
-    pub fn open(session: Session) -> VisitEdit {
+    pub fn open(session: OpenedVisit) -> VisitEdit {
         let edit = VisitEdit::new(session.visit, session.templates, use_app(), use_i18n());
         provide_context(edit);
         edit

@@ -3,8 +3,8 @@
 use crate::clock::fmt_datetime;
 use crate::components::load_error::VisitLoadError;
 use crate::i18n::use_i18n;
+use crate::opened_visit::{with_checklist, OpenedVisit};
 use crate::pages::visits::state_label;
-use crate::session::{with_checklist, Session};
 use dudao_domain::finding::ProposedFinding;
 use dudao_domain::location::Location;
 use dudao_domain::Compliance;
@@ -17,7 +17,7 @@ pub fn SummaryPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let session =
-        LocalResource::new(move || Session::load(params.read().get("id").unwrap_or_default()));
+        LocalResource::new(move || OpenedVisit::load(params.read().get("id").unwrap_or_default()));
     view! {
         <section class="page summary">
             <Suspense fallback=move || view! { <p class="empty">{move || i18n.t().loading}</p> }>
@@ -32,7 +32,7 @@ pub fn SummaryPage() -> impl IntoView {
 }
 
 #[component]
-fn Summary(session: Session) -> impl IntoView {
+fn Summary(session: OpenedVisit) -> impl IntoView {
     let i18n = use_i18n();
     let v = session.visit.clone();
     let (tally, findings) = with_checklist(&session.templates, &v, |cl| {

@@ -2,7 +2,7 @@
 
 use crate::clock::fmt_datetime;
 use crate::i18n::use_i18n;
-use crate::session::{with_checklist, Session};
+use crate::opened_visit::{with_checklist, OpenedVisit};
 use crate::storage::repo;
 use dudao_domain::{Visit, VisitState};
 use leptos::prelude::*;
@@ -30,7 +30,7 @@ pub fn VisitsPage() -> impl IntoView {
             let mut out = Vec::new();
             for v in repo::list_visits().await.unwrap_or_default() {
                 // Progress needs the pinned templates; a visit whose templates fail to load still lists.
-                let progress = match Session::load(v.id.clone()).await {
+                let progress = match OpenedVisit::load(v.id.clone()).await {
                     Ok(Some(s)) => Some(with_checklist(&s.templates, &s.visit, |c| {
                         c.progress(&s.visit.answers)
                     })),

@@ -7,7 +7,7 @@ mod document;
 
 use crate::components::load_error::VisitLoadError;
 use crate::i18n::use_i18n;
-use crate::session::Session;
+use crate::opened_visit::OpenedVisit;
 use dudao_domain::opinion::Opinion;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -18,7 +18,7 @@ pub fn OpinionPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let session = LocalResource::new(move || Session::load(id()));
+    let session = LocalResource::new(move || OpenedVisit::load(id()));
     view! {
         <section class="page opinion-page">
             <Suspense fallback=move || view! { <p class="empty">{move || i18n.t().loading}</p> }>

@@ -10,7 +10,7 @@ pub mod sign;
 use crate::clock::now_ms;
 use crate::components::load_error::VisitLoadError;
 use crate::i18n::use_i18n;
-use crate::session::Session;
+use crate::opened_visit::OpenedVisit;
 use crate::visit_edit::{Refusal, VisitEdit, Write};
 use dudao_domain::finding::Finding;
 use dudao_domain::review::{FindingEdit, ReviewError};
@@ -26,7 +26,7 @@ pub fn ReviewPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let session = LocalResource::new(move || Session::load(id()));
+    let session = LocalResource::new(move || OpenedVisit::load(id()));
     let navigate = use_navigate();
     view! {
         <section class="page review" data-testid="review">
@@ -152,7 +152,7 @@ fn same_finding(a: &Finding, b: &Finding) -> bool {
 }
 
 #[component]
-fn Review(session: Session) -> impl IntoView {
+fn Review(session: OpenedVisit) -> impl IntoView {
     let i18n = use_i18n();
 
     let navigate = use_navigate();

@@ -6,7 +6,7 @@ use crate::clock::now_ms;
 use crate::components::load_error::VisitLoadError;
 use crate::components::signature_pad::SignaturePad;
 use crate::i18n::use_i18n;
-use crate::session::Session;
+use crate::opened_visit::OpenedVisit;
 use crate::state::use_app;
 use crate::storage::repo::SignError;
 use dudao_domain::datetime::Date;
@@ -25,7 +25,7 @@ pub fn SignPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let session = LocalResource::new(move || Session::load(id()));
+    let session = LocalResource::new(move || OpenedVisit::load(id()));
     view! {
         <section class="page sign" data-testid="sign-page">
             <Suspense fallback=move || view! { <p class="empty">{move || i18n.t().loading}</p> }>

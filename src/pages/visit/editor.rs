@@ -9,7 +9,7 @@ use super::section_all::SectionAllOk;
 use super::Edit;
 use crate::clock::now_ms;
 use crate::i18n::use_i18n;
-use crate::session::Session;
+use crate::opened_visit::OpenedVisit;
 use crate::state::use_app;
 use crate::visit_edit::{Refusal, VisitEdit, Write};
 use dudao_domain::checklist::{is_answered, Missing};
@@ -55,7 +55,7 @@ fn scroll_top() {
 }
 
 #[component]
-pub fn VisitEditor(session: Session) -> impl IntoView {
+pub fn VisitEditor(session: OpenedVisit) -> impl IntoView {
     let i18n = use_i18n();
     let app = use_app();
     let navigate = use_navigate();

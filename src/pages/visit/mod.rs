@@ -12,7 +12,7 @@ mod section_all;
 
 use crate::components::load_error::VisitLoadError;
 use crate::i18n::use_i18n;
-use crate::session::Session;
+use crate::opened_visit::OpenedVisit;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
@@ -28,7 +28,7 @@ pub fn VisitPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let session = LocalResource::new(move || Session::load(id()));
+    let session = LocalResource::new(move || OpenedVisit::load(id()));
     let navigate = use_navigate();
     view! {
         <Suspense fallback=move || view! { <p class="empty">{move || i18n.t().loading}</p> }>

@@ -1,18 +1,18 @@
-//! A visit opened for work: the visit plus the exact template versions it pinned.
+//! A visit loaded for a screen: the visit plus the exact template versions it pinned.
 
 use crate::storage::{repo, StorageError};
 use dudao_domain::{Checklist, Template, Visit};
 use std::sync::Arc;
 
 #[derive(Clone)]
-pub struct Session {
+pub struct OpenedVisit {
     pub visit: Visit,
     pub templates: Arc<Vec<Template>>,
 }
 
-impl Session {
+impl OpenedVisit {
     /// Loads a visit and its pinned templates; `None` when the visit does not exist.
-    pub async fn load(id: String) -> Result<Option<Session>, StorageError> {
+    pub async fn load(id: String) -> Result<Option<OpenedVisit>, StorageError> {
         let Some(visit) = repo::load_visit(&id).await? else {
             return Ok(None);
         };
@@ -29,7 +29,7 @@ impl Session {
             };
             templates.push(t);
         }
-        Ok(Some(Session {
+        Ok(Some(OpenedVisit {
             visit,
             templates: Arc::new(templates),
         }))
