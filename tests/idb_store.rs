@@ -243,7 +243,7 @@ basis = { document = "柳林乡中心学校体育活动安排", year = 2025 }
         1,
     );
     repo::save_visit(None, &v).await.unwrap();
-    let session = dudao::session::OpenedVisit::load(v.id.clone())
+    let session = dudao::opened_visit::OpenedVisit::load(v.id.clone())
         .await
         .expect("reopens")
         .expect("exists");
@@ -252,7 +252,7 @@ basis = { document = "柳林乡中心学校体育活动安排", year = 2025 }
     // Pinned to a local edition whose copy is gone: an error, not the national numbers.
     let v = Visit::new("fallback-local".into(), &s, "王建华".into(), &[&local], 1);
     repo::save_visit(None, &v).await.unwrap();
-    match dudao::session::OpenedVisit::load(v.id.clone()).await {
+    match dudao::opened_visit::OpenedVisit::load(v.id.clone()).await {
         Err(e @ StorageError::TemplateMissing(_)) => {
             assert!(e.to_string().contains("柳林乡.9"), "{e}");
             let t = &dudao::i18n::ZH;
