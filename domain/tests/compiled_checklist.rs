@@ -211,3 +211,49 @@ fn clones_share_one_compilation() {
         "though they answer alike"
     );
 }
+
+/// Answering parses no condition: they were parsed once, when the visit's checklist was
+/// compiled. A supervisor answers every item of the library, one by one, as the editor does
+/// (set the value through the compiled checklist, then one overview for the screen).
+#[test]
+fn answering_parses_no_condition() {
+    use dudao_domain::condition::parses;
+    let school = all_schools().remove(1);
+    let with_show_if = all_items().iter().filter(|i| i.show_if.is_some()).count();
+    assert!(with_show_if > 0, "the library has follow-up questions");
+
+    let before = parses();
+    let compiled = CompiledChecklist::new(templates().clone(), school.clone());
+    let at_compile = parses() - before;
+    assert!(at_compile > 0, "compiling parses the conditions");
+    assert!(at_compile <= with_show_if, "each at most once");
+
+    let mut visit = dudao_domain::Visit::new(
+        "v".into(),
+        &school,
+        "王建华".into(),
+        &templates().iter().collect::<Vec<_>>(),
+        1,
+    );
+    let before = parses();
+    let mut answered = 0;
+    for (n, item) in all_items().into_iter().enumerate() {
+        let value = value_for(&item.answer, 0, n as u32);
+        if visit
+            .set_value(&compiled.checklist(), &item.code, Some(value), 2 + n as i64)
+            .is_ok()
+        {
+            answered += 1;
+        }
+        let _ = compiled.overview(&visit.answers);
+    }
+    assert!(answered > 30, "{answered} answers given");
+    let _ = compiled.missing(&visit.answers);
+    assert_eq!(parses() - before, 0, "no condition parsed while answering");
+
+    // A checklist built on the spot parses them every time: what the counter catches.
+    let refs: Vec<&Template> = templates().iter().collect();
+    let before = parses();
+    let _ = Checklist::new(&refs, &school).progress(&visit.answers);
+    assert_eq!(parses() - before, at_compile);
+}

@@ -27,6 +27,22 @@ mod parser;
 
 pub(crate) use check::never_fails;
 
+use std::cell::Cell;
+
+thread_local! {
+    static PARSES: Cell<usize> = const { Cell::new(0) };
+}
+
+/// How many conditions this thread has parsed so far: what tests count to show that answering
+/// parses nothing (a checklist compiled once keeps its conditions parsed).
+pub fn parses() -> usize {
+    PARSES.with(Cell::get)
+}
+
+pub(super) fn count_parse() {
+    PARSES.with(|c| c.set(c.get() + 1));
+}
+
 use crate::answer::{AnswerValue, TimeOfDay};
 use crate::rule::Outcome;
 use crate::school::School;

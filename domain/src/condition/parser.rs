@@ -6,6 +6,7 @@ use crate::answer::TimeOfDay;
 
 impl Condition {
     pub fn parse(src: &str) -> Result<Condition, ConditionError> {
+        super::count_parse();
         let tokens = lex(src)?;
         let mut p = Parser {
             tokens,
