@@ -1,7 +1,9 @@
-//! A visit loaded for a screen: the visit plus the exact template versions it pinned.
+//! A visit loaded for a screen: the visit plus the exact template versions it pinned; and the
+//! progress of every visit for 督导记录, with the templates read once.
 
 use crate::storage::{repo, StorageError};
-use dudao_domain::{Checklist, Template, Visit};
+use dudao_domain::{Checklist, CompiledChecklist, Progress, School, Template, Visit};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -22,10 +24,7 @@ impl OpenedVisit {
             // key so a visit pinned to a local edition never falls back to national numbers.
             let t = match repo::load_template(&r.key()).await? {
                 Some(t) => t,
-                None => crate::templates::builtin()
-                    .ok()
-                    .and_then(|b| b.iter().find(|t| t.key() == r.key()).cloned())
-                    .ok_or_else(|| StorageError::TemplateMissing(r.key()))?,
+                None => builtin(&r.key()).ok_or_else(|| StorageError::TemplateMissing(r.key()))?,
             };
             templates.push(t);
         }
@@ -44,4 +43,46 @@ pub fn with_checklist<R>(
 ) -> R {
     let refs: Vec<&Template> = templates.iter().collect();
     f(&Checklist::new(&refs, &visit.school))
+}
+
+/// A built-in template by its whole key (`id@version`, with a local edition's suffix).
+fn builtin(key: &str) -> Option<Template> {
+    crate::templates::builtin()
+        .ok()
+        .and_then(|b| b.iter().find(|t| t.key() == key).cloned())
+}
+
+/// Each visit's progress, in the order given, as 督导记录 lists them: the pinned templates are
+/// read in one go, and the visits that pinned the same templates at the same school share one
+/// compiled checklist. `None` for a visit whose templates are not on this phone.
+pub async fn progress_of(visits: &[Visit]) -> Result<Vec<Option<Progress>>, StorageError> {
+    let mut stored: HashMap<String, Template> = repo::stored_templates().await?;
+    let mut compiled: Vec<(Vec<String>, School, Option<CompiledChecklist>)> = Vec::new();
+    let mut out = Vec::with_capacity(visits.len());
+    for v in visits {
+        let keys: Vec<String> = v.templates.iter().map(|r| r.key()).collect();
+        let at = compiled
+            .iter()
+            .position(|(k, s, _)| *k == keys && *s == v.school);
+        let at = match at {
+            Some(i) => i,
+            None => {
+                let templates: Option<Vec<Template>> = keys
+                    .iter()
+                    .map(|k| {
+                        if !stored.contains_key(k) {
+                            stored.insert(k.clone(), builtin(k)?);
+                        }
+                        stored.get(k).cloned()
+                    })
+                    .collect();
+                let checklist =
+                    templates.map(|t| CompiledChecklist::new(Arc::new(t), v.school.clone()));
+                compiled.push((keys, v.school.clone(), checklist));
+                compiled.len() - 1
+            }
+        };
+        out.push(compiled[at].2.as_ref().map(|c| c.progress(&v.answers)));
+    }
+    Ok(out)
 }

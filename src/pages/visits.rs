@@ -2,7 +2,7 @@
 
 use crate::clock::fmt_datetime;
 use crate::i18n::use_i18n;
-use crate::opened_visit::{with_checklist, OpenedVisit};
+use crate::opened_visit::progress_of;
 use crate::storage::repo;
 use dudao_domain::{Visit, VisitState};
 use leptos::prelude::*;
@@ -27,18 +27,17 @@ pub fn VisitsPage() -> impl IntoView {
             n.track();
         }
         async {
-            let mut out = Vec::new();
-            for v in repo::list_visits().await.unwrap_or_default() {
-                // Progress needs the pinned templates; a visit whose templates fail to load still lists.
-                let progress = match OpenedVisit::load(v.id.clone()).await {
-                    Ok(Some(s)) => Some(with_checklist(&s.templates, &s.visit, |c| {
-                        c.progress(&s.visit.answers)
-                    })),
-                    _ => None,
-                };
-                out.push((v, progress.map(|p| (p.answered, p.total))));
-            }
-            out
+            let visits = repo::list_visits().await.unwrap_or_default();
+            // Progress needs the pinned templates; a visit whose templates fail to load still lists.
+            let progress = progress_of(&visits).await.unwrap_or_else(|e| {
+                leptos::logging::error!("reading the pinned templates failed: {e}");
+                vec![None; visits.len()]
+            });
+            visits
+                .into_iter()
+                .zip(progress)
+                .map(|(v, p)| (v, p.map(|p| (p.answered, p.total))))
+                .collect::<Vec<_>>()
         }
     });
     view! {

@@ -280,6 +280,13 @@ pub async fn load_library() -> Result<Option<Vec<Template>>, StorageError> {
     Ok(Some(out))
 }
 
+/// Every template stored on this phone (pinned by visits, or of the library), by key.
+pub async fn stored_templates() -> Result<std::collections::HashMap<String, Template>, StorageError>
+{
+    let all: Vec<StoredTemplate> = db().await?.all(TEMPLATES).await?;
+    Ok(all.into_iter().map(|s| (s.key, s.template)).collect())
+}
+
 pub async fn load_template(key: &str) -> Result<Option<Template>, StorageError> {
     Ok(db()
         .await?
