@@ -1,0 +1,160 @@
+import { expect, Page, test } from '@playwright/test';
+import {
+  benchData, calibrate, cdpOf, instrument, longTasksSince, mib, median, memory, ms, now, quantile,
+  report, startVisit, summary, throttle,
+} from './util';
+
+// Benchmark, not a test: a whole visit answered on a mid-range phone (4× CPU throttle).
+// Every built-in template at the demo county's boarding 九年一贯制 school (every facility, every
+// grade band: the most items a built-in visit has), answered item by item as a quick supervisor
+// would (taps, a typed number, time or text), up to 300 answers. Prints:
+// - ready: navigation to the first frame with an answer control, reopening the visit (the
+//   service worker serves the app), at 1× and 4×;
+// - per answer: the tap (the event's own timestamp) to the first frame after the item shows as
+//   answered, and the tap to the IndexedDB transaction that stores it reporting `complete`;
+// - section change: the tap on 下一部分 to the first frame with the next section's title;
+// - long tasks (≥ 50 ms) while answering; JS heap and wasm memory after load and after the
+//   answers; the time from the last tap until the last answer is durable in IndexedDB.
+// Asserts nothing about speed.
+
+const USER = 'yangzhenhua';
+const SCHOOL = '清河县柳林乡九年一贯制学校';
+const MAX_ANSWERS = 300;
+const READY_RUNS = 5;
+
+/** The answer to `code` in the visit as stored, polled through a second connection until it
+ *  is there: ms from `since` (a performance.now() of the page) to when it was read back. */
+async function durableAfter(page: Page, visitId: string, code: string, since: number): Promise<number> {
+  return page.evaluate(([id, code, since]) => new Promise<number>((resolve, reject) => {
+    const open = indexedDB.open('dudao');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const poll = () => {
+        const get = db.transaction('visits', 'readonly').objectStore('visits').get(id);
+        get.onsuccess = () => {
+          const a = get.result?.answers?.[code];
+          if (a && a.value !== null && a.value !== undefined) { db.close(); resolve(performance.now() - (since as number)); }
+          else setTimeout(poll, 5);
+        };
+        get.onerror = () => { db.close(); reject(get.error); };
+      };
+      poll();
+    };
+  }), [visitId, code, since] as const);
+}
+
+/** Answers one item the way a supervisor would; which answer depends on `n` (the answer's
+ *  number) so that a run has some of each: 符合 mostly, and 基本符合, 不符合, 不适用. */
+async function answer(page: Page, code: string, n: number) {
+  const item = page.locator(`[data-testid=item][data-code="${code}"]`);
+  await page.evaluate(c => { (window as any).__bench.watch = { code: c }; }, code);
+  if (await item.locator('.choices.four').count()) {
+    const pick = ['compliant', 'compliant', 'compliant', 'compliant', 'compliant', 'compliant', 'compliant',
+                  'partial', 'noncompliant', 'notapplicable'][n % 10];
+    await item.locator(`.choices.four button.c-${pick}`).click();
+  } else if (await item.locator('.choices.two').count()) {
+    const good = item.locator('.choices.two .c-compliant');
+    await ((await good.count()) ? good.first() : item.locator('.choices.two button').first()).click();
+  } else if (await item.getByTestId('number-input').count()) {
+    const input = item.getByTestId('number-input');
+    const [min, max] = [await input.getAttribute('min'), await input.getAttribute('max')];
+    let v = 10;
+    if (min !== null && v < Number(min)) v = Number(min);
+    if (max !== null && v > Number(max)) v = Number(max);
+    await input.fill(String(v));
+  } else if (await item.getByTestId('time-input').count()) {
+    const input = item.getByTestId('time-input');
+    const [min, max] = [await input.getAttribute('min'), await input.getAttribute('max')];
+    // Inside the range: the earliest time allowed when 08:30 is outside it.
+    const v = (min && min > '08:30') || (max && max < '08:30') ? (min ?? max!) : '08:30';
+    await input.fill(v);
+  } else if (await item.getByTestId('text-input').count()) {
+    await item.getByTestId('text-input').fill('无');
+  } else {
+    await item.locator('.choices button').first().click();
+  }
+  await expect(item).toHaveAttribute('data-answered', 'true');
+}
+
+test('a whole visit answered at 4×: ready, per answer, long tasks, memory, durability', async ({ page }) => {
+  test.setTimeout(900_000);
+  await instrument(page);
+  const cdp = await cdpOf(page);
+
+  // Setup at full speed: the school list, and a visit started with every template.
+  const visitId = await startVisit(page, { user: USER, school: SCHOOL, templates: 'all' });
+  const url = `/visits/${visitId}`;
+
+  // Ready, reopening the visit: READY_RUNS times at 1× and at 4×.
+  for (const rate of [1, 4]) {
+    await throttle(cdp, rate);
+    const runs: number[] = [];
+    for (let i = 0; i < READY_RUNS; i++) {
+      await page.goto(url);
+      await expect.poll(() => page.evaluate(() => (window as any).__bench.ready), { timeout: 60_000 }).toBeGreaterThan(0);
+      runs.push(await page.evaluate(() => (window as any).__bench.ready));
+    }
+    report('answers', `ready at ${rate}× (navigation to first answer control): ${summary(runs)}`
+      + `; busy-loop check ${ms(await calibrate(page))}`);
+  }
+
+  // The page stays at 4× from here on.
+  const total = Number(/\/(\d+)/.exec((await page.getByTestId('progress').textContent()) ?? '')?.[1] ?? NaN);
+  const sectionCount = await page.locator('.section-tabs .chip').count();
+  const loaded = await memory(cdp);
+  report('answers', `after load: JS heap ${mib(loaded.heap)}, wasm memory ${mib(loaded.wasm)} `
+    + `(${total} visible items in ${sectionCount} sections; the wasm memory found through DevTools' object query)`);
+
+  const start = await now(page);
+  const answered: string[] = [];
+  for (let section = 0; section < sectionCount && answered.length < MAX_ANSWERS; section++) {
+    if (section > 0) {
+      await page.evaluate(() => { (window as any).__bench.watch = { section: true }; });
+      const title = await page.getByTestId('section-title').textContent();
+      await page.getByTestId('next-section').click();
+      await expect(page.getByTestId('section-title')).not.toHaveText(title ?? '');
+    }
+    // Follow-ups appear as items are answered: take the first unanswered item each time.
+    for (let guard = 0; guard < 200 && answered.length < MAX_ANSWERS; guard++) {
+      const next = page.locator('[data-testid=item][data-answered=false]').first();
+      if (!(await next.count())) break;
+      const code = (await next.getAttribute('data-code'))!;
+      await answer(page, code, answered.length);
+      answered.push(code);
+    }
+  }
+  const lastCode = answered[answered.length - 1];
+  const data = await benchData(page);
+  const perAnswer = data.shown.filter(s => s.what !== 'section');
+  const lastTap = perAnswer[perAnswer.length - 1]?.t0 ?? NaN;
+  const readBack = await durableAfter(page, visitId, lastCode, lastTap);
+  const end = await now(page);
+
+  // Each answer is one readwrite transaction on the visits store (with its outbox entry), in
+  // the order of the answers: the k-th after the first tap stores the k-th answer.
+  const visitWrites = data.tx.filter(t => t.stores.includes('visits') && t.created >= perAnswer[0].t0);
+  const committed = perAnswer.map((a, k) => (visitWrites[k]?.done ?? -1) >= 0 ? visitWrites[k].done - a.t0 : NaN)
+    .filter(Number.isFinite);
+  const shown = perAnswer.map(a => a.t1 - a.t0);
+  const sections = data.shown.filter(s => s.what === 'section');
+  const long = (await longTasksSince(page, start)).filter(Boolean);
+  const sectionLong = data.long.filter(l => sections.some(s => l.start >= s.t0 - 1 && l.start <= s.t1)).map(l => l.dur);
+  const lastCommit = Math.max(...visitWrites.map(t => t.done));
+
+  report('answers', `${answered.length} answers of ${total} items; tap → shown as answered: average ${ms(shown.reduce((a, b) => a + b, 0) / shown.length)}, `
+    + `median ${ms(median(shown))}, p95 ${ms(quantile(shown, 0.95))}, max ${ms(Math.max(...shown))}`);
+  report('answers', `tap → its IndexedDB write complete: average ${ms(committed.reduce((a, b) => a + b, 0) / committed.length)}, `
+    + `median ${ms(median(committed))}, p95 ${ms(quantile(committed, 0.95))}, max ${ms(Math.max(...committed))} `
+    + `(${visitWrites.length} visit writes for ${perAnswer.length} answers)`);
+  report('answers', `section change (tap → next section shown): ${sections.length} changes, median ${ms(median(sections.map(s => s.t1 - s.t0)))}, `
+    + `max ${ms(Math.max(...sections.map(s => s.t1 - s.t0)))}; longest task on a section change ${ms(Math.max(0, ...sectionLong))}`);
+  report('answers', `long tasks while answering: ${long.length}, longest ${ms(Math.max(0, ...long))}, `
+    + `total ${ms(long.reduce((a, b) => a + b, 0))} over ${((end - start) / 1000).toFixed(1)} s`);
+  report('answers', `last answer durable: its write complete ${ms(lastCommit - lastTap)} after the last tap; `
+    + `read back through a second connection ${ms(readBack)} after it`);
+  const after = await memory(cdp);
+  report('answers', `after ${answered.length} answers: JS heap ${mib(after.heap)}, wasm memory ${mib(after.wasm)} `
+    + `(growth ${mib(after.heap - loaded.heap)} + ${mib(after.wasm - loaded.wasm)})`);
+  expect(answered.length).toBeGreaterThan(0);
+});
