@@ -364,9 +364,7 @@ impl Verdict {
                     school.enrolment,
                     item.answer.unit(),
                 )?;
-                if v.basis.is_empty() {
-                    v.basis = item.basis.clone();
-                }
+                v.basis = item.judged_basis(template).to_vec();
                 Some(v)
             }
             _ => None,

@@ -106,6 +106,37 @@ impl NotApplicable {
 }
 
 impl Item {
+    /// What a verdict on the item rests on: its rule's basis, or the item's own when the rule
+    /// cites none (or it has no rule). The one statement of it: [`crate::Verdict::for_item`]
+    /// cites it, and the item card marks the requirement a 参考标准 by it.
+    pub fn judged_basis<'a>(&'a self, template: &'a Template) -> &'a [Basis] {
+        match self.rule.as_deref().and_then(|r| template.rule(r)) {
+            Some(rule) if !rule.basis.is_empty() => &rule.basis,
+            _ => &self.basis,
+        }
+    }
+
+    /// Every basis the item card cites, once each: the rule's first (a district's local
+    /// document leads), then the item's own.
+    pub fn cited_bases(&self, template: &Template) -> Vec<Basis> {
+        let rule = self.rule.as_deref().and_then(|r| template.rule(r));
+        let mut out: Vec<Basis> = Vec::new();
+        for b in rule
+            .map(|r| r.basis.iter())
+            .into_iter()
+            .flatten()
+            .chain(self.basis.iter())
+        {
+            if !out
+                .iter()
+                .any(|x| x.document == b.document && x.number == b.number)
+            {
+                out.push(b.clone());
+            }
+        }
+        out
+    }
+
     /// Whether the item concerns this school at all (stage, grades, boarding, facilities).
     pub fn applies_to(&self, school: &School) -> bool {
         self.not_applicable(school).is_none()

@@ -34,14 +34,8 @@ pub fn ItemCard(code: String, apply: Callback<Edit>) -> impl IntoView {
             item.answer.unit(),
         )
     });
-    // What the verdict rests on: the rule's basis, or the item's when the rule cites none.
-    let reference = rule.is_some_and(|r| {
-        only_unconfirmed(if r.basis.is_empty() {
-            &item.basis
-        } else {
-            &r.basis
-        })
-    });
+    // The requirement shown is a 参考标准 when what a verdict would rest on is unconfirmed.
+    let reference = only_unconfirmed(item.judged_basis(template));
 
     // This item's answer alone: the note, the field and the "answered" mark change only when
     // it does, not with every answer of the visit.
@@ -99,22 +93,7 @@ pub fn ItemCard(code: String, apply: Callback<Edit>) -> impl IntoView {
     let photo_code = code.clone();
     let prompt = item.prompt.clone();
     let help = item.help.clone();
-    // The rule's basis first (a district's local document leads), then the item's own.
-    let rule_basis = item
-        .rule
-        .as_deref()
-        .and_then(|r| template.rule(r))
-        .map(|r| r.basis.clone())
-        .unwrap_or_default();
-    let mut bases: Vec<dudao_domain::Basis> = Vec::new();
-    for b in rule_basis.into_iter().chain(item.basis.iter().cloned()) {
-        if !bases
-            .iter()
-            .any(|x| x.document == b.document && x.number == b.number)
-        {
-            bases.push(b);
-        }
-    }
+    let bases = item.cited_bases(template);
     // An unconfirmed basis carries a 待核实 badge in place of the citation's （待核实）.
     let citations: Vec<(bool, bool, String)> = bases
         .iter()
