@@ -218,6 +218,10 @@ strings! {
         "还没有督导记录。在“学校”中选择一所学校开始督导。",
         "No visits yet. Pick a school under Schools to start one.",
     }
+    show_more: fn(usize) -> String = {
+        |n| format!("显示更多（还有 {n} 条）"),
+        |n| format!("Show more ({n} more)"),
+    }
     state_draft: &'static str = { "进行中", "In progress" }
     state_finished: &'static str = { "已完成", "Finished" }
     state_signed: &'static str = { "已签字", "Signed" }

@@ -52,21 +52,33 @@ fn builtin(key: &str) -> Option<Template> {
         .and_then(|b| b.iter().find(|t| t.key() == key).cloned())
 }
 
-/// Each visit's progress, in the order given, as 督导记录 lists them: the pinned templates are
-/// read in one go, and the visits that pinned the same templates at the same school share one
-/// compiled checklist. `None` for a visit whose templates are not on this phone.
-pub async fn progress_of(visits: &[Visit]) -> Result<Vec<Option<Progress>>, StorageError> {
-    let mut stored: HashMap<String, Template> = repo::stored_templates().await?;
-    let mut compiled: Vec<(Vec<String>, School, Option<CompiledChecklist>)> = Vec::new();
-    let mut out = Vec::with_capacity(visits.len());
-    for v in visits {
+/// How far visits have got, as 督导记录 lists them: the stored templates are read in one go
+/// ([`ProgressBook::load`]), and visits that pinned the same templates at the same school share
+/// one compiled checklist, made when the first of them is asked about.
+pub struct ProgressBook {
+    stored: HashMap<String, Template>,
+    compiled: Vec<(Vec<String>, School, Option<CompiledChecklist>)>,
+}
+
+impl ProgressBook {
+    pub async fn load() -> Result<ProgressBook, StorageError> {
+        Ok(ProgressBook {
+            stored: repo::stored_templates().await?,
+            compiled: Vec::new(),
+        })
+    }
+
+    /// The visit's progress; `None` when its templates are not on this phone.
+    pub fn progress(&mut self, v: &Visit) -> Option<Progress> {
         let keys: Vec<String> = v.templates.iter().map(|r| r.key()).collect();
-        let at = compiled
+        let at = match self
+            .compiled
             .iter()
-            .position(|(k, s, _)| *k == keys && *s == v.school);
-        let at = match at {
+            .position(|(k, s, _)| *k == keys && *s == v.school)
+        {
             Some(i) => i,
             None => {
+                let stored = &mut self.stored;
                 let templates: Option<Vec<Template>> = keys
                     .iter()
                     .map(|k| {
@@ -78,11 +90,16 @@ pub async fn progress_of(visits: &[Visit]) -> Result<Vec<Option<Progress>>, Stor
                     .collect();
                 let checklist =
                     templates.map(|t| CompiledChecklist::new(Arc::new(t), v.school.clone()));
-                compiled.push((keys, v.school.clone(), checklist));
-                compiled.len() - 1
+                self.compiled.push((keys, v.school.clone(), checklist));
+                self.compiled.len() - 1
             }
         };
-        out.push(compiled[at].2.as_ref().map(|c| c.progress(&v.answers)));
+        self.compiled[at].2.as_ref().map(|c| c.progress(&v.answers))
     }
-    Ok(out)
+}
+
+/// Each visit's progress, in the order given (see [`ProgressBook`]).
+pub async fn progress_of(visits: &[Visit]) -> Result<Vec<Option<Progress>>, StorageError> {
+    let mut book = ProgressBook::load().await?;
+    Ok(visits.iter().map(|v| book.progress(v)).collect())
 }

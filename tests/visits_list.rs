@@ -1,7 +1,7 @@
-//! 督导记录 lists every visit on this phone with how far each has got, reading the pinned
-//! templates once for all of them: visits of the same templates at the same school share one
-//! compiled checklist, and a visit whose checklist version is not here still lists, without a
-//! count. In headless Chromium, with real IndexedDB.
+//! 督导记录 lists every visit on this phone, newest first, thirty at a time, with how far each
+//! has got: the pinned templates are read once for all of them, visits of the same templates at
+//! the same school share one compiled checklist, and a visit whose checklist version is not here
+//! still lists, without a count. In headless Chromium, with real IndexedDB.
 #![cfg(target_arch = "wasm32")]
 
 use dudao::opened_visit::progress_of;
@@ -13,7 +13,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
-use common::{all, appears, school, template, until};
+use common::{all, appears, click, query, school, template, until};
 
 #[wasm_bindgen_test]
 async fn every_visit_lists_with_its_progress() {
@@ -46,6 +46,11 @@ async fn every_visit_lists_with_its_progress() {
     for v in [&a, &b, &c] {
         repo::save_visit(None, v).await.unwrap();
     }
+    // Thirty older ones: a phone after a term of visits.
+    for i in 0..30 {
+        let old = Visit::new(format!("vl-old-{i:02}"), &s, "王建国".into(), &[&t], 1);
+        repo::save_visit(None, &old).await.unwrap();
+    }
 
     let want_a = cl.progress(&a.answers);
     assert_eq!(want_a.answered, 2);
@@ -62,11 +67,20 @@ async fn every_visit_lists_with_its_progress() {
         .unwrap();
     leptos::mount::mount_to_body(dudao::app::App);
 
+    // The newest thirty at first, and the rest one tap away.
     appears("[data-testid=visit-row]").await;
-    until("all three visits listed", || {
-        all("[data-testid=visit-row]").len() == 3
+    until("the first page listed", || {
+        all("[data-testid=visit-row]").len() == 30
     })
     .await;
+    let more = appears("[data-testid=visits-more]").await;
+    assert_eq!(more.text_content().unwrap(), "显示更多（还有 3 条）");
+    click(&more);
+    until("all 33 visits listed", || {
+        all("[data-testid=visit-row]").len() == 33
+    })
+    .await;
+    assert!(query("[data-testid=visits-more]").is_none());
     let rows: Vec<String> = all("[data-testid=visit-row]")
         .iter()
         .map(|r| r.text_content().unwrap_or_default())

@@ -2,11 +2,13 @@
 
 use crate::clock::fmt_datetime;
 use crate::i18n::use_i18n;
-use crate::opened_visit::progress_of;
+use crate::opened_visit::ProgressBook;
 use crate::storage::repo;
 use dudao_domain::{Visit, VisitState};
 use leptos::prelude::*;
 use leptos_router::components::A;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 pub fn state_label(s: VisitState, t: &crate::i18n::Strings) -> &'static str {
     match s {
@@ -17,43 +19,68 @@ pub fn state_label(s: VisitState, t: &crate::i18n::Strings) -> &'static str {
     }
 }
 
+/// Rows shown at first, and added by each 显示更多: a phone with a thousand visits shows the
+/// newest at once instead of building every row.
+const PAGE: usize = 30;
+
 #[component]
 pub fn VisitsPage() -> impl IntoView {
     let i18n = use_i18n();
     // Read again when sync brought visits made or changed elsewhere.
     let synced = use_context::<crate::sync::SyncService>().map(|s| s.records_changed);
-    let visits = LocalResource::new(move || {
+    let loaded = LocalResource::new(move || {
         if let Some(n) = synced {
             n.track();
         }
         async {
             let visits = repo::list_visits().await.unwrap_or_default();
-            // Progress needs the pinned templates; a visit whose templates fail to load still lists.
-            let progress = progress_of(&visits).await.unwrap_or_else(|e| {
-                leptos::logging::error!("reading the pinned templates failed: {e}");
-                vec![None; visits.len()]
+            // Progress needs the pinned templates; a visit whose templates fail to load still
+            // lists, without a count.
+            let book = ProgressBook::load().await.map_err(|e| {
+                leptos::logging::error!("reading the stored templates failed: {e}");
             });
-            visits
-                .into_iter()
-                .zip(progress)
-                .map(|(v, p)| (v, p.map(|p| (p.answered, p.total))))
-                .collect::<Vec<_>>()
+            Rc::new((visits, RefCell::new(book.ok())))
         }
     });
+    let shown = RwSignal::new(PAGE);
     view! {
         <section class="page">
             <h1>{move || i18n.t().visits_title}</h1>
             <Suspense fallback=move || view! { <p class="empty">{move || i18n.t().loading}</p> }>
-                {move || visits.get().map(|list| {
-                    if list.is_empty() {
-                        view! { <p class="empty">{move || i18n.t().no_visits}</p> }.into_any()
-                    } else {
-                        view! {
-                            <ul class="cards">
-                                {list.into_iter().map(|(v, p)| view! { <VisitRow visit=v progress=p/> }).collect_view()}
-                            </ul>
-                        }.into_any()
+                {move || loaded.get().map(|list| {
+                    if list.0.is_empty() {
+                        return view! { <p class="empty">{move || i18n.t().no_visits}</p> }.into_any();
                     }
+                    let total = list.0.len();
+                    let list = StoredValue::new_local(list);
+                    // Each row's progress is worked out when the row is first shown.
+                    let rows = move || {
+                        let n = shown.get().min(total);
+                        list.with_value(|list| {
+                            let (visits, book) = &**list;
+                            let mut book = book.borrow_mut();
+                            visits[..n]
+                                .iter()
+                                .map(|v| {
+                                    let p = book.as_mut().and_then(|b| b.progress(v));
+                                    (v.clone(), p.map(|p| (p.answered, p.total)))
+                                })
+                                .collect::<Vec<_>>()
+                        })
+                    };
+                    view! {
+                        <ul class="cards">
+                            <For each=rows key=|(v, p)| (v.id.clone(), v.updated_at, *p) let:row>
+                                <VisitRow visit=row.0 progress=row.1/>
+                            </For>
+                        </ul>
+                        <Show when=move || { shown.get() < total }>
+                            <button class="btn wide" data-testid="visits-more"
+                                on:click=move |_| shown.update(|n| *n += PAGE)>
+                                {move || (i18n.t().show_more)(total - shown.get().min(total))}
+                            </button>
+                        </Show>
+                    }.into_any()
                 })}
             </Suspense>
         </section>
