@@ -1,4 +1,7 @@
-//! Dates and times as Chinese documents write them: 2026年11月22日 14:05, 24-hour.
+//! Dates and times as Chinese documents write them: 2026年11月22日 14:05, 24-hour. The calendar
+//! arithmetic is `chrono`'s; this module only says how dates are written.
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike};
 
 /// A calendar date and wall-clock time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,27 +16,24 @@ pub struct Civil {
 /// China Standard Time, UTC+8, has no daylight saving.
 pub const CHINA_OFFSET_MINUTES: i32 = 8 * 60;
 
+/// The wall-clock time at a UTC offset. An instant chrono cannot place (beyond ±262,000 years:
+/// only a corrupt timestamp) reads as 1970-01-01 00:00 rather than stopping the app.
+fn local(unix_ms: i64, offset_minutes: i32) -> NaiveDateTime {
+    let secs = unix_ms.div_euclid(1000) + offset_minutes as i64 * 60;
+    DateTime::from_timestamp(secs, 0)
+        .unwrap_or_default()
+        .naive_utc()
+}
+
 /// Converts Unix milliseconds to the civil date and time at a UTC offset.
 pub fn civil(unix_ms: i64, offset_minutes: i32) -> Civil {
-    let secs = unix_ms.div_euclid(1000) + offset_minutes as i64 * 60;
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = (yoe + era * 400 + if month <= 2 { 1 } else { 0 }) as i32;
+    let t = local(unix_ms, offset_minutes);
     Civil {
-        year,
-        month,
-        day,
-        hour: (rem / 3600) as u8,
-        minute: (rem % 3600 / 60) as u8,
+        year: t.year(),
+        month: t.month() as u8,
+        day: t.day() as u8,
+        hour: t.hour() as u8,
+        minute: t.minute() as u8,
     }
 }
 
@@ -68,9 +68,9 @@ pub fn format_time(unix_ms: i64, offset_minutes: i32) -> String {
 /// 2026年12月1日 14:05 (en: Today 14:05, Yesterday 09:30, 2026-12-01 14:05). `now_ms` decides
 /// which day is today, at the same UTC offset.
 pub fn format_when(unix_ms: i64, now_ms: i64, offset_minutes: i32, english: bool) -> String {
-    let day = |ms: i64| (ms.div_euclid(1000) + offset_minutes as i64 * 60).div_euclid(86_400);
+    let day = |ms: i64| local(ms, offset_minutes).date();
     let time = format_time(unix_ms, offset_minutes);
-    match (day(now_ms) - day(unix_ms), english) {
+    match ((day(now_ms) - day(unix_ms)).num_days(), english) {
         (0, false) => format!("今天 {time}"),
         (0, true) => format!("Today {time}"),
         (1, false) => format!("昨天 {time}"),
@@ -88,50 +88,38 @@ pub struct Date {
     pub day: u8,
 }
 
-fn days_in_month(year: i32, month: u8) -> u8 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
-    }
-}
-
 impl Date {
     /// A valid date, or `None` for 2026-02-30 and the like.
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
-        ((1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month))
-            .then_some(Date { year, month, day })
+        NaiveDate::from_ymd_opt(year, month.into(), day.into()).map(Date::of)
+    }
+
+    fn of(d: NaiveDate) -> Date {
+        Date {
+            year: d.year(),
+            month: d.month() as u8,
+            day: d.day() as u8,
+        }
+    }
+
+    /// The same date in chrono. Every `Date` comes from `new`, `parse` or `of_ms`, so it is valid.
+    fn naive(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month.into(), self.day.into())
+            .expect("a Date is a real day")
     }
 
     /// The date in China on which this instant falls.
     pub fn of_ms(unix_ms: i64) -> Date {
-        let c = civil(unix_ms, CHINA_OFFSET_MINUTES);
-        Date {
-            year: c.year,
-            month: c.month,
-            day: c.day,
-        }
+        Date::of(local(unix_ms, CHINA_OFFSET_MINUTES).date())
     }
 
-    /// Days since 1970-01-01 (Howard Hinnant's days-from-civil).
+    /// Days since 1970-01-01.
     pub fn days(self) -> i64 {
-        let y = self.year as i64 - if self.month <= 2 { 1 } else { 0 };
-        let era = y.div_euclid(400);
-        let yoe = y.rem_euclid(400);
-        let m = self.month as i64;
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + self.day as i64 - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+        self.naive().to_epoch_days().into()
     }
 
     pub fn add_days(self, n: i64) -> Date {
-        let c = civil((self.days() + n) * 86_400_000, 0);
-        Date {
-            year: c.year,
-            month: c.month,
-            day: c.day,
-        }
+        Date::of(self.naive() + TimeDelta::days(n))
     }
 
     /// Parses `2026-12-31` (what an `<input type=date>` gives).
