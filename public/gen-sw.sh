@@ -34,13 +34,15 @@ list="[$(sed 's/.*/"&"/' <<<"$files" | paste -sd, | sed 's/,/, /g')]"
 sed -e "s|__DUDAO_VERSION__|$version|" -e "s|__DUDAO_PRECACHE__|$list|" "$template" >sw.js
 echo "gen-sw: sw.js version $version, $(wc -l <<<"$files") files precached"
 
-# Precompressed copies; never listed above, so the worker's cache holds each file once.
+# Precompressed copies; never listed above, so the worker's cache holds each file once. Not of
+# the worker itself: a few KB, compressed on the fly, and always read as it is on disk (a stale
+# sw.js.br next to a replaced sw.js would hide the new release from every phone).
 compressed=0
 while IFS= read -r -d '' f; do
   gzip -9 -n -k -f "$f"
   if command -v brotli >/dev/null; then brotli -q 11 -k -f "$f"; fi
   compressed=$((compressed + 1))
 done < <(find . -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \
-  -o -name '*.webmanifest' -o -name '*.json' -o -name '*.svg' \) ! -path '*/.*' -print0)
+  -o -name '*.webmanifest' -o -name '*.json' -o -name '*.svg' \) ! -name sw.js ! -path '*/.*' -print0)
 command -v brotli >/dev/null || echo "gen-sw: no brotli command (scripts/setup installs it); gzip only" >&2
 echo "gen-sw: $compressed files precompressed"
