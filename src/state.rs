@@ -41,6 +41,19 @@ pub struct AppState {
     pub message: RwSignal<Option<String>>,
 }
 
+/// Whether a count of unsynced records is running, and whether another was asked for since it
+/// began ([`AppState::refresh_pending`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Counting {
+    Idle,
+    Running,
+    Again,
+}
+
+thread_local! {
+    static COUNTING: std::cell::Cell<Counting> = const { std::cell::Cell::new(Counting::Idle) };
+}
+
 pub fn use_app() -> AppState {
     expect_context::<AppState>()
 }
@@ -163,16 +176,26 @@ impl AppState {
         }
     }
 
+    /// Counts again what is not on the server yet. Asked after every saved answer: while a
+    /// count is running, further asks make one more count after it, not one each, so fast
+    /// typing costs at most two reads however many keys are pressed.
     pub fn refresh_pending(self) {
+        if COUNTING.with(|c| c.replace(Counting::Again)) != Counting::Idle {
+            return;
+        }
         spawn_local(async move {
-            let counted = async { crate::sync::store::unsynced(&repo::db().await?).await };
-            match counted.await {
-                Ok(u) => {
-                    let _ = self.pending.try_set(u.total as u32);
-                    let _ = self.photos_pending.try_set(u.photos as u32);
+            // `Again` on entry: the first count is owed; each ask meanwhile owes one more.
+            while COUNTING.with(|c| c.replace(Counting::Running)) == Counting::Again {
+                let counted = async { crate::sync::store::unsynced(&repo::db().await?).await };
+                match counted.await {
+                    Ok(u) => {
+                        let _ = self.pending.try_set(u.total as u32);
+                        let _ = self.photos_pending.try_set(u.photos as u32);
+                    }
+                    Err(e) => leptos::logging::error!("counting unsynced changes failed: {e}"),
                 }
-                Err(e) => leptos::logging::error!("counting unsynced changes failed: {e}"),
             }
+            COUNTING.with(|c| c.set(Counting::Idle));
         });
     }
 
