@@ -19,8 +19,9 @@ import {
 
 const USER = 'yangzhenhua';
 const SCHOOL = '清河县柳林乡九年一贯制学校';
-const MAX_ANSWERS = 300;
-const READY_RUNS = 5;
+// BENCH_ANSWERS=N answers fewer (a quick try of the bench itself).
+const MAX_ANSWERS = Math.min(300, Number(process.env.BENCH_ANSWERS ?? 300));
+const READY_RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 /** The answer to `code` in the visit as stored, polled through a second connection until it
  *  is there: ms from `since` (a performance.now() of the page) to when it was read back. */
@@ -44,35 +45,54 @@ async function durableAfter(page: Page, visitId: string, code: string, since: nu
   }), [visitId, code, since] as const);
 }
 
+/** The first item not yet answered, what answers it, and its range; arms the measurement of
+ *  its answer (see util.ts `instrument`). One round trip. */
+async function nextItem(page: Page) {
+  return page.evaluate(() => {
+    const el = document.querySelector('[data-testid=item][data-answered=false]');
+    if (!el) return null;
+    const code = el.getAttribute('data-code')!;
+    const input = el.querySelector('[data-testid=number-input], [data-testid=time-input]');
+    const kind = el.querySelector('.choices.four') ? 'four'
+      : el.querySelector('.choices.two') ? (el.querySelector('.choices.two .c-compliant') ? 'two-good' : 'two')
+      : el.querySelector('[data-testid=number-input]') ? 'number'
+      : el.querySelector('[data-testid=time-input]') ? 'time'
+      : el.querySelector('[data-testid=text-input]') ? 'text' : 'choice';
+    (window as any).__bench.watch = { code };
+    return { code, kind, min: input?.getAttribute('min') ?? null, max: input?.getAttribute('max') ?? null };
+  });
+}
+
 /** Answers one item the way a supervisor would; which answer depends on `n` (the answer's
- *  number) so that a run has some of each: 符合 mostly, and 基本符合, 不符合, 不适用. */
-async function answer(page: Page, code: string, n: number) {
-  const item = page.locator(`[data-testid=item][data-code="${code}"]`);
-  await page.evaluate(c => { (window as any).__bench.watch = { code: c }; }, code);
-  if (await item.locator('.choices.four').count()) {
-    const pick = ['compliant', 'compliant', 'compliant', 'compliant', 'compliant', 'compliant', 'compliant',
-                  'partial', 'noncompliant', 'notapplicable'][n % 10];
-    await item.locator(`.choices.four button.c-${pick}`).click();
-  } else if (await item.locator('.choices.two').count()) {
-    const good = item.locator('.choices.two .c-compliant');
-    await ((await good.count()) ? good.first() : item.locator('.choices.two button').first()).click();
-  } else if (await item.getByTestId('number-input').count()) {
-    const input = item.getByTestId('number-input');
-    const [min, max] = [await input.getAttribute('min'), await input.getAttribute('max')];
-    let v = 10;
-    if (min !== null && v < Number(min)) v = Number(min);
-    if (max !== null && v > Number(max)) v = Number(max);
-    await input.fill(String(v));
-  } else if (await item.getByTestId('time-input').count()) {
-    const input = item.getByTestId('time-input');
-    const [min, max] = [await input.getAttribute('min'), await input.getAttribute('max')];
-    // Inside the range: the earliest time allowed when 08:30 is outside it.
-    const v = (min && min > '08:30') || (max && max < '08:30') ? (min ?? max!) : '08:30';
-    await input.fill(v);
-  } else if (await item.getByTestId('text-input').count()) {
-    await item.getByTestId('text-input').fill('无');
-  } else {
-    await item.locator('.choices button').first().click();
+ *  number) so that a run has some of each: 符合 mostly, and 基本符合, 不符合, 不适用. A number
+ *  is typed as 10 (or the nearest value its range allows), a time as 08:30, a text as 无. */
+async function answer(page: Page, next: NonNullable<Awaited<ReturnType<typeof nextItem>>>, n: number) {
+  const item = page.locator(`[data-testid=item][data-code="${next.code}"]`);
+  const { min, max } = next;
+  switch (next.kind) {
+    case 'four': {
+      const pick = ['compliant', 'compliant', 'compliant', 'compliant', 'compliant', 'compliant', 'compliant',
+                    'partial', 'noncompliant', 'notapplicable'][n % 10];
+      await item.locator(`.choices.four button.c-${pick}`).click();
+      break;
+    }
+    case 'two-good': await item.locator('.choices.two .c-compliant').first().click(); break;
+    case 'two': await item.locator('.choices.two button').first().click(); break;
+    case 'number': {
+      let v = 10;
+      if (min !== null && v < Number(min)) v = Number(min);
+      if (max !== null && v > Number(max)) v = Number(max);
+      await item.getByTestId('number-input').fill(String(v));
+      break;
+    }
+    case 'time': {
+      // Inside the range: the earliest time allowed when 08:30 is outside it.
+      const v = (min && min > '08:30') || (max && max < '08:30') ? (min ?? max!) : '08:30';
+      await item.getByTestId('time-input').fill(v);
+      break;
+    }
+    case 'text': await item.getByTestId('text-input').fill('无'); break;
+    default: await item.locator('.choices button').first().click();
   }
   await expect(item).toHaveAttribute('data-answered', 'true');
 }
@@ -117,11 +137,11 @@ test('a whole visit answered at 4×: ready, per answer, long tasks, memory, dura
     }
     // Follow-ups appear as items are answered: take the first unanswered item each time.
     for (let guard = 0; guard < 200 && answered.length < MAX_ANSWERS; guard++) {
-      const next = page.locator('[data-testid=item][data-answered=false]').first();
-      if (!(await next.count())) break;
-      const code = (await next.getAttribute('data-code'))!;
-      await answer(page, code, answered.length);
-      answered.push(code);
+      const next = await nextItem(page);
+      if (!next) break;
+      await answer(page, next, answered.length);
+      answered.push(next.code);
+      if (answered.length % 50 === 0) console.log(`  … ${answered.length} answers`);
     }
   }
   const lastCode = answered[answered.length - 1];
