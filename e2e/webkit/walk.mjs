@@ -25,6 +25,8 @@ const DRIVER_PORT = PORT + 1;
 const BASE = `http://127.0.0.1:${PORT}`;
 const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 const tmp = path.join(here, 'tmp');
+// The built app to serve: dist/ unless DUDAO_WEBKIT_DIST names another build.
+const dist = process.env.DUDAO_WEBKIT_DIST ? path.resolve(process.env.DUDAO_WEBKIT_DIST) : path.join(root, 'dist');
 const shots = path.join(e2e, 'screenshots');
 const started = Date.now();
 const children = [];
@@ -60,10 +62,15 @@ async function startServer() {
   fs.mkdirSync(tmp, { recursive: true });
   const db = path.join(tmp, 'walk.sqlite');
   for (const f of fs.readdirSync(tmp)) if (f.startsWith('walk.sqlite')) fs.rmSync(path.join(tmp, f));
+  // A copy of the build, so that a rebuild of dist/ during the walk (another shell in the same
+  // checkout) does not offer the phone a 新版本可用 halfway through.
+  const served = path.join(tmp, 'dist-served');
+  fs.rmSync(served, { recursive: true, force: true });
+  fs.cpSync(dist, served, { recursive: true });
   const logFile = path.join(tmp, 'server.log');
   const out = fs.openSync(logFile, 'w');
   const server = spawn(path.join(root, 'target/release/dudao-server'),
-    ['serve', '--addr', `127.0.0.1:${PORT}`, '--database', db, '--dist', path.join(root, 'dist')],
+    ['serve', '--addr', `127.0.0.1:${PORT}`, '--database', db, '--dist', served],
     // tower_http at debug: one line per request, which is how the wasm downloads are counted.
     { env: { ...process.env, RUST_LOG: 'info,tower_http=debug,sqlx=warn', NO_COLOR: '1' }, stdio: ['ignore', out, out] });
   children.push(server);
@@ -238,6 +245,17 @@ async function walk(phone, serverLog) {
   await until('three school cards', async () => (await phone.count(css('school-card'))) === 3);
   await phone.waitText(css('sync-state'), '在线', 'the sync state');
   await phone.shot('01-schools');
+  // Sign out again, as helpers.ts phoneWithSchools does: the phone keeps its list and the visit
+  // is made on the phone alone. (Signed in, the walk hung 2 runs in 9: reloading or navigating
+  // while a sync was running left every IndexedDB read unanswered, 加载中… and 同步中… for good:
+  // issue 16's IndexedDB item, for a walk of its own once it is fixed.)
+  await phone.click(By.css('nav[aria-label="main"] a[href="/sync"]'), 'the 同步 tab');
+  await until('同步 enabled', async () => (await phone.find(css('sync-now'))).isEnabled());
+  await phone.click(css('sign-out'));
+  await phone.find(css('not-signed-in'), 'signed out');
+  await phone.click(By.css('nav[aria-label="main"] a[href="/"]'), 'the 学校 tab');
+  await phone.find(css('school-card'), 'the kept school list');
+  await phone.find(css('schools-sign-in'), 'the prompt to sign in');
 
   await phone.fill(css('school-search'), '实验');
   await until('one school card', async () => (await phone.count(css('school-card'))) === 1);
