@@ -6,6 +6,7 @@
 pub mod answer;
 pub mod backup;
 pub mod basis;
+#[cfg(feature = "toml")]
 pub mod builtin;
 pub mod checklist;
 pub mod condition;

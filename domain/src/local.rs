@@ -151,6 +151,7 @@ impl std::error::Error for LocalErrors {}
 
 impl LocalThresholds {
     /// Parses a thresholds file. Syntax and shape errors name the line and column.
+    #[cfg(feature = "toml")]
     pub fn from_toml(src: &str) -> Result<LocalThresholds, LocalErrors> {
         toml::from_str(src).map_err(|e| {
             let at = e

@@ -327,6 +327,7 @@ impl Severity {
 
 impl Template {
     /// Parses a template from TOML, then validates it. Errors name the item and field at fault.
+    #[cfg(feature = "toml")]
     pub fn from_toml(src: &str) -> Result<Template, crate::validate::TemplateErrors> {
         let t: Template =
             toml::from_str(src).map_err(|e| crate::validate::TemplateErrors::from_toml(src, e))?;

@@ -70,6 +70,7 @@ impl std::error::Error for TemplateErrors {}
 
 impl TemplateErrors {
     /// A TOML syntax or shape error, located by line and column in `src`.
+    #[cfg(feature = "toml")]
     pub fn from_toml(src: &str, err: toml::de::Error) -> Self {
         let (line, col) = err
             .span()
