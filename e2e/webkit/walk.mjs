@@ -480,14 +480,10 @@ try {
     console.log(`wasm on a first load, ${engine}: downloaded by the page ${r.page}× (${r.bytes} B), ` +
       `requests at the server ${r.server.length} (${r.server.join(', ')})`);
   }
-  // Issue 16, item 5: WebKit never hands Trunk's <link rel="preload" as="fetch"> to the fetch()
-  // of wasm-bindgen's init (with or without integrity=), so it downloads the wasm twice until the
-  // preload is gone. Until then that is reported, not failed (DUDAO_WASM_ONCE=1 fails it).
+  // Issue 16, item 5: WebKit never hands a <link rel="preload" as="fetch"> to the fetch() of
+  // wasm-bindgen's init (with or without integrity=), so Trunk.toml preloads the JS only; the
+  // page downloads the wasm once in each engine.
   for (const [engine, r] of Object.entries(results)) {
-    if (engine === 'webkit' && r.page === 2 && !process.env.DUDAO_WASM_ONCE) {
-      console.log('KNOWN ISSUE (issue 16, item 5): WebKit downloads the wasm twice on a first load');
-      continue;
-    }
     assert(r.page === 1, `${engine} downloaded the wasm ${r.page} times on a first load (want 1)`);
   }
   log('passed');
