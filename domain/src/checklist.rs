@@ -423,11 +423,18 @@ pub fn item_verdict(
     answers: &Answers,
     school: &School,
 ) -> Option<Verdict> {
-    let value = answers
-        .get(&item.code)?
-        .value
-        .as_ref()
-        .filter(|v| v.is_given())?;
+    answer_verdict(template, item, answers.get(&item.code), school)
+}
+
+/// The item's verdict from its own answer alone (what [`item_verdict`] looks up): an item card
+/// that holds only its answer asks this, and is not recomputed when another item changes.
+pub fn answer_verdict(
+    template: &Template,
+    item: &Item,
+    answer: Option<&Answer>,
+    school: &School,
+) -> Option<Verdict> {
+    let value = answer?.value.as_ref().filter(|v| v.is_given())?;
     Verdict::for_item(template, item, value, school)
 }
 

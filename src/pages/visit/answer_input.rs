@@ -7,13 +7,15 @@ use super::Edit;
 use crate::i18n::use_i18n;
 use dudao_domain::answer::format_number;
 use dudao_domain::template::YesNoCompliant;
-use dudao_domain::{AnswerKind, AnswerValue, Compliance, Item, ValueError, Visit};
+use dudao_domain::visit::Answer;
+use dudao_domain::{AnswerKind, AnswerValue, Compliance, Item, ValueError};
 use leptos::prelude::*;
 
 #[component]
 pub fn AnswerInput(
     item: Item,
-    visit: ReadSignal<Visit>,
+    /// The item's answer as stored (the card's own signal of it).
+    answer: Memo<Option<Answer>>,
     apply: Callback<Edit>,
     /// Why what is in the number, count or time field is not saved; the card shows no verdict
     /// while it is set.
@@ -21,8 +23,7 @@ pub fn AnswerInput(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let code = item.code.clone();
-    let c = code.clone();
-    let value = Memo::new(move |_| visit.with(|v| v.answers.get(&c).and_then(|a| a.value.clone())));
+    let value = Memo::new(move |_| answer.with(|a| a.as_ref().and_then(|a| a.value.clone())));
     let set = {
         let code = code.clone();
         move |v: Option<AnswerValue>| apply.run(Edit::Value(code.clone(), v))

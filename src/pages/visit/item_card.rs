@@ -11,7 +11,7 @@ use super::Edit;
 use crate::i18n::use_i18n;
 use crate::visit_edit::VisitEdit;
 use dudao_domain::basis::{only_unconfirmed, UNCONFIRMED_MARKER};
-use dudao_domain::checklist::{item_verdict, needs_photo};
+use dudao_domain::checklist::{answer_verdict, needs_photo};
 use dudao_domain::rule::Outcome;
 use dudao_domain::{Text, ValueError};
 use leptos::prelude::*;
@@ -37,14 +37,14 @@ pub fn ItemCard(code: String, apply: Callback<Edit>) -> impl IntoView {
     // The requirement shown is a 参考标准 when what a verdict would rest on is unconfirmed.
     let reference = only_unconfirmed(item.judged_basis(template));
 
-    // This item's answer alone: the note, the field and the "answered" mark change only when
-    // it does, not with every answer of the visit.
+    // This item's answer alone: the card's verdict, note, field, photos and "answered" mark
+    // follow it, and are not recomputed when another item of the visit changes.
     let c = code.clone();
     let answer = Memo::new(move |_| visit.with(|v| v.answers.get(&c).cloned()));
     let (cl, c) = (checklist.clone(), code.clone());
     let verdict = Memo::new(move |_| {
         let e = cl.entry(&c)?;
-        visit.with(|v| item_verdict(e.template, e.item, &v.answers, &v.school))
+        answer.with(|a| answer_verdict(e.template, e.item, a.as_ref(), cl.school()))
     });
     // Why what is typed in the field is not saved (the field says it; no verdict meanwhile).
     let typing = RwSignal::new(None::<ValueError>);
@@ -126,7 +126,7 @@ pub fn ItemCard(code: String, apply: Callback<Edit>) -> impl IntoView {
                     }}
                 </p>
             })}
-            <AnswerInput item=item.clone() visit apply error=typing/>
+            <AnswerInput item=item.clone() answer apply error=typing/>
             // While the field holds what is not saved, its message speaks for the card.
             <Show when=move || typing.with(Option::is_none) && invalid.with(Option::is_some)>
                 <p class="verdict out-of-range" data-testid="out-of-range" role="status">
@@ -193,7 +193,7 @@ pub fn ItemCard(code: String, apply: Callback<Edit>) -> impl IntoView {
                     }
                 }
             </Show>
-            <PhotoStrip code=photo_code needs_photo/>
+            <PhotoStrip code=photo_code answer needs_photo/>
         </li>
     }
     .into_any()

@@ -29,6 +29,8 @@ struct Shown {
 #[component]
 pub fn PhotoStrip(
     code: String,
+    /// The item's answer as stored (the card's own signal of it): its photo list.
+    answer: Memo<Option<dudao_domain::visit::Answer>>,
     /// The item's evidence rule asks for a photo now (e.g. it is judged 不符合).
     #[prop(into)]
     needs_photo: Signal<bool>,
@@ -48,14 +50,8 @@ pub fn PhotoStrip(
     let confirming = RwSignal::new(false);
 
     let editable = Memo::new(move |_| visit.with(|v| v.state == VisitState::Draft));
-    let c = code.clone();
     let ids = Memo::new(move |_| {
-        visit.with(|v| {
-            v.answers
-                .get(&c)
-                .map(|a| a.photos.clone())
-                .unwrap_or_default()
-        })
+        answer.with(|a| a.as_ref().map(|a| a.photos.clone()).unwrap_or_default())
     });
     // The answer's photos in its order, as far as they are stored on this phone.
     let shown = move || {
