@@ -6,7 +6,7 @@
 use crate::clock::now_ms;
 use crate::i18n::use_i18n;
 use crate::visit_edit::{Refusal, VisitEdit};
-use dudao_domain::checklist::Missing;
+use dudao_domain::checklist::{is_answered, Missing};
 use dudao_domain::template::AnswerKind;
 use leptos::prelude::*;
 
@@ -31,9 +31,23 @@ pub fn SectionAllOk(
             })
         })
     });
+    // `codes` are the section's visible items (the editor's one visibility pass per change), so
+    // counting needs no visibility of its own; confirming checks again
+    // (`Visit::mark_compliant`).
     let cl = checklist.clone();
     let unanswered = Memo::new(move |_| {
-        codes.with(|cs| visit.with(|v| v.unanswered_compliance(&cl.checklist(), cs)))
+        codes.with(|cs| {
+            visit.with(|v| {
+                cs.iter()
+                    .filter(|c| {
+                        cl.item(c)
+                            .is_some_and(|i| matches!(i.answer, AnswerKind::Compliance))
+                            && !is_answered(&v.answers, c)
+                    })
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+        })
     });
     // The section's codes as they were when the supervisor asked: what the sheet counted.
     let asking = RwSignal::new(None::<Vec<String>>);
