@@ -336,8 +336,8 @@ strings! {
         "Persistent: the browser will not clear this app's data by itself.",
     }
     storage_warning: &'static str = {
-        "浏览器可能在空间不足或长期未使用时清除本机数据。建议：添加到主屏幕（安装）并定期导出备份。",
-        "The browser may clear this app's data when space runs low or after long disuse. Install it to the home screen and export backups regularly.",
+        "浏览器可能在空间不足或长期未使用时清除本机数据。建议：添加到主屏幕（安装），有网络时及时同步，并定期导出备份。",
+        "The browser may clear this app's data when space runs low or after long disuse. Install it to the home screen, sync whenever there is a network, and export backups regularly.",
     }
     storage_to_backup: &'static str = { "导出备份", "Export a backup" }
     install_app: &'static str = { "安装到主屏幕", "Install to home screen" }
@@ -349,9 +349,13 @@ strings! {
         "在浏览器菜单中选择“安装应用”或“添加到主屏幕”。",
         "Choose 'Install app' or 'Add to Home screen' in the browser menu.",
     }
-    storage_unknown: &'static str = {
-        "此浏览器未提供存储空间信息（需通过 https 打开）。",
-        "This browser gives no storage information (open the app over https).",
+    storage_insecure: &'static str = {
+        "本页不是通过 https 打开的，浏览器不提供存储空间信息，也不能申请持久保存。请让督导室提供 https 地址。",
+        "This page was not opened over https, so the browser gives no storage information and cannot be asked to keep the data. Ask the office for the https address.",
+    }
+    storage_unsupported: &'static str = {
+        "此浏览器不提供存储空间信息，也不能申请持久保存本机数据（部分 iPhone 和较旧的浏览器如此）。",
+        "This browser gives no storage information and cannot be asked to keep this app's data (so on some iPhones and older browsers).",
     }
     wechat_banner: &'static str = {
         "您正在微信内置浏览器中使用。微信可能清除网页数据，离线使用请点击右上角“…”，选择“在浏览器打开”。",

@@ -234,6 +234,46 @@ test('Safari on an iPhone is told how to add the app to the home screen', async 
   await ctx.close();
 });
 
+// Issue 16, item 4: WebKitGTK and older iPhones have no StorageManager on a secure page, and any
+// browser lacks it on plain http. The 存储 block says which, and gives the advice for data the
+// browser may clear, since persistence cannot be asked for.
+for (const [why, secure, text] of [
+  ['unsupported', true, '此浏览器不提供存储空间信息，也不能申请持久保存本机数据'],
+  ['insecure', false, '本页不是通过 https 打开的'],
+] as const) {
+  test(`without a StorageManager (${why}) the 存储 block says so and what keeps the data`, async ({ browser }, info) => {
+    const ctx = await browser.newContext({
+      baseURL: info.project.use.baseURL, locale: 'zh-CN', viewport: info.project.use.viewport ?? undefined,
+      isMobile: info.project.use.isMobile, hasTouch: info.project.use.hasTouch,
+      deviceScaleFactor: info.project.use.deviceScaleFactor,
+    });
+    await ctx.addInitScript((secure: boolean) => {
+      Object.defineProperty(Navigator.prototype, 'storage', { get: () => undefined, configurable: true });
+      if (!secure) Object.defineProperty(window, 'isSecureContext', { get: () => false, configurable: true });
+    }, secure);
+    const page = await ctx.newPage();
+    await page.goto('/sync');
+    const panel = page.getByTestId('storage-panel');
+    await expect(panel).toHaveAttribute('data-persisted', 'false');
+    await expect(page.getByTestId('storage-unknown')).toHaveAttribute('data-why', why);
+    await expect(page.getByTestId('storage-unknown')).toContainText(text);
+    await expect(page.getByTestId('storage-usage')).toHaveCount(0);
+    const warning = page.getByTestId('storage-warning');
+    await expect(warning).toContainText('添加到主屏幕');
+    await expect(warning).toContainText('及时同步');
+    await expect(warning).toContainText('导出备份');
+    await expect(page.getByTestId('storage-to-backup')).toHaveAttribute('href', '#backup');
+    await panel.scrollIntoViewIfNeeded();
+    await shot(page, info, `61b-storage-${why}`);
+    // The same in English, through the language switch.
+    await page.getByTestId('lang-switch').click();
+    await expect(page.getByTestId('storage-unknown')).toContainText(
+      why === 'insecure' ? 'not opened over https' : 'cannot be asked to keep');
+    await expect(warning).toContainText('sync whenever there is a network');
+    await ctx.close();
+  });
+}
+
 const WECHAT_UA = 'Mozilla/5.0 (Linux; Android 13; V2164A) AppleWebKit/537.36 (KHTML, like Gecko) '
   + 'Version/4.0 Chrome/107.0.5304.141 Mobile Safari/537.36 XWEB/5023 MMWEBSDK/20230405 '
   + 'MicroMessenger/8.0.35.2360(0x2800235D) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN';

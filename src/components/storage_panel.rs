@@ -1,9 +1,13 @@
 //! 存储 on the 同步 page: used and available space with a bar, and whether the browser has
 //! promised to keep the data. When it has not: what may happen and what to do (install to the
-//! home screen, export backups), with the way to install on this browser.
+//! home screen, sync, export backups), with the way to install on this browser. A browser
+//! without a StorageManager (plain http, WebKitGTK, older iPhones) is said to be one, and gets
+//! the same advice, since it cannot be asked to keep the data.
 
 use crate::i18n::use_i18n;
-use crate::storage::durability::{is_ios_safari, mb, use_durability};
+use crate::storage::durability::{
+    is_ios_safari, mb, storage_manager_missing, use_durability, NoStorageManager,
+};
 use leptos::prelude::*;
 
 #[component]
@@ -13,14 +17,26 @@ pub fn StoragePanel() -> impl IntoView {
     // The space changes with every write: read it again whenever the block is shown.
     d.refresh();
     let ios = is_ios_safari();
-    let persisted = move || d.info.get().map(|i| i.persisted);
+    let missing = storage_manager_missing();
+    // Without a StorageManager nothing can be kept on request: as good as not persisted.
+    let persisted = move || match missing {
+        Some(_) => Some(false),
+        None => d.info.get().map(|i| i.persisted),
+    };
     view! {
         <section class="storage-panel" data-testid="storage-panel"
             data-persisted=move || persisted().map(|p| p.to_string()).unwrap_or_default()>
             <h2>{move || i18n.t().storage_title}</h2>
-            {move || match d.info.get() {
-                None => view! { <p class="note-text" data-testid="storage-unknown">{i18n.t().storage_unknown}</p> }.into_any(),
-                Some(info) => {
+            {move || match (d.info.get(), missing) {
+                (_, Some(NoStorageManager::Insecure)) => view! {
+                    <p class="note-text" data-testid="storage-unknown" data-why="insecure">{i18n.t().storage_insecure}</p>
+                }.into_any(),
+                (_, Some(NoStorageManager::Unsupported)) => view! {
+                    <p class="note-text" data-testid="storage-unknown" data-why="unsupported">{i18n.t().storage_unsupported}</p>
+                }.into_any(),
+                // Being read.
+                (None, None) => ().into_any(),
+                (Some(info), None) => {
                     let pct = info.percent();
                     view! {
                         <p class="storage-usage" data-testid="storage-usage">

@@ -124,6 +124,32 @@ fn storage_manager() -> Option<web_sys::StorageManager> {
     Some(value.unchecked_into())
 }
 
+/// Why the browser offers no StorageManager, so neither the space nor persistence can be read
+/// or asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoStorageManager {
+    /// Not a secure context (plain http on a LAN address): https would bring it.
+    Insecure,
+    /// A secure page, but this engine has none (WebKitGTK; iOS Safari before 15.2 or so).
+    Unsupported,
+}
+
+/// `None` when the browser offers a StorageManager; otherwise why not.
+pub fn storage_manager_missing() -> Option<NoStorageManager> {
+    if storage_manager().is_some() {
+        return None;
+    }
+    let secure = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"isSecureContext".into()).ok())
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    Some(if secure {
+        NoStorageManager::Unsupported
+    } else {
+        NoStorageManager::Insecure
+    })
+}
+
 async fn bool_of(p: Result<js_sys::Promise, JsValue>) -> Option<bool> {
     JsFuture::from(p.ok()?).await.ok()?.as_bool()
 }
