@@ -1,5 +1,5 @@
 import { CDPSession, expect, Page } from '@playwright/test';
-import { phoneWithSchools, pickTemplates } from '../tests/helpers';
+import { phoneWithSchools, pickTemplates, wasmBytes } from '../tests/helpers';
 
 // Shared by the benchmarks (not a bench itself: only *.bench.ts files are run). Everything is
 // measured inside the page (event timestamps, performance.now(), PerformanceObserver), so the
@@ -164,24 +164,6 @@ export async function longTasksSince(page: Page, from: number): Promise<number[]
 
 export async function now(page: Page): Promise<number> {
   return page.evaluate(() => performance.now());
-}
-
-/** Bytes of every WebAssembly.Memory alive in the page (the app's linear memory), found by the
- *  DevTools protocol's object query since the app does not expose its wasm exports. */
-export async function wasmBytes(cdp: CDPSession): Promise<number> {
-  const group = 'bench';
-  try {
-    const proto = await cdp.send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype', objectGroup: group });
-    const found = await cdp.send('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId!, objectGroup: group });
-    const bytes = await cdp.send('Runtime.callFunctionOn', {
-      objectId: found.objects.objectId!,
-      functionDeclaration: 'function () { return this.reduce((sum, m) => sum + m.buffer.byteLength, 0); }',
-      returnByValue: true,
-    });
-    return bytes.result.value as number;
-  } finally {
-    await cdp.send('Runtime.releaseObjectGroup', { objectGroup: group });
-  }
 }
 
 /** JS heap in use and wasm memory, after a full garbage collection. */

@@ -1,4 +1,4 @@
-import { expect, Page, TestInfo } from '@playwright/test';
+import { CDPSession, expect, Page, TestInfo } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -111,4 +111,23 @@ export async function phoneWithSchools(page: Page, username = 'hanlixin') {
   await expect(page.getByTestId('school-card').first()).toBeVisible();
   // Signed out, the list stays, under the prompt to sign in.
   await expect(page.getByTestId('schools-sign-in')).toBeVisible();
+}
+
+/** Bytes of every WebAssembly.Memory alive in the page (the app's linear memory), found by the
+ *  DevTools protocol's object query since the app does not expose its wasm exports. Used by the
+ *  leak test and the benchmarks. */
+export async function wasmBytes(cdp: CDPSession): Promise<number> {
+  const group = 'wasm-bytes';
+  try {
+    const proto = await cdp.send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype', objectGroup: group });
+    const found = await cdp.send('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId!, objectGroup: group });
+    const bytes = await cdp.send('Runtime.callFunctionOn', {
+      objectId: found.objects.objectId!,
+      functionDeclaration: 'function () { return this.reduce((sum, m) => sum + m.buffer.byteLength, 0); }',
+      returnByValue: true,
+    });
+    return bytes.result.value as number;
+  } finally {
+    await cdp.send('Runtime.releaseObjectGroup', { objectGroup: group });
+  }
 }

@@ -1,5 +1,5 @@
 import { CDPSession, expect, Page, test } from '@playwright/test';
-import { phoneWithSchools, pickTemplates } from './helpers';
+import { phoneWithSchools, pickTemplates, wasmBytes } from './helpers';
 
 // Issue 15, item 2: answering must not leak. Every answer is a few IndexedDB requests and
 // transactions; once they have settled nothing may keep them (and their results) alive, so the
@@ -20,23 +20,6 @@ async function liveObjects(cdp: CDPSession, prototype: string): Promise<number> 
     return length.result.value as number;
   } finally {
     // The array queryObjects returns holds every object it found: let them go.
-    await cdp.send('Runtime.releaseObjectGroup', { objectGroup: group });
-  }
-}
-
-/** Bytes of every WebAssembly.Memory on the page (the app's linear memory). */
-async function wasmBytes(cdp: CDPSession): Promise<number> {
-  const group = 'leak-spec';
-  try {
-    const proto = await cdp.send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype', objectGroup: group });
-    const found = await cdp.send('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId!, objectGroup: group });
-    const bytes = await cdp.send('Runtime.callFunctionOn', {
-      objectId: found.objects.objectId!,
-      functionDeclaration: 'function () { return this.reduce((sum, m) => sum + m.buffer.byteLength, 0); }',
-      returnByValue: true,
-    });
-    return bytes.result.value as number;
-  } finally {
     await cdp.send('Runtime.releaseObjectGroup', { objectGroup: group });
   }
 }
