@@ -20,11 +20,11 @@ impl OpenedVisit {
         };
         let mut templates = Vec::new();
         for r in &visit.templates {
-            // Pinned when the visit started; a built-in one can be rebuilt, matched by its whole
-            // key so a visit pinned to a local edition never falls back to national numbers.
+            // Pinned when the visit started; a built-in one can be rebuilt.
             let t = match repo::load_template(&r.key()).await? {
                 Some(t) => t,
-                None => builtin(&r.key()).ok_or_else(|| StorageError::TemplateMissing(r.key()))?,
+                None => crate::templates::builtin_by_key(&r.key())
+                    .ok_or_else(|| StorageError::TemplateMissing(r.key()))?,
             };
             templates.push(t);
         }
@@ -43,13 +43,6 @@ pub fn with_checklist<R>(
 ) -> R {
     let refs: Vec<&Template> = templates.iter().collect();
     f(&Checklist::new(&refs, &visit.school))
-}
-
-/// A built-in template by its whole key (`id@version`, with a local edition's suffix).
-fn builtin(key: &str) -> Option<Template> {
-    crate::templates::builtin()
-        .ok()
-        .and_then(|b| b.iter().find(|t| t.key() == key).cloned())
 }
 
 /// How far visits have got, as 督导记录 lists them: the stored templates are read in one go
@@ -83,7 +76,7 @@ impl ProgressBook {
                     .iter()
                     .map(|k| {
                         if !stored.contains_key(k) {
-                            stored.insert(k.clone(), builtin(k)?);
+                            stored.insert(k.clone(), crate::templates::builtin_by_key(k)?);
                         }
                         stored.get(k).cloned()
                     })
@@ -94,12 +87,9 @@ impl ProgressBook {
                 self.compiled.len() - 1
             }
         };
-        self.compiled[at].2.as_ref().map(|c| c.progress(&v.answers))
+        self.compiled[at]
+            .2
+            .as_ref()
+            .map(|c| c.checklist().progress(&v.answers))
     }
-}
-
-/// Each visit's progress, in the order given (see [`ProgressBook`]).
-pub async fn progress_of(visits: &[Visit]) -> Result<Vec<Option<Progress>>, StorageError> {
-    let mut book = ProgressBook::load().await?;
-    Ok(visits.iter().map(|v| book.progress(v)).collect())
 }

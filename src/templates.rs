@@ -25,3 +25,12 @@ pub fn builtin() -> Result<&'static [Template], &'static str> {
 pub fn builtin_vec() -> Vec<Template> {
     builtin().map(<[Template]>::to_vec).unwrap_or_default()
 }
+
+/// The built-in template with this whole key (`wuxiang@1`): a visit pinned to a built-in
+/// version can always be rebuilt, and one pinned to a local edition never falls back to the
+/// national numbers, since the edition is part of the key.
+pub fn builtin_by_key(key: &str) -> Option<Template> {
+    builtin()
+        .ok()
+        .and_then(|b| b.iter().find(|t| t.key() == key).cloned())
+}

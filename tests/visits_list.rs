@@ -4,7 +4,7 @@
 //! still lists, without a count. In headless Chromium, with real IndexedDB.
 #![cfg(target_arch = "wasm32")]
 
-use dudao::opened_visit::progress_of;
+use dudao::opened_visit::ProgressBook;
 use dudao::storage::repo;
 use dudao_domain::{AnswerValue, Checklist, Compliance, Visit};
 use wasm_bindgen::{JsCast, JsValue};
@@ -54,9 +54,8 @@ async fn every_visit_lists_with_its_progress() {
 
     let want_a = cl.progress(&a.answers);
     assert_eq!(want_a.answered, 2);
-    let got = progress_of(&[a.clone(), b.clone(), c.clone()])
-        .await
-        .unwrap();
+    let mut book = ProgressBook::load().await.unwrap();
+    let got: Vec<_> = [&a, &b, &c].iter().map(|v| book.progress(v)).collect();
     assert_eq!(got, vec![Some(want_a), Some(cl.progress(&b.answers)), None]);
 
     let history = js_sys::Reflect::get(&web_sys::window().unwrap(), &"history".into()).unwrap();

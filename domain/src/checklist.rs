@@ -153,22 +153,22 @@ struct Core {
 /// given.
 #[derive(Debug, Clone)]
 enum Templates<'a> {
-    Owned(&'a [Template]),
-    Borrowed(Vec<&'a Template>),
+    Slice(&'a [Template]),
+    Refs(Vec<&'a Template>),
 }
 
 impl<'a> Templates<'a> {
     fn len(&self) -> usize {
         match self {
-            Templates::Owned(t) => t.len(),
-            Templates::Borrowed(t) => t.len(),
+            Templates::Slice(t) => t.len(),
+            Templates::Refs(t) => t.len(),
         }
     }
 
     fn get(&self, i: usize) -> &'a Template {
         match self {
-            Templates::Owned(t) => &t[i],
-            Templates::Borrowed(t) => t[i],
+            Templates::Slice(t) => &t[i],
+            Templates::Refs(t) => t[i],
         }
     }
 
@@ -222,7 +222,8 @@ impl Core {
 /// Build it once when the visit opens and keep it (in a `StoredValue` or a signal) while the
 /// visit is open: which items apply, every parsed show-if condition and an index of the items by
 /// code are computed here and never again, so a keystroke costs one visibility pass
-/// ([`CompiledChecklist::overview`]) and no condition is parsed. Clones share everything.
+/// ([`Checklist::overview`] of [`CompiledChecklist::checklist`]) and no condition is parsed.
+/// Clones share everything.
 ///
 /// ```
 /// # use dudao_domain::{checklist::CompiledChecklist, School, Template};
@@ -231,7 +232,7 @@ impl Core {
 /// let compiled = CompiledChecklist::new(templates, visit.school.clone());
 /// let value = Some(dudao_domain::AnswerValue::YesNo(true));
 /// let _ = visit.set_value(&compiled.checklist(), "WX-SJ-01", value, 0);
-/// let overview = compiled.overview(&visit.answers); // sections, counts and progress
+/// let overview = compiled.checklist().overview(&visit.answers); // sections, counts, progress
 /// # let _ = overview;
 /// # }
 /// ```
@@ -276,7 +277,7 @@ impl CompiledChecklist {
     /// Compiles `templates` (a visit's pinned versions, in the visit's order) for `school` (the
     /// visit's pinned school).
     pub fn new(templates: Arc<Vec<Template>>, school: School) -> CompiledChecklist {
-        let core = Core::compile(&Templates::Owned(&templates), &school);
+        let core = Core::compile(&Templates::Slice(&templates), &school);
         CompiledChecklist {
             inner: Arc::new(Compiled {
                 templates,
@@ -291,7 +292,7 @@ impl CompiledChecklist {
     pub fn checklist(&self) -> Checklist<'_> {
         Checklist {
             school: &self.inner.school,
-            templates: Templates::Owned(&self.inner.templates),
+            templates: Templates::Slice(&self.inner.templates),
             core: Cow::Borrowed(&self.inner.core),
         }
     }
@@ -304,76 +305,6 @@ impl CompiledChecklist {
     /// The school it was compiled for.
     pub fn school(&self) -> &School {
         &self.inner.school
-    }
-
-    /// See [`Checklist::overview`].
-    pub fn overview(&self, answers: &Answers) -> Overview<'_> {
-        self.checklist().overview(answers)
-    }
-
-    /// See [`Checklist::not_applicable`].
-    pub fn not_applicable(&self) -> Vec<(Entry<'_>, NotApplicable)> {
-        self.checklist().not_applicable().collect()
-    }
-
-    /// See [`Checklist::entry`].
-    pub fn entry(&self, code: &str) -> Option<Entry<'_>> {
-        self.checklist().entry(code)
-    }
-
-    /// See [`Checklist::item`].
-    pub fn item(&self, code: &str) -> Option<&Item> {
-        self.checklist().item(code)
-    }
-
-    /// See [`Checklist::is_visible`].
-    pub fn is_visible(&self, item: &Item, answers: &Answers) -> bool {
-        self.checklist().is_visible(item, answers)
-    }
-
-    /// See [`Checklist::visible`].
-    pub fn visible(&self, answers: &Answers) -> Vec<Entry<'_>> {
-        self.checklist().visible(answers)
-    }
-
-    /// See [`Checklist::sections`].
-    pub fn sections(&self, answers: &Answers) -> Vec<SectionView<'_>> {
-        self.checklist().sections(answers)
-    }
-
-    /// See [`Checklist::progress`].
-    pub fn progress(&self, answers: &Answers) -> Progress {
-        self.checklist().progress(answers)
-    }
-
-    /// See [`Checklist::next_unanswered`].
-    pub fn next_unanswered(&self, answers: &Answers, from: Option<&str>) -> Option<&Item> {
-        self.checklist().next_unanswered(answers, from)
-    }
-
-    /// See [`Checklist::verdict`].
-    pub fn verdict(&self, code: &str, answers: &Answers) -> Option<Verdict> {
-        self.checklist().verdict(code, answers)
-    }
-
-    /// See [`Checklist::missing`].
-    pub fn missing(&self, answers: &Answers) -> Vec<Missing> {
-        self.checklist().missing(answers)
-    }
-
-    /// See [`Checklist::invalid_value`].
-    pub fn invalid_value(&self, code: &str, answers: &Answers) -> Option<crate::ValueError> {
-        self.checklist().invalid_value(code, answers)
-    }
-
-    /// See [`Checklist::proposed_findings`].
-    pub fn proposed_findings(&self, answers: &Answers) -> Vec<ProposedFinding> {
-        self.checklist().proposed_findings(answers)
-    }
-
-    /// See [`Checklist::tally`].
-    pub fn tally(&self, answers: &Answers) -> [usize; 4] {
-        self.checklist().tally(answers)
     }
 }
 
@@ -446,7 +377,7 @@ impl<'a> Checklist<'a> {
     /// This parses every show-if condition: for a visit that stays open, compile once with
     /// [`CompiledChecklist::new`] and use [`CompiledChecklist::checklist`] instead.
     pub fn new(templates: &[&'a Template], school: &'a School) -> Checklist<'a> {
-        let templates = Templates::Borrowed(templates.to_vec());
+        let templates = Templates::Refs(templates.to_vec());
         let core = Core::compile(&templates, school);
         Checklist {
             school,

@@ -117,6 +117,7 @@ proptest! {
         let from = from.map(|i| all_items()[i].code.clone());
 
         let got: Vec<(String, Vec<String>, usize)> = compiled
+            .checklist()
             .sections(&answers)
             .iter()
             .map(|s| (s.key(), codes(&s.items), s.answered))
@@ -127,31 +128,31 @@ proptest! {
             .map(|s| (s.key(), codes(&s.items), s.answered))
             .collect();
         prop_assert_eq!(&got, &want);
-        prop_assert_eq!(compiled.progress(&answers), fresh.progress(&answers));
+        prop_assert_eq!(compiled.checklist().progress(&answers), fresh.progress(&answers));
         prop_assert_eq!(
-            compiled.next_unanswered(&answers, from.as_deref()).map(|i| i.code.clone()),
+            compiled.checklist().next_unanswered(&answers, from.as_deref()).map(|i| i.code.clone()),
             fresh.next_unanswered(&answers, from.as_deref()).map(|i| i.code.clone())
         );
-        prop_assert_eq!(compiled.missing(&answers), fresh.missing(&answers));
-        prop_assert_eq!(compiled.tally(&answers), fresh.tally(&answers));
+        prop_assert_eq!(compiled.checklist().missing(&answers), fresh.missing(&answers));
+        prop_assert_eq!(compiled.checklist().tally(&answers), fresh.tally(&answers));
         prop_assert_eq!(
-            compiled.proposed_findings(&answers),
+            compiled.checklist().proposed_findings(&answers),
             fresh.proposed_findings(&answers)
         );
         for item in all_items() {
             prop_assert_eq!(
-                compiled.verdict(&item.code, &answers),
+                compiled.checklist().verdict(&item.code, &answers),
                 fresh.verdict(&item.code, &answers)
             );
             prop_assert_eq!(
-                compiled.is_visible(item, &answers),
+                compiled.checklist().is_visible(item, &answers),
                 fresh.is_visible(item, &answers)
             );
         }
         let na = |v: Vec<(dudao_domain::checklist::Entry<'_>, _)>| -> Vec<String> {
             v.iter().map(|(e, _)| e.item.code.clone()).collect()
         };
-        prop_assert_eq!(na(compiled.not_applicable()), na(fresh.not_applicable().collect()));
+        prop_assert_eq!(na(compiled.checklist().not_applicable().collect()), na(fresh.not_applicable().collect()));
     }
 
     /// The editor's one pass (`overview`) says what the separate questions say: the sections,
@@ -163,9 +164,9 @@ proptest! {
         from in prop::option::of(0..all_items().len()),
     ) {
         let compiled = CompiledChecklist::new(templates().clone(), school);
-        let o = compiled.overview(&answers);
-        let visible = compiled.visible(&answers);
-        prop_assert_eq!(o.progress, compiled.progress(&answers));
+        let o = compiled.checklist().overview(&answers);
+        let visible = compiled.checklist().visible(&answers);
+        prop_assert_eq!(o.progress, compiled.checklist().progress(&answers));
         prop_assert_eq!(o.progress.total, visible.len());
         prop_assert_eq!(
             o.progress.answered,
@@ -182,7 +183,7 @@ proptest! {
         let next = o.next_unanswered(&answers, from.as_deref());
         prop_assert_eq!(
             next.map(|i| i.code.clone()),
-            compiled.next_unanswered(&answers, from.as_deref()).map(|i| i.code.clone())
+            compiled.checklist().next_unanswered(&answers, from.as_deref()).map(|i| i.code.clone())
         );
         prop_assert_eq!(next.is_none(), o.progress.answered == o.progress.total);
         if let Some(n) = next {
@@ -206,8 +207,8 @@ fn clones_share_one_compilation() {
     assert_eq!(a, b);
     assert_ne!(a, c);
     assert_eq!(
-        a.progress(&Answers::new()),
-        c.progress(&Answers::new()),
+        a.checklist().progress(&Answers::new()),
+        c.checklist().progress(&Answers::new()),
         "though they answer alike"
     );
 }
@@ -245,10 +246,10 @@ fn answering_parses_no_condition() {
         {
             answered += 1;
         }
-        let _ = compiled.overview(&visit.answers);
+        let _ = compiled.checklist().overview(&visit.answers);
     }
     assert!(answered > 30, "{answered} answers given");
-    let _ = compiled.missing(&visit.answers);
+    let _ = compiled.checklist().missing(&visit.answers);
     assert_eq!(parses() - before, 0, "no condition parsed while answering");
 
     // A checklist built on the spot parses them every time: what the counter catches.

@@ -139,10 +139,7 @@ pub async fn export_in(
     for key in keys {
         let template = match db.get::<PinnedTemplate>(TEMPLATES, &key).await? {
             Some(t) => t.template,
-            // As `OpenedVisit::load` does: a built-in template can be rebuilt by its whole key.
-            None => crate::templates::builtin()
-                .ok()
-                .and_then(|b| b.iter().find(|t| t.key() == key).cloned())
+            None => crate::templates::builtin_by_key(&key)
                 .ok_or_else(|| StorageError::TemplateMissing(key.clone()))?,
         };
         bundle.templates.push(PinnedTemplate { key, template });

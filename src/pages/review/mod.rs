@@ -190,7 +190,7 @@ fn Review(session: OpenedVisit) -> impl IntoView {
     let cl = edit.checklist();
     let dropped = Memo::new(move |_| {
         visit.with(|v| {
-            let failing = cl.proposed_findings(&v.answers);
+            let failing = cl.checklist().proposed_findings(&v.answers);
             v.dropped
                 .iter()
                 .filter_map(|c| failing.iter().find(|p| &p.item_code == c))

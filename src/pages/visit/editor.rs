@@ -28,13 +28,6 @@ struct SectionInfo {
     answered: usize,
 }
 
-/// The sections and progress the editor shows, from one visibility pass per change.
-#[derive(Debug, Clone, PartialEq)]
-struct Shape {
-    sections: Vec<SectionInfo>,
-    progress: Progress,
-}
-
 fn scroll_to_item(code: &str) {
     let id = format!("item-{code}");
     // Wait for the section's cards to be in the DOM.
@@ -67,27 +60,30 @@ pub fn VisitEditor(session: OpenedVisit) -> impl IntoView {
     // draft without one is reopened; never waited for. See `geo::record_location`.
     crate::geo::record_location(app, edit);
 
+    // One visibility pass per change: the sections with their visible items and answered
+    // counts; progress is their sum.
     let cl = checklist.clone();
-    let shape = Memo::new(move |_| {
+    let sections = Memo::new(move |_| {
         visit.with(|v| {
-            let o = cl.overview(&v.answers);
-            Shape {
-                sections: o
-                    .sections
-                    .iter()
-                    .map(|s| SectionInfo {
-                        key: s.key(),
-                        title: s.section.title.clone(),
-                        items: s.items.iter().map(|i| i.code.clone()).collect(),
-                        answered: s.answered,
-                    })
-                    .collect(),
-                progress: o.progress,
-            }
+            cl.checklist()
+                .overview(&v.answers)
+                .sections
+                .iter()
+                .map(|s| SectionInfo {
+                    key: s.key(),
+                    title: s.section.title.clone(),
+                    items: s.items.iter().map(|i| i.code.clone()).collect(),
+                    answered: s.answered,
+                })
+                .collect::<Vec<_>>()
         })
     });
-    let sections = Memo::new(move |_| shape.with(|s| s.sections.clone()));
-    let progress = Memo::new(move |_| shape.with(|s| s.progress));
+    let progress = Memo::new(move |_| {
+        sections.with(|secs| Progress {
+            answered: secs.iter().map(|s| s.answered).sum(),
+            total: secs.iter().map(|s| s.items.len()).sum(),
+        })
+    });
     let start_key = {
         let v = visit.get_untracked();
         let secs = sections.get_untracked();
@@ -129,7 +125,8 @@ pub fn VisitEditor(session: OpenedVisit) -> impl IntoView {
                 .find(|c| !is_answered(&v.answers, c))
                 .cloned()
                 .or_else(|| {
-                    cl.next_unanswered(&v.answers, here.last().map(String::as_str))
+                    cl.checklist()
+                        .next_unanswered(&v.answers, here.last().map(String::as_str))
                         .map(|i| i.code.clone())
                 })
         });
@@ -150,7 +147,7 @@ pub fn VisitEditor(session: OpenedVisit) -> impl IntoView {
         });
         // What was listed as missing and is now given leaves the list (one check per change).
         if applied.is_some() && missing.with_untracked(|m| !m.is_empty()) {
-            let now_missing = visit.with_untracked(|v| cl.missing(&v.answers));
+            let now_missing = visit.with_untracked(|v| cl.checklist().missing(&v.answers));
             missing.update(|m| m.retain(|x| now_missing.contains(x)));
         }
     });

@@ -21,11 +21,11 @@ pub fn ItemCard(code: String, apply: Callback<Edit>) -> impl IntoView {
     let i18n = use_i18n();
     let edit = VisitEdit::expect();
     let (visit, checklist) = (edit.visit(), edit.checklist());
-    let Some(entry) = checklist.entry(&code) else {
+    let Some(entry) = checklist.checklist().entry(&code) else {
         return ().into_any();
     };
     let (template, item) = (entry.template, entry.item.clone());
-    let school = visit.with_untracked(|v| v.school.clone());
+    let school = checklist.school().clone();
     let rule = item.rule.as_deref().and_then(|r| template.rule(r));
     let requirement: Option<Text> = rule.and_then(|r| {
         r.requirement_for(
@@ -43,7 +43,7 @@ pub fn ItemCard(code: String, apply: Callback<Edit>) -> impl IntoView {
     let answer = Memo::new(move |_| visit.with(|v| v.answers.get(&c).cloned()));
     let (cl, c) = (checklist.clone(), code.clone());
     let verdict = Memo::new(move |_| {
-        let e = cl.entry(&c)?;
+        let e = cl.checklist().entry(&c)?;
         answer.with(|a| answer_verdict(e.template, e.item, a.as_ref(), cl.school()))
     });
     // Why what is typed in the field is not saved (the field says it; no verdict meanwhile).

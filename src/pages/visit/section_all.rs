@@ -26,7 +26,8 @@ pub fn SectionAllOk(
     let has_compliance = Memo::new(move |_| {
         codes.with(|cs| {
             cs.iter().any(|c| {
-                cl.item(c)
+                cl.checklist()
+                    .item(c)
                     .is_some_and(|i| matches!(i.answer, AnswerKind::Compliance))
             })
         })
@@ -40,7 +41,8 @@ pub fn SectionAllOk(
             visit.with(|v| {
                 cs.iter()
                     .filter(|c| {
-                        cl.item(c)
+                        cl.checklist()
+                            .item(c)
                             .is_some_and(|i| matches!(i.answer, AnswerKind::Compliance))
                             && !is_answered(&v.answers, c)
                     })
@@ -67,7 +69,7 @@ pub fn SectionAllOk(
             }
         });
         if set.is_some() && missing.with_untracked(|m| !m.is_empty()) {
-            let now_missing = visit.with_untracked(|v| cl.missing(&v.answers));
+            let now_missing = visit.with_untracked(|v| cl.checklist().missing(&v.answers));
             missing.update(|m| m.retain(|x| now_missing.contains(x)));
         }
     };
