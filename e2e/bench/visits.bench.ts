@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { VisitScreen } from '../tests/helpers';
+import { shot, VisitScreen } from '../tests/helpers';
 import {
   calibrate, cdpOf, domNodes, instrument, longTasksSince, ms, now, report, startVisit, summary, throttle,
 } from './util';
@@ -113,7 +113,7 @@ function print(name: string, how: string, runs: Run[]) {
     + `DOM nodes ${runs.map(r => r.nodes).join('/')}`);
 }
 
-test('1,000 stored visits: 督导记录 and 学校 at 4×', async ({ page }) => {
+test('1,000 stored visits: 督导记录 and 学校 at 4×', async ({ page }, info) => {
   test.setTimeout(1_500_000);
   await instrument(page, [ROW.visits, ROW.schools]);
   const cdp = await cdpOf(page);
@@ -143,4 +143,12 @@ test('1,000 stored visits: 督导记录 and 学校 at 4×', async ({ page }) => 
   print('学校 (/)', 'tapped in the bottom navigation', schools);
   print('督导记录 (/visits)', 'loading the URL (from navigation start)', [await viaLoad(page, '/visits', ROW.visits)]);
   print('学校 (/)', 'loading the URL (from navigation start)', [await viaLoad(page, '/', ROW.schools)]);
+
+  // For people to look at: the list's first page and its 显示更多.
+  await throttle(cdp, 1);
+  await page.goto('/visits');
+  await expect(page.locator(ROW.visits).first()).toBeVisible();
+  await shot(page, info, 'bench-visits-1000');
+  await page.getByTestId('visits-more').scrollIntoViewIfNeeded();
+  await shot(page, info, 'bench-visits-1000-more');
 });
