@@ -202,6 +202,20 @@ basis = { document = "清河县教育局关于保障中小学生每天综合体�
     assert_eq!(back, lib);
     assert_eq!(back[at].key(), "wuxiang@1+清河县.1");
 
+    // The same versions again (the app asks at every start): nothing is written. A stored
+    // template changed behind the app's back shows whether it was.
+    let mut edited = lib[0].clone();
+    edited.title.zh = "改过的标题".into();
+    repo::pin_templates(std::slice::from_ref(&edited))
+        .await
+        .unwrap();
+    repo::save_library(&lib).await.unwrap();
+    assert_eq!(
+        repo::load_template(&edited.key()).await.unwrap(),
+        Some(edited),
+        "an unchanged library is not written again"
+    );
+
     // A smaller library replaces the list; the dropped template can still be loaded by key.
     repo::save_library(&lib[..1]).await.unwrap();
     assert_eq!(repo::load_library().await.unwrap().unwrap().len(), 1);

@@ -240,26 +240,36 @@ struct StoredLibrary {
 const LIBRARY: &str = "library";
 
 /// Replaces the cached library in one transaction: the templates themselves are kept (visits
-/// may pin them), only the list of what to offer changes.
+/// may pin them), only the list of what to offer changes. When the stored list already names
+/// exactly these versions (keys include the version and the local edition), nothing is
+/// written: the app asks at every start, and a write the phone has no room for is one too
+/// many (Chromium can give up a database whose write hit a full disk).
 pub async fn save_library(templates: &[Template]) -> Result<(), StorageError> {
+    let keys: Vec<String> = templates.iter().map(Template::key).collect();
+    let templates = templates.to_vec();
     db().await?
-        .write(&[TEMPLATES, META], |w| {
-            for t in templates {
+        .write(&[TEMPLATES, META], move |w| {
+            w.get_then(META, LIBRARY, move |w, stored: Option<StoredLibrary>| {
+                if stored.is_some_and(|s| s.templates == keys) {
+                    return Ok(());
+                }
+                for t in &templates {
+                    w.put(
+                        TEMPLATES,
+                        &StoredTemplate {
+                            key: t.key(),
+                            template: t.clone(),
+                        },
+                    )?;
+                }
                 w.put(
-                    TEMPLATES,
-                    &StoredTemplate {
-                        key: t.key(),
-                        template: t.clone(),
+                    META,
+                    &StoredLibrary {
+                        key: LIBRARY.into(),
+                        templates: keys,
                     },
-                )?;
-            }
-            w.put(
-                META,
-                &StoredLibrary {
-                    key: LIBRARY.into(),
-                    templates: templates.iter().map(Template::key).collect(),
-                },
-            )
+                )
+            })
         })
         .await
 }
