@@ -58,6 +58,7 @@ test('export, wipe the browser, import: the visit is back; again skips; a corrup
   await page.locator('.section-tabs .chip').last().click();
   await page.getByTestId('finish-visit').click();
   await expect(page).toHaveURL(/\/review$/);
+  await expect(page.getByTestId('finding-card').first()).toBeVisible();
   const findings = await page.getByTestId('finding-card').count();
   expect(await findingIndex(page, '安全出口')).toBeGreaterThanOrEqual(0);
 
