@@ -423,6 +423,10 @@ strings! {
         "本机存储出错，本次修改未保存，已保存的记录不受影响。请重试。",
         "A storage error stopped this change from being saved; saved records are unaffected. Try again.",
     }
+    err_stalled: &'static str = {
+        "本机存储没有响应，已保存的记录没有丢失。请刷新本页；若仍如此，请完全关闭浏览器（或微信）后重新打开。",
+        "This phone's storage is not answering; saved records are not lost. Reload the page; if it persists, close the browser (or WeChat) completely and open it again.",
+    }
     err_blocked: &'static str = {
         "应用已在另一个标签页中打开并需要升级，请关闭其他标签页后重试。",
         "The app is open in another tab and needs an upgrade. Close other tabs and try again.",

@@ -125,11 +125,15 @@ impl Pwa {
             let Some(worker) = reg.installing() else {
                 return;
             };
+            // The first install ever has nothing to replace and takes over by itself. Whether
+            // this is one is known now, not when `installed` is reported: WebKit may report it
+            // after the new worker has already claimed the page (2 walks in 9 showed 新版本可用
+            // on a first visit).
+            let replaces = reg.active().is_some();
             let w = worker.clone();
             listen(&worker, "statechange", move || {
                 // Installed while another worker controls the page: it waits for the user.
-                // (The first install ever has nothing to replace and takes over by itself.)
-                if w.state() == ServiceWorkerState::Installed && has_controller() {
+                if replaces && w.state() == ServiceWorkerState::Installed && has_controller() {
                     self.dismissed.set(false);
                     self.update_ready.set(true);
                 }

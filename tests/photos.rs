@@ -553,3 +553,95 @@ async fn the_rust_digest_used_without_https_agrees_with_the_browsers() {
         process::sha256_hex_in_rust(&jpeg)
     );
 }
+
+/// Whether `field` of the stored photo record `id` is a Blob (else an ArrayBuffer, or absent).
+async fn stored_as_blob(db: &Db, id: &str, field: &str) -> Option<bool> {
+    let raw = db.get_raw(PHOTOS, id).await.unwrap().unwrap();
+    let v = js_sys::Reflect::get(&raw, &JsValue::from_str(field)).unwrap();
+    if v.is_instance_of::<Blob>() {
+        Some(true)
+    } else if v.is_instance_of::<js_sys::ArrayBuffer>() {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+#[wasm_bindgen_test]
+fn webkits_refusal_of_blobs_is_recognised_and_nothing_else_is() {
+    use dudao::storage::photo_bytes::refuses_blobs;
+    use dudao::storage::StorageError;
+    // What WebKit 2.50 reports in a session that keeps nothing on disk (seen in the WebKit walk).
+    let e = web_sys::DomException::new_with_message_and_name(
+        "Error preparing Blob/File data to be stored in object store",
+        "UnknownError",
+    )
+    .unwrap();
+    assert!(refuses_blobs(&StorageError::from_js(e.into())));
+    let other =
+        web_sys::DomException::new_with_message_and_name("disk I/O", "UnknownError").unwrap();
+    assert!(!refuses_blobs(&StorageError::from_js(other.into())));
+    assert!(!refuses_blobs(&StorageError::QuotaExceeded));
+}
+
+#[wasm_bindgen_test]
+async fn where_blobs_are_refused_a_photo_is_stored_as_bytes_and_reads_back_the_same() {
+    use dudao::storage::{backup, photo_bytes};
+    let (db, name) = fresh_db("photo-bytes").await;
+    let (v, code, t) = visit("v-bytes");
+    let raw = camera_jpeg(1200, 900).await;
+    let photo = process(&blob_of(&raw, "image/jpeg"), input(&v, &code, "p-bytes"))
+        .await
+        .unwrap();
+    let next = attached(&v, &t, &code, &photo).await;
+
+    // An engine that refuses Blobs (WebKit without a disk profile): the page has met the refusal.
+    photo_bytes::set_blobs_refused(true);
+    let saved = photos::save_photo_in(&db, None, &next, &photo).await;
+    let (jpeg, thumb) = (bytes(&photo.blob).await, bytes(&photo.thumb).await);
+    let db = {
+        db.close();
+        Db::open_named(&name).await.unwrap()
+    };
+    let outcome = async {
+        saved.unwrap();
+        assert_eq!(
+            stored_as_blob(&db, "p-bytes", "blob").await,
+            Some(false),
+            "stored as bytes"
+        );
+        assert_eq!(stored_as_blob(&db, "p-bytes", "thumb").await, Some(false));
+
+        // Every reader gets the photo as before: the visit's photos, the upload queue, the backup.
+        let back = photos::photos_for_visit_in(&db, "v-bytes").await.unwrap();
+        assert_eq!(back.len(), 1);
+        assert_eq!(back[0].blob.type_(), "image/jpeg");
+        assert_eq!(bytes(&back[0].blob).await, jpeg);
+        assert_eq!(bytes(&back[0].thumb).await, thumb);
+        assert_eq!(sha256(&bytes(&back[0].blob).await).await, photo.meta.sha256);
+        let up = store::photos_to_upload(&db).await.unwrap();
+        assert_eq!(up.len(), 1);
+        assert_eq!(bytes(&up[0].blob).await, jpeg);
+        let file = backup::export_in(&db, 1_796_110_200_000, 480, |_, _| {})
+            .await
+            .unwrap();
+
+        // Uploaded: the full photo is freed, the thumbnail still shows.
+        store::photo_uploaded(&db, "p-bytes", 9).await.unwrap();
+        assert_eq!(stored_as_blob(&db, "p-bytes", "blob").await, None);
+        let back = photos::photo_in(&db, "p-bytes").await.unwrap().unwrap();
+        assert!(back.on_server);
+        assert_eq!(bytes(&back.thumb).await, thumb);
+
+        // The backup restores onto another phone of the same kind, as bytes.
+        let (other, _) = fresh_db("photo-bytes-restore").await;
+        let report = backup::import_in(&other, &file.json).await.unwrap();
+        assert_eq!(report.photos_added, 1);
+        assert_eq!(stored_as_blob(&other, "p-bytes", "blob").await, Some(false));
+        let back = photos::photo_in(&other, "p-bytes").await.unwrap().unwrap();
+        assert_eq!(bytes(&back.blob).await, jpeg);
+    }
+    .await;
+    photo_bytes::set_blobs_refused(false);
+    outcome
+}

@@ -354,3 +354,43 @@ test('another tab upgrading the database asks this one to reload, and this one k
   await expect(page.locator(`[data-code="${firstCode}"]`)).toHaveAttribute('data-answered', 'true');
   await expect(page.locator(`[data-code="${secondCode}"]`)).toHaveAttribute('data-answered', 'true');
 });
+
+test('storage that does not answer is said, never shown as a phone without visits', async ({ page, context }, info) => {
+  test.setTimeout(90_000);
+  await startSafetyVisit(page);
+  const v = new VisitScreen(page);
+  await v.openSection('门卫');
+  await answerNextFourChoice(page);
+
+  // Another page holds the visits and meta stores in a read-write transaction that does not end
+  // for 25 s (as a page frozen in WebKit's back/forward cache did, issue 16): this page's reads
+  // wait behind it.
+  const other = await context.newPage();
+  await other.goto('/sync');
+  await expect(other.getByTestId('sync-status')).toBeVisible();
+  await other.evaluate(() => new Promise<void>((resolve, reject) => {
+    const open = indexedDB.open('dudao');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const tx = open.result.transaction(['visits', 'meta'], 'readwrite');
+      const store = tx.objectStore('meta');
+      const until = Date.now() + 25_000;
+      const spin = () => { if (Date.now() < until) store.get('none').onsuccess = spin; };
+      spin();
+      resolve();
+    };
+  }));
+
+  await page.goto('/visits');
+  // Within the stall limit (15 s) the page says what happened and what to do.
+  await expect(page.getByTestId('storage-stalled')).toContainText('本机存储没有响应，已保存的记录没有丢失', { timeout: 25_000 });
+  await expect(page.getByTestId('visits-read-error')).toContainText('本机存储没有响应');
+  await expect(page.getByText('还没有督导记录')).toHaveCount(0);
+  await shot(page, info, '64-storage-stalled');
+
+  // Once the other page lets go, 刷新 shows the visit again.
+  await other.close();
+  await page.getByTestId('stalled-reload').click();
+  await expect(page.getByTestId('visit-row')).toHaveCount(1);
+  await expect(page.getByTestId('storage-stalled')).toHaveCount(0);
+});

@@ -1,6 +1,7 @@
 //! Banners at the top about where the data lives: the WeChat in-app browser (may clear it;
 //! open in the system browser), another tab having upgraded the schema (reload), and this
-//! tab's upgrade waiting for other tabs (close them).
+//! tab's upgrade waiting for other tabs (close them), and storage that does not answer (the
+//! data is there; reload, or restart the browser).
 
 use crate::i18n::use_i18n;
 use crate::storage::durability::{is_wechat, use_durability};
@@ -26,6 +27,14 @@ pub fn StorageBanners() -> impl IntoView {
             <div class="top-banner warn" role="alert" data-testid="reload-needed">
                 <p>{move || i18n.t().reload_needed}</p>
                 <button class="btn small primary" data-testid="reload-now" on:click=reload>
+                    {move || i18n.t().reload_now}
+                </button>
+            </div>
+        </Show>
+        <Show when=move || d.stalled.get() && !d.reload_needed.get()>
+            <div class="top-banner warn" role="alert" data-testid="storage-stalled">
+                <p>{move || i18n.t().err_stalled}</p>
+                <button class="btn small primary" data-testid="stalled-reload" on:click=reload>
                     {move || i18n.t().reload_now}
                 </button>
             </div>

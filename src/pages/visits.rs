@@ -3,7 +3,7 @@
 use crate::clock::fmt_datetime;
 use crate::i18n::use_i18n;
 use crate::opened_visit::ProgressBook;
-use crate::storage::repo;
+use crate::storage::{repo, StorageError};
 use dudao_domain::{Visit, VisitState};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -33,13 +33,14 @@ pub fn VisitsPage() -> impl IntoView {
             n.track();
         }
         async {
-            let visits = repo::list_visits().await.unwrap_or_default();
+            // Unreadable storage is said, never shown as a phone without visits.
+            let visits = repo::list_visits().await?;
             // Progress needs the pinned templates; a visit whose templates fail to load still
             // lists, without a count.
             let book = ProgressBook::load().await.map_err(|e| {
                 leptos::logging::error!("reading the stored templates failed: {e}");
             });
-            Rc::new((visits, RefCell::new(book.ok())))
+            Ok::<_, StorageError>(Rc::new((visits, RefCell::new(book.ok()))))
         }
     });
     let shown = RwSignal::new(PAGE);
@@ -48,6 +49,14 @@ pub fn VisitsPage() -> impl IntoView {
             <h1>{move || i18n.t().visits_title}</h1>
             <Suspense fallback=move || view! { <p class="empty">{move || i18n.t().loading}</p> }>
                 {move || loaded.get().map(|list| {
+                    let list = match list {
+                        Ok(list) => list,
+                        Err(e) => return view! {
+                            <p class="empty error" role="alert" data-testid="visits-read-error">
+                                {move || e.user_message(i18n.t())}
+                            </p>
+                        }.into_any(),
+                    };
                     if list.0.is_empty() {
                         return view! { <p class="empty">{move || i18n.t().no_visits}</p> }.into_any();
                     }

@@ -242,23 +242,25 @@ pub async fn import_in(db: &Db, text: &str) -> Result<ImportReport, ImportError>
         .iter()
         .map(|(k, n)| serde_json::json!({ "key": k, "seq": n }))
         .collect();
-    db.write(&[VISITS, TEMPLATES, PHOTOS, OUTBOX, META], |w| {
-        for t in &plan.templates {
-            w.put(TEMPLATES, t)?;
-        }
-        for v in &plan.visits {
-            w.put(VISITS, v)?;
-        }
-        for p in &photos {
-            w.put_raw(PHOTOS, p)?;
-        }
-        for e in &outbox {
-            w.put(OUTBOX, e)?;
-        }
-        for c in &counters {
-            w.put(META, c)?;
-        }
-        Ok(())
+    super::photo_bytes::write_photos(&photos, || {
+        db.write(&[VISITS, TEMPLATES, PHOTOS, OUTBOX, META], |w| {
+            for t in &plan.templates {
+                w.put(TEMPLATES, t)?;
+            }
+            for v in &plan.visits {
+                w.put(VISITS, v)?;
+            }
+            for p in &photos {
+                w.put_raw(PHOTOS, p)?;
+            }
+            for e in &outbox {
+                w.put(OUTBOX, e)?;
+            }
+            for c in &counters {
+                w.put(META, c)?;
+            }
+            Ok(())
+        })
     })
     .await?;
     Ok(plan.report)

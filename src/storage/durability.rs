@@ -3,7 +3,9 @@
 //! space, installation (Chrome's `beforeinstallprompt`, iOS Safari's 添加到主屏幕), the WeChat
 //! in-app browser, and the schema being upgraded by another tab (`idb` window events).
 
-use super::idb::{EVENT_OPENED, EVENT_UPGRADE_BLOCKED, EVENT_VERSION_CHANGE};
+use super::idb::{
+    EVENT_ANSWERING, EVENT_OPENED, EVENT_STALLED, EVENT_UPGRADE_BLOCKED, EVENT_VERSION_CHANGE,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::cell::RefCell;
@@ -51,6 +53,8 @@ pub struct Durability {
     pub reload_needed: RwSignal<bool>,
     /// This page's upgrade waits for other tabs to close their connection.
     pub upgrade_blocked: RwSignal<bool>,
+    /// A read did not answer in time: what is on screen may be missing what is stored.
+    pub stalled: RwSignal<bool>,
     /// Chrome offered installation; `install()` shows its prompt.
     pub can_install: RwSignal<bool>,
     /// Running as an installed app (home screen), or just installed.
@@ -200,6 +204,7 @@ impl Durability {
             info: RwSignal::new(None),
             reload_needed: RwSignal::new(false),
             upgrade_blocked: RwSignal::new(false),
+            stalled: RwSignal::new(false),
             can_install: RwSignal::new(false),
             installed: RwSignal::new(standalone()),
         };
@@ -209,6 +214,9 @@ impl Durability {
         let blocked = d.upgrade_blocked;
         on_window(EVENT_UPGRADE_BLOCKED, move |_| blocked.set(true));
         on_window(EVENT_OPENED, move |_| blocked.set(false));
+        let stalled = d.stalled;
+        on_window(EVENT_STALLED, move |_| stalled.set(true));
+        on_window(EVENT_ANSWERING, move |_| stalled.set(false));
         let can_install = d.can_install;
         on_window("beforeinstallprompt", move |ev| {
             // Keep Chrome's own mini-infobar away; the 存储 block offers it when it helps.

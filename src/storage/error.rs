@@ -25,6 +25,11 @@ pub enum StorageError {
     /// in): it cannot be shown without guessing at other items or thresholds. The key is named.
     #[error("template {0} is not on this device")]
     TemplateMissing(String),
+    /// A read did not answer in time: the database is held by something that does not let go
+    /// (WebKit, a page left in the back/forward cache). The data is there; the browser must
+    /// be restarted to reach it.
+    #[error("storage did not answer in time")]
+    Stalled,
 }
 
 impl StorageError {
@@ -56,6 +61,7 @@ impl StorageError {
             StorageError::Blocked => t.err_blocked,
             StorageError::MovedOn(_) => t.err_read_only,
             StorageError::TemplateMissing(_) => t.err_template_missing,
+            StorageError::Stalled => t.err_stalled,
             _ => t.err_storage,
         }
     }

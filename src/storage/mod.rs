@@ -6,6 +6,7 @@ pub mod durability;
 pub mod error;
 pub mod idb;
 pub mod outbox;
+pub mod photo_bytes;
 pub mod photos;
 pub mod prefs;
 pub mod repo;

@@ -5,11 +5,11 @@
 
 use super::idb::{from_js, to_js, Db, OUTBOX, PHOTOS, VISITS};
 use super::repo::{self, db};
-use super::{outbox, StorageError};
+use super::{outbox, photo_bytes, StorageError};
 use dudao_domain::photo::PhotoMeta;
 use dudao_domain::sync::wire::ENTITY_PHOTO;
 use dudao_domain::Visit;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use web_sys::Blob;
 
 /// A photo as stored: what is known about it, the stored JPEG and its thumbnail.
@@ -32,22 +32,21 @@ fn record(photo: &StoredPhoto) -> Result<JsValue, StorageError> {
 }
 
 fn from_record(v: &JsValue) -> Result<StoredPhoto, StorageError> {
-    let blob = |name: &str| -> Result<Blob, StorageError> {
-        js_sys::Reflect::get(v, &name.into())
-            .ok()
-            .and_then(|b| b.dyn_into::<Blob>().ok())
+    // JSON leaves the Blobs out (as `{}`), which PhotoMeta ignores.
+    let meta: PhotoMeta = from_js(v)?;
+    let blob = |name: &str, mime: &str| -> Result<Blob, StorageError> {
+        photo_bytes::blob_field(v, name, mime)
             .ok_or_else(|| StorageError::Data(format!("photo record without its {name} Blob")))
     };
-    // JSON leaves the Blobs out (as `{}`), which PhotoMeta ignores.
-    let thumb = blob("thumb")?;
+    let thumb = blob("thumb", "image/jpeg")?;
     let on_server = crate::sync::store::is_uploaded(v);
     Ok(StoredPhoto {
-        meta: from_js(v)?,
         blob: if on_server {
             thumb.clone()
         } else {
-            blob("blob")?
+            blob("blob", &meta.mime)?
         },
+        meta,
         thumb,
         on_server,
     })
@@ -91,9 +90,12 @@ pub async fn save_photo_in(
     }
     let rec = record(photo)?;
     let (id, at) = (m.id.clone(), visit.updated_at);
-    repo::write_edit(db, &[PHOTOS, VISITS, OUTBOX], before, visit, move |w| {
-        w.put_raw(PHOTOS, &rec)?;
-        outbox::mark(w, ENTITY_PHOTO, &id, at)
+    photo_bytes::write_photos(std::slice::from_ref(&rec), || {
+        let (rec, id) = (rec.clone(), id.clone());
+        repo::write_edit(db, &[PHOTOS, VISITS, OUTBOX], before, visit, move |w| {
+            w.put_raw(PHOTOS, &rec)?;
+            outbox::mark(w, ENTITY_PHOTO, &id, at)
+        })
     })
     .await
 }

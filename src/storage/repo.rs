@@ -20,6 +20,7 @@ pub async fn db() -> Result<Db, StorageError> {
         return Ok(db);
     }
     let db = Db::open().await?;
+    super::idb::lifecycle::install();
     DB.with(|d| *d.borrow_mut() = Some(db.clone()));
     Ok(db)
 }

@@ -7,7 +7,7 @@ mod sign_in;
 use crate::clock::{fmt_date, now_ms};
 use crate::i18n::use_i18n;
 use crate::state::{use_app, SchoolsFetch};
-use crate::storage::{prefs, repo};
+use crate::storage::{prefs, repo, StorageError};
 use dudao_domain::{Checklist, School, Stage, Template, Visit, VisitState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -51,13 +51,14 @@ pub fn SchoolsPage() -> impl IntoView {
     let query = RwSignal::new(String::new());
     let stage = RwSignal::new(None::<Stage>);
     let open = RwSignal::new(None::<String>);
-    let visits = LocalResource::new(|| async { repo::list_visits().await.unwrap_or_default() });
+    // Unreadable storage is said (below the search), never shown as schools without visits.
+    let visits = LocalResource::new(|| async { repo::list_visits().await });
     // The name this phone's supervisor last started a visit under.
     let me = StoredValue::new(prefs::supervisor());
 
     let stats = Memo::new(move |_| {
         let mut m = HashMap::<String, SchoolStats>::new();
-        if let Some(vs) = visits.get() {
+        if let Some(Ok(vs)) = visits.get() {
             for v in vs.iter() {
                 let e = m.entry(v.school_id.clone()).or_default();
                 e.last_visit = e.last_visit.max(Some(v.started_at));
@@ -131,6 +132,11 @@ pub fn SchoolsPage() -> impl IntoView {
                     }
                 }
             >
+                {move || visits.get().and_then(Result::err).map(|e| view! {
+                    <p class="sync-error" role="alert" data-testid="visits-read-error">
+                        {move || e.user_message(i18n.t())}
+                    </p>
+                })}
                 <input
                     class="search"
                     type="search"
@@ -190,7 +196,7 @@ fn SchoolCard(
     stats: Memo<HashMap<String, SchoolStats>>,
     /// Which school's start panel is open.
     open: RwSignal<Option<String>>,
-    visits: LocalResource<Vec<Visit>>,
+    visits: LocalResource<Result<Vec<Visit>, StorageError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = school.id.clone();
@@ -257,7 +263,10 @@ fn SchoolCard(
 
 /// Pick templates and the supervisor's name, then start; or continue a draft of this school.
 #[component]
-fn StartPanel(school: School, visits: LocalResource<Vec<Visit>>) -> impl IntoView {
+fn StartPanel(
+    school: School,
+    visits: LocalResource<Result<Vec<Visit>, StorageError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let app = use_app();
     let navigate = use_navigate();
@@ -299,7 +308,7 @@ fn StartPanel(school: School, visits: LocalResource<Vec<Visit>>) -> impl IntoVie
     };
     let sid = school.id.clone();
     let draft = move || {
-        visits.get().and_then(|vs| {
+        visits.get().and_then(Result::ok).and_then(|vs| {
             vs.into_iter()
                 .find(|v| v.school_id == sid && v.state == VisitState::Draft)
         })

@@ -1,7 +1,8 @@
 //! [`Db`]: opening, reads, and the one write transaction that reports done only on `complete`.
 
+use super::lifecycle::{self, Live};
 use super::open::open_at_least;
-use super::settle::{completion, request};
+use super::settle::{answer, completion};
 use super::*;
 use js_sys::Array;
 use web_sys::{IdbTransaction, IdbTransactionMode};
@@ -19,9 +20,10 @@ impl Db {
     /// Opens `name` at `version` (tests: a newer build's version, as another tab would).
     pub async fn open_named_at(name: &str, version: u32) -> Result<Db, StorageError> {
         let closed = Rc::new(Cell::new(false));
-        let db = open_at_least(name, version, &closed).await?;
+        let db = Rc::new(RefCell::new(open_at_least(name, version, &closed).await?));
+        lifecycle::register(&db, &closed);
         Ok(Db {
-            db: Rc::new(RefCell::new(db)),
+            db,
             name: name.into(),
             version,
             closed,
@@ -49,15 +51,19 @@ impl Db {
 
     /// A new transaction, reopening first if the connection was closed under us. The
     /// transaction is created after the last await, so the caller uses it while it is active.
+    /// It is tracked while the returned guard lives (let go when the page is hidden, see
+    /// [`lifecycle`]).
     async fn tx(
         &self,
         stores: &[&str],
         mode: IdbTransactionMode,
-    ) -> Result<IdbTransaction, StorageError> {
+    ) -> Result<(IdbTransaction, Live), StorageError> {
+        lifecycle::check_awake()?;
         if self.closed.get() {
             self.reopen().await?;
         }
-        match self.tx_now(stores, mode) {
+        let tx = self.tx_now(stores, mode);
+        let tx = match tx {
             Ok(tx) => Ok(tx),
             Err(e)
                 if e.dyn_ref::<web_sys::DomException>()
@@ -67,7 +73,9 @@ impl Db {
                 self.tx_now(stores, mode).map_err(StorageError::from_js)
             }
             Err(e) => Err(StorageError::from_js(e)),
-        }
+        }?;
+        let live = lifecycle::track(&tx);
+        Ok((tx, live))
     }
 
     /// The version of the schema this connection sees (higher than `DB_VERSION` once a newer
@@ -81,23 +89,23 @@ impl Db {
         store: &str,
         key: &str,
     ) -> Result<Option<T>, StorageError> {
-        let tx = self.tx(&[store], IdbTransactionMode::Readonly).await?;
+        let (tx, _live) = self.tx(&[store], IdbTransactionMode::Readonly).await?;
         let req = tx
             .object_store(store)
             .map_err(StorageError::from_js)?
             .get(&JsValue::from_str(key))
             .map_err(StorageError::from_js)?;
-        from_js_opt(&request(&req).await?)
+        from_js_opt(&answer(&req).await?)
     }
 
     pub async fn all<T: DeserializeOwned>(&self, store: &str) -> Result<Vec<T>, StorageError> {
-        let tx = self.tx(&[store], IdbTransactionMode::Readonly).await?;
+        let (tx, _live) = self.tx(&[store], IdbTransactionMode::Readonly).await?;
         let req = tx
             .object_store(store)
             .map_err(StorageError::from_js)?
             .get_all()
             .map_err(StorageError::from_js)?;
-        let arr: Array = request(&req).await?.unchecked_into();
+        let arr: Array = answer(&req).await?.unchecked_into();
         arr.iter().map(|v| from_js(&v)).collect()
     }
 
@@ -115,7 +123,7 @@ impl Db {
         if stores.is_empty() {
             return Ok(Vec::new());
         }
-        let tx = self.tx(&stores, IdbTransactionMode::Readonly).await?;
+        let (tx, _live) = self.tx(&stores, IdbTransactionMode::Readonly).await?;
         // Every request is queued before the first await: the transaction is still active.
         let mut reqs = Vec::with_capacity(reads.len());
         for read in &reads {
@@ -133,31 +141,31 @@ impl Db {
         }
         let mut out = Vec::with_capacity(reqs.len());
         for req in &reqs {
-            out.push(request(req).await?);
+            out.push(answer(req).await?);
         }
         Ok(out)
     }
 
     /// Every record of `store` as the browser stores it (Blobs intact), in key order.
     pub async fn all_raw(&self, store: &str) -> Result<Vec<JsValue>, StorageError> {
-        let tx = self.tx(&[store], IdbTransactionMode::Readonly).await?;
+        let (tx, _live) = self.tx(&[store], IdbTransactionMode::Readonly).await?;
         let req = tx
             .object_store(store)
             .map_err(StorageError::from_js)?
             .get_all()
             .map_err(StorageError::from_js)?;
-        let arr: Array = request(&req).await?.unchecked_into();
+        let arr: Array = answer(&req).await?.unchecked_into();
         Ok(arr.iter().collect())
     }
 
     pub async fn count(&self, store: &str) -> Result<u32, StorageError> {
-        let tx = self.tx(&[store], IdbTransactionMode::Readonly).await?;
+        let (tx, _live) = self.tx(&[store], IdbTransactionMode::Readonly).await?;
         let req = tx
             .object_store(store)
             .map_err(StorageError::from_js)?
             .count()
             .map_err(StorageError::from_js)?;
-        Ok(request(&req).await?.as_f64().unwrap_or(0.0) as u32)
+        Ok(answer(&req).await?.as_f64().unwrap_or(0.0) as u32)
     }
 
     /// Runs `f` in one read-write transaction over `stores` and waits for the commit. If `f`
@@ -168,32 +176,29 @@ impl Db {
         stores: &[&str],
         f: impl FnOnce(&Writer) -> Result<(), StorageError>,
     ) -> Result<(), StorageError> {
-        let tx = self.tx(stores, IdbTransactionMode::Readwrite).await?;
+        let (tx, live) = self.tx(stores, IdbTransactionMode::Readwrite).await?;
         let done = completion(&tx);
         let writer = Writer {
             tx: tx.clone(),
             reads: Rc::new(Cell::new(false)),
             failure: Rc::default(),
             handlers: Rc::default(),
+            pending: Rc::default(),
+            committing: live.flag(),
+            raw: Rc::default(),
         };
         if let Err(e) = f(&writer) {
             let _ = tx.abort();
             let _ = done.await;
             return Err(e);
         }
-        // Everything is queued: ask the browser to commit now rather than when the event loop
-        // gets round to it, so a tab killed right after a keystroke still keeps it. Not when a
-        // read's callback will queue more writes (they would find the transaction committing).
-        // (Called through Reflect: web-sys marks `commit` deprecated, and Safari before 15
-        // lacks it, in which case the transaction commits on its own as before.)
+        // Everything is queued: commit now (see `Writer::commit`). Not when a read's callback
+        // will queue more writes: that commits when the last callback has run.
         if !writer.reads.get() {
-            if let Ok(commit) = js_sys::Reflect::get(&tx, &JsValue::from_str("commit")) {
-                if let Some(commit) = commit.dyn_ref::<js_sys::Function>() {
-                    let _ = commit.call0(&tx);
-                }
-            }
+            writer.commit();
         }
         let result = done.await.map(|_| ()).map_err(StorageError::from_js);
+        drop(live);
         let failure = writer.failure.borrow_mut().take();
         match (result, failure) {
             (Err(_), Some(e)) => Err(e),
@@ -203,13 +208,13 @@ impl Db {
 
     /// A record as the browser stores it (Blobs intact), or `None`.
     pub async fn get_raw(&self, store: &str, key: &str) -> Result<Option<JsValue>, StorageError> {
-        let tx = self.tx(&[store], IdbTransactionMode::Readonly).await?;
+        let (tx, _live) = self.tx(&[store], IdbTransactionMode::Readonly).await?;
         let req = tx
             .object_store(store)
             .map_err(StorageError::from_js)?
             .get(&JsValue::from_str(key))
             .map_err(StorageError::from_js)?;
-        let v = request(&req).await?;
+        let v = answer(&req).await?;
         Ok((!v.is_undefined() && !v.is_null()).then_some(v))
     }
 
@@ -220,13 +225,13 @@ impl Db {
         index: &str,
         key: &str,
     ) -> Result<Vec<JsValue>, StorageError> {
-        let tx = self.tx(&[store], IdbTransactionMode::Readonly).await?;
+        let (tx, _live) = self.tx(&[store], IdbTransactionMode::Readonly).await?;
         let req = tx
             .object_store(store)
             .and_then(|s| s.index(index))
             .and_then(|i| i.get_all_with_key(&JsValue::from_str(key)))
             .map_err(StorageError::from_js)?;
-        let arr: Array = request(&req).await?.unchecked_into();
+        let arr: Array = answer(&req).await?.unchecked_into();
         Ok(arr.iter().collect())
     }
 

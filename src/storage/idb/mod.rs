@@ -6,13 +6,16 @@
 //! - `open`: opening with forward migrations (`migrate` holds every schema step);
 //! - `settle`: a request's or a transaction's outcome as a future, its handlers freed with it;
 //! - `db`: [`Db`], reads and the write transaction;
-//! - `writer`: [`Writer`], what a write transaction can do, and [`Read`].
+//! - `writer`: [`Writer`], what a write transaction can do, and [`Read`];
+//! - `lifecycle`: letting go of the database when the page is hidden; reads that stall.
 
 mod db;
+pub mod lifecycle;
 mod open;
 mod settle;
 mod writer;
 
+pub use lifecycle::{EVENT_ANSWERING, EVENT_STALLED};
 pub use writer::{Read, Writer};
 
 use super::error::StorageError;

@@ -26,6 +26,26 @@ impl Drop for Handlers {
 
 /// Resolves when the request succeeds, rejects with its error otherwise.
 pub(super) async fn request(req: &IdbRequest) -> Result<JsValue, StorageError> {
+    settle(req, None).await
+}
+
+/// What a timed-out read rejects with.
+const STALLED: &str = "dudao:stalled";
+
+/// A read's answer: as [`request`], but a read that does not answer within
+/// [`lifecycle::stall_ms`](super::lifecycle) is [`StorageError::Stalled`] (the page says so)
+/// rather than a page waiting for ever with nothing on it.
+pub(super) async fn answer(req: &IdbRequest) -> Result<JsValue, StorageError> {
+    let result = settle(req, Some(super::lifecycle::stall_ms())).await;
+    match &result {
+        Err(StorageError::Stalled) => super::lifecycle::stalled(),
+        Ok(_) => super::lifecycle::answered(),
+        Err(_) => {}
+    }
+    result
+}
+
+async fn settle(req: &IdbRequest, within_ms: Option<i32>) -> Result<JsValue, StorageError> {
     let mut handlers = None;
     let promise = Promise::new(&mut |resolve, reject| {
         let r = req.clone();
@@ -33,6 +53,7 @@ pub(super) async fn request(req: &IdbRequest) -> Result<JsValue, StorageError> {
             let _ = resolve.call1(&JsValue::NULL, &r.result().unwrap_or(JsValue::UNDEFINED));
         });
         let r = req.clone();
+        let rej = reject.clone();
         let err = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
             let e = r
                 .error()
@@ -40,22 +61,45 @@ pub(super) async fn request(req: &IdbRequest) -> Result<JsValue, StorageError> {
                 .flatten()
                 .map(JsValue::from)
                 .unwrap_or(JsValue::UNDEFINED);
-            let _ = reject.call1(&JsValue::NULL, &e);
+            let _ = rej.call1(&JsValue::NULL, &e);
         });
         req.set_onsuccess(Some(ok.as_ref().unchecked_ref()));
         req.set_onerror(Some(err.as_ref().unchecked_ref()));
+        let mut closures = vec![ok, err];
+        let mut timer = None;
+        if let (Some(ms), Some(w)) = (within_ms, web_sys::window()) {
+            let late = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+                let _ = reject.call1(&JsValue::NULL, &JsValue::from_str(STALLED));
+            });
+            timer = w
+                .set_timeout_with_callback_and_timeout_and_arguments_0(
+                    late.as_ref().unchecked_ref(),
+                    ms,
+                )
+                .ok();
+            closures.push(late);
+        }
         let r = req.clone();
         handlers = Some(Handlers {
             clear: Box::new(move || {
                 r.set_onsuccess(None);
                 r.set_onerror(None);
+                if let (Some(t), Some(w)) = (timer, web_sys::window()) {
+                    w.clear_timeout_with_handle(t);
+                }
             }),
-            _closures: vec![ok, err],
+            _closures: closures,
         });
     });
     let result = JsFuture::from(promise).await;
     drop(handlers);
-    result.map_err(StorageError::from_js)
+    result.map_err(|e| {
+        if e.as_string().as_deref() == Some(STALLED) {
+            StorageError::Stalled
+        } else {
+            StorageError::from_js(e)
+        }
+    })
 }
 
 /// Resolves when the transaction commits; rejects with the reason when it aborts. The handlers

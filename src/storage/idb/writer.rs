@@ -13,6 +13,12 @@ pub struct Writer {
     pub(super) failure: Rc<RefCell<Option<StorageError>>>,
     /// The reads' `success` handlers, cleared when the transaction ends (`free_when_done`).
     pub(super) handlers: Rc<ReadHandlerList>,
+    /// `read_then` groups whose callback has not run yet.
+    pub(super) pending: Rc<Cell<usize>>,
+    /// Set once the transaction is asked to commit (see `lifecycle`).
+    pub(super) committing: Rc<Cell<bool>>,
+    /// A record was put as it is (`put_raw`, Blobs): the transaction commits on its own.
+    pub(super) raw: Rc<Cell<bool>>,
 }
 
 /// What `read_then` hands the results to.
@@ -46,6 +52,30 @@ impl Writer {
             reads: self.reads.clone(),
             failure: self.failure.clone(),
             handlers: self.handlers.clone(),
+            pending: self.pending.clone(),
+            committing: self.committing.clone(),
+            raw: self.raw.clone(),
+        }
+    }
+
+    /// Everything is queued: asks the browser to commit now rather than when the event loop
+    /// gets round to it, so a tab killed right after a keystroke still keeps it, and hiding
+    /// the page no longer cuts it off. (Called through Reflect: web-sys marks `commit`
+    /// deprecated, and Safari before 15 lacks it, in which case the transaction commits on
+    /// its own as before.)
+    ///
+    /// Not when a record was put as it is (`put_raw`): WebKit, asked to commit, reports a
+    /// transaction whose Blob it could not store as complete, the record silently missing
+    /// (seen in the WebKit walk); left to commit on its own, it aborts with the error, and
+    /// the photo is stored another way (`storage::photo_bytes`).
+    pub(super) fn commit(&self) {
+        if self.raw.get() || self.failure.borrow().is_some() || self.committing.replace(true) {
+            return;
+        }
+        if let Ok(commit) = js_sys::Reflect::get(&self.tx, &JsValue::from_str("commit")) {
+            if let Some(commit) = commit.dyn_ref::<js_sys::Function>() {
+                let _ = commit.call0(&self.tx);
+            }
         }
     }
 
@@ -65,6 +95,7 @@ impl Writer {
 
     /// Puts a JS object as it is (for records holding Blobs, which JSON cannot carry).
     pub fn put_raw(&self, store: &str, value: &JsValue) -> Result<(), StorageError> {
+        self.raw.set(true);
         self.store(store)?
             .put(value)
             .map(|_| ())
@@ -120,6 +151,7 @@ impl Writer {
         let results: Rc<RefCell<Vec<JsValue>>> = Rc::new(RefCell::new(vec![JsValue::UNDEFINED; n]));
         let left = Rc::new(Cell::new(n));
         let then: Rc<RefCell<Option<Box<ReadThen>>>> = Rc::new(RefCell::new(Some(Box::new(then))));
+        self.pending.set(self.pending.get() + 1);
         let finish = {
             let w = self.inner();
             let results = results.clone();
@@ -129,8 +161,15 @@ impl Writer {
                     return;
                 };
                 let got = std::mem::take(&mut *results.borrow_mut());
-                if let Err(e) = then(&w, got) {
-                    w.fail(e);
+                match then(&w, got) {
+                    Err(e) => w.fail(e),
+                    // The last callback has queued its writes: nothing more will come.
+                    Ok(()) => {
+                        w.pending.set(w.pending.get() - 1);
+                        if w.pending.get() == 0 {
+                            w.commit();
+                        }
+                    }
                 }
             }
         };

@@ -32,16 +32,11 @@ pub async fn photos_to_upload(db: &Db) -> Result<Vec<PhotoToUpload>, StorageErro
         if is_uploaded(&raw) {
             continue;
         }
-        let Some(blob) = js_sys::Reflect::get(&raw, &"blob".into())
-            .ok()
-            .and_then(|b| b.dyn_into::<web_sys::Blob>().ok())
-        else {
+        let meta: PhotoMeta = from_js(&raw)?;
+        let Some(blob) = crate::storage::photo_bytes::blob_field(&raw, "blob", &meta.mime) else {
             continue;
         };
-        out.push(PhotoToUpload {
-            meta: from_js(&raw)?,
-            blob,
-        });
+        out.push(PhotoToUpload { meta, blob });
     }
     out.sort_by(|a, b| (a.meta.taken_at, &a.meta.id).cmp(&(b.meta.taken_at, &b.meta.id)));
     Ok(out)
