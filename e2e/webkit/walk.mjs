@@ -64,7 +64,6 @@ function assert(cond, msg) {
 
 async function startServer() {
   fs.mkdirSync(tmp, { recursive: true });
-  const db = path.join(tmp, 'walk.sqlite');
   for (const f of fs.readdirSync(tmp)) if (f.startsWith('walk.sqlite')) fs.rmSync(path.join(tmp, f));
   // A copy of the build, so that a rebuild of dist/ during the walk (another shell in the same
   // checkout) does not offer the phone a 新版本可用 halfway through.
@@ -72,15 +71,28 @@ async function startServer() {
   fs.rmSync(served, { recursive: true, force: true });
   fs.cpSync(dist, served, { recursive: true });
   const logFile = path.join(tmp, 'server.log');
-  const out = fs.openSync(logFile, 'w');
+  fs.writeFileSync(logFile, '');
+  await runServer();
+  return logFile;
+}
+
+/** Starts the server on the walk's database (kept from an earlier run of it) and log. */
+async function runServer() {
+  const out = fs.openSync(path.join(tmp, 'server.log'), 'a');
   const server = spawn(path.join(root, 'target/release/dudao-server'),
-    ['serve', '--addr', `127.0.0.1:${PORT}`, '--database', db, '--dist', served],
+    ['serve', '--addr', `127.0.0.1:${PORT}`, '--database', path.join(tmp, 'walk.sqlite'), '--dist', path.join(tmp, 'dist-served')],
     // tower_http at debug: one line per request, which is how the wasm downloads are counted.
     { env: { ...process.env, RUST_LOG: 'info,tower_http=debug,sqlx=warn', NO_COLOR: '1' }, stdio: ['ignore', out, out] });
   children.push(server);
   serverProcess = server;
   await until('the server on /api/health', async () => (await fetch(`${BASE}/api/health`)).ok, 30_000);
-  return logFile;
+}
+
+/** Stops the server: the phone is offline (connections refused) until `runServer()`. */
+async function stopServer() {
+  const exited = new Promise((r) => serverProcess.once('exit', r));
+  serverProcess.kill('SIGTERM');
+  await exited;
 }
 
 /** Requests for the wasm the server has seen so far, as "status" strings in order. */
@@ -428,6 +440,20 @@ async function walk(phone, serverLog) {
   await until(`${bad}'s photo kept after reload`, async () => (await phone.count(phone.item(bad, '[data-testid=photo-thumb]'))) === 1);
   log('after the reload every answer and the photo are there');
 
+  // Offline: the office server is gone (every request refused). A reload starts the app from the
+  // service worker and shows the visit from IndexedDB, answers and photo included.
+  await stopServer();
+  await phone.d.navigate().refresh();
+  await phone.find(css('section-title'), 'the visit, offline');
+  await until('the same progress offline', async () => (await phone.text(css('progress'))) === progress);
+  await openSection(phone, '手机');
+  await until(`${bad}'s photo offline`, async () => (await phone.count(phone.item(bad, '[data-testid=photo-thumb]'))) === 1);
+  // (The header still says 在线: WebDriver cannot take WebKit's network away, so the browser
+  // reports a network; only the server is gone.)
+  await phone.shot('06b-offline-reload');
+  log('offline: the app started from the service worker with the visit, its answers and photo');
+  await runServer();
+
   // A fresh page on the visits list, then back into the visit.
   await phone.go('/visits');
   const row = await phone.find(By.xpath('//*[@data-testid="visit-row"][contains(., "清河县实验小学")]'), 'the visit row');
@@ -539,6 +565,61 @@ async function answerAll(phone) {
   }
 }
 
+/** Backup and restore (issue 16, item 1): the signed, synced visit exported on the 同步 page (the
+ *  download caught in the page), then imported into a new WebKit session (a new phone): the
+ *  visit and its photo are back, and importing again adds nothing. */
+async function backupPhase(phone, driverUrl) {
+  await phone.js(() => {
+    const make = URL.createObjectURL;
+    URL.createObjectURL = (b) => { window.__download = b; return make(b); };
+  });
+  const exportBtn = await phone.find(css('backup-export'), 'the export button');
+  await phone.d.executeScript('arguments[0].scrollIntoView({block: "center"})', exportBtn);
+  await exportBtn.click();
+  await phone.waitText(css('backup-result'), '已导出 1 条督导记录、1 张照片', 'the export result');
+  await phone.shot('13-backup-exported');
+  const text = await phone.d.executeAsyncScript('const done = arguments[arguments.length - 1]; window.__download.text().then(done);');
+  const bundle = JSON.parse(text);
+  assert(bundle.format === 'dudao-backup' && bundle.photos.length === 1, 'a backup file with one photo');
+  const file = path.join(tmp, 'backup.json');
+  fs.writeFileSync(file, text);
+  log(`backup: ${text.length} characters, ${bundle.visits.length} visit, ${bundle.photos.length} photo`);
+
+  // A new phone: WebKitWebDriver runs one session at a time, and each starts with nothing stored.
+  await phone.d.quit();
+  const fresh = await webkitSession(driverUrl);
+  try {
+    const other = new Phone(fresh, 'webkit');
+    await other.go('/visits');
+    await other.waitText(By.css('main, body'), '还没有督导记录', 'an empty phone');
+    await other.go('/sync');
+    const input = await until('the import input', async () => (await fresh.findElements(css('backup-import')))[0]);
+    await input.sendKeys(file);
+    await other.waitText(css('backup-result'), '导入完成：新增 1 条，更新 0 条，跳过 0 条（照片新增 1 张）', 'the import result');
+    await other.d.executeScript('window.scrollTo(0, document.body.scrollHeight)');
+    await other.shot('14-backup-imported');
+    await other.go('/visits');
+    const row = await other.find(css('visit-row'), 'the restored visit');
+    assert((await row.getText()).includes('清河县实验小学'), 'the restored visit is 清河县实验小学');
+    const photos = await other.d.executeAsyncScript(`
+      const done = arguments[arguments.length - 1];
+      const open = indexedDB.open('dudao');
+      open.onsuccess = () => {
+        const g = open.result.transaction(['photos'], 'readonly').objectStore('photos').getAll();
+        g.onsuccess = () => done(g.result.map((r) => Object.prototype.toString.call(r.blob)));
+      };`);
+    assert(photos.length === 1, `one photo restored, got ${JSON.stringify(photos)}`);
+    // Importing the same file again adds nothing.
+    await other.go('/sync');
+    const again = await until('the import input', async () => (await fresh.findElements(css('backup-import')))[0]);
+    await again.sendKeys(file);
+    await other.waitText(css('backup-result'), '导入完成：新增 0 条，更新 0 条，跳过 1 条', 'the second import');
+    log(`restored onto a new session: the visit and its photo (stored as ${photos[0]}); again: nothing added`);
+  } finally {
+    await fresh.quit().catch(() => {});
+  }
+}
+
 /** Whether IndexedDB answers this page: the app's database (a read of visits and of meta) and a
  *  database of its own, each given 5 s. */
 async function probeIdb(phone) {
@@ -621,6 +702,7 @@ try {
     log(`webkit: ${caps.get('browserName')} ${caps.get('browserVersion')}`);
     results.webkit = await walk(new Phone(wk, 'webkit'), serverLog);
     await stallPhase(new Phone(wk, 'webkit'));
+    await backupPhase(new Phone(wk, 'webkit'), wkUrl);
   } catch (e) {
     try { await new Phone(wk, 'webkit').shot('failure'); } catch { /* the session may be gone */ }
     throw e;

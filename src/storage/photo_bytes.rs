@@ -32,7 +32,7 @@ const PROBE_DB: &str = "dudao-blob-probe";
 const PROBE_MS: i32 = 5_000;
 
 /// Finds out once per page whether this engine stores Blobs (see the module's notes).
-async fn probe() {
+pub async fn probe() {
     if PROBED.with(|p| p.replace(true)) {
         return;
     }
