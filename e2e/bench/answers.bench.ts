@@ -1,13 +1,18 @@
 import { expect, Page, test } from '@playwright/test';
+import { FORM_ID, publishForm300 } from './form300';
 import {
   benchData, calibrate, cdpOf, instrument, longTasksSince, mib, median, memory, ms, now, quantile,
   report, startVisit, summary, throttle,
 } from './util';
 
-// Benchmark, not a test: a whole visit answered on a mid-range phone (4× CPU throttle).
-// Every built-in template at the demo county's boarding 九年一贯制 school (every facility, every
-// grade band: the most items a built-in visit has), answered item by item as a quick supervisor
-// would (taps, a typed number, time or text), up to 300 answers. Prints:
+// Benchmark, not a test: a whole visit answered on a mid-range phone (4× CPU throttle), twice:
+// - `bench answers`: every built-in template at the demo county's boarding 九年一贯制 school
+//   (every facility, every grade band: the most items a built-in visit has);
+// - `bench answers300`: the generated 300-item checklist of issue 15 (form300.ts: 70% judgement
+//   items, 20% numbers held to ≤ 60, 10% notes that follow up a 不符合), published into the
+//   server's library first, at the same school.
+// Each is answered item by item as a quick supervisor would (taps, a typed number, time or
+// text), up to 300 answers. Prints:
 // - ready: navigation to the first frame with an answer control, reopening the visit (the
 //   service worker serves the app), at 1× and 4×;
 // - per answer: the tap (the event's own timestamp) to the first frame after the item shows as
@@ -97,13 +102,22 @@ async function answer(page: Page, next: NonNullable<Awaited<ReturnType<typeof ne
   await expect(item).toHaveAttribute('data-answered', 'true');
 }
 
-test('a whole visit answered at 4×: ready, per answer, long tasks, memory, durability', async ({ page }) => {
+test('every built-in template answered at 4×: ready, per answer, long tasks, memory, durability', async ({ page }) => {
+  await answerWholeVisit(page, 'answers', 'all');
+});
+
+test('the generated 300-item checklist answered at 4×: the same figures', async ({ page }) => {
+  publishForm300();
+  await answerWholeVisit(page, 'answers300', [FORM_ID]);
+});
+
+async function answerWholeVisit(page: Page, bench: string, templates: string[] | 'all') {
   test.setTimeout(900_000);
   await instrument(page);
   const cdp = await cdpOf(page);
 
-  // Setup at full speed: the school list, and a visit started with every template.
-  const visitId = await startVisit(page, { user: USER, school: SCHOOL, templates: 'all' });
+  // Setup at full speed: the school list, and a visit started with the templates.
+  const visitId = await startVisit(page, { user: USER, school: SCHOOL, templates });
   const url = `/visits/${visitId}`;
 
   // Ready, reopening the visit: READY_RUNS times at 1× and at 4×.
@@ -115,7 +129,7 @@ test('a whole visit answered at 4×: ready, per answer, long tasks, memory, dura
       await expect.poll(() => page.evaluate(() => (window as any).__bench.ready), { timeout: 60_000 }).toBeGreaterThan(0);
       runs.push(await page.evaluate(() => (window as any).__bench.ready));
     }
-    report('answers', `ready at ${rate}× (navigation to first answer control): ${summary(runs)}`
+    report(bench, `ready at ${rate}× (navigation to first answer control): ${summary(runs)}`
       + `; busy-loop check ${ms(await calibrate(page))}`);
   }
 
@@ -123,7 +137,7 @@ test('a whole visit answered at 4×: ready, per answer, long tasks, memory, dura
   const total = Number(/\/(\d+)/.exec((await page.getByTestId('progress').textContent()) ?? '')?.[1] ?? NaN);
   const sectionCount = await page.locator('.section-tabs .chip').count();
   const loaded = await memory(cdp);
-  report('answers', `after load: JS heap ${mib(loaded.heap)}, wasm memory ${mib(loaded.wasm)} `
+  report(bench, `after load: JS heap ${mib(loaded.heap)}, wasm memory ${mib(loaded.wasm)} `
     + `(${total} visible items in ${sectionCount} sections; the wasm memory found through DevTools' object query)`);
 
   const start = await now(page);
@@ -164,19 +178,19 @@ test('a whole visit answered at 4×: ready, per answer, long tasks, memory, dura
   const sectionLong = data.long.filter(l => sections.some(s => l.start >= s.t0 - 1 && l.start <= s.t1)).map(l => l.dur);
   const lastCommit = Math.max(...visitWrites.map(t => t.done));
 
-  report('answers', `${answered.length} answers (${total} items visible at the start, ${totalAtEnd} at the end); tap → shown as answered: average ${ms(shown.reduce((a, b) => a + b, 0) / shown.length)}, `
+  report(bench, `${answered.length} answers (${total} items visible at the start, ${totalAtEnd} at the end); tap → shown as answered: average ${ms(shown.reduce((a, b) => a + b, 0) / shown.length)}, `
     + `median ${ms(median(shown))}, p95 ${ms(quantile(shown, 0.95))}, max ${ms(Math.max(...shown))}`);
-  report('answers', `tap → its IndexedDB write complete: average ${ms(committed.reduce((a, b) => a + b, 0) / committed.length)}, `
+  report(bench, `tap → its IndexedDB write complete: average ${ms(committed.reduce((a, b) => a + b, 0) / committed.length)}, `
     + `median ${ms(median(committed))}, p95 ${ms(quantile(committed, 0.95))}, max ${ms(Math.max(...committed))} `
     + `(${visitWrites.length} visit writes for ${perAnswer.length} answers)`);
-  report('answers', `section change (tap → next section shown): ${sections.length} changes, median ${ms(median(sections.map(s => s.t1 - s.t0)))}, `
+  report(bench, `section change (tap → next section shown): ${sections.length} changes, median ${ms(median(sections.map(s => s.t1 - s.t0)))}, `
     + `max ${ms(Math.max(...sections.map(s => s.t1 - s.t0)))}; longest task on a section change ${ms(Math.max(0, ...sectionLong))}`);
-  report('answers', `long tasks while answering: ${long.length}, longest ${ms(Math.max(0, ...long))}, `
+  report(bench, `long tasks while answering: ${long.length}, longest ${ms(Math.max(0, ...long))}, `
     + `total ${ms(long.reduce((a, b) => a + b, 0))} over ${((end - start) / 1000).toFixed(1)} s`);
-  report('answers', `last answer durable: its write complete ${ms(lastCommit - lastTap)} after the last tap; `
+  report(bench, `last answer durable: its write complete ${ms(lastCommit - lastTap)} after the last tap; `
     + `read back through a second connection ${ms(readBack)} after it`);
   const after = await memory(cdp);
-  report('answers', `after ${answered.length} answers: JS heap ${mib(after.heap)}, wasm memory ${mib(after.wasm)} `
+  report(bench, `after ${answered.length} answers: JS heap ${mib(after.heap)}, wasm memory ${mib(after.wasm)} `
     + `(growth ${mib(after.heap - loaded.heap)} + ${mib(after.wasm - loaded.wasm)})`);
   expect(answered.length).toBeGreaterThan(0);
-});
+}
