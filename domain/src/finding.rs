@@ -194,7 +194,9 @@ pub struct Finding {
     pub status: FindingStatus,
 }
 
-/// 整改 progress: 待整改 → 整改中 → 待复查 → 已销号 (复查未通过 goes back to 整改中).
+/// 整改 progress: 待整改 → 整改中 → 待复查 → 已销号 (复查未通过 goes back to 整改中; where the
+/// office signs off, 复查通过 is 待销号 first); 已撤销 by the office. Who may move it where:
+/// `crate::rectify`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingStatus {
@@ -207,6 +209,10 @@ pub enum FindingStatus {
     AwaitingRecheck,
     /// 已销号.
     Closed,
+    /// 待销号: the 复查 passed; the office signs it off (`rectify::CloseRule::ByOffice`).
+    AwaitingClose,
+    /// 已撤销 by the office, with a reason.
+    Withdrawn,
 }
 
 impl FindingStatus {
@@ -216,6 +222,8 @@ impl FindingStatus {
             FindingStatus::Rectifying => "整改中",
             FindingStatus::AwaitingRecheck => "待复查",
             FindingStatus::Closed => "已销号",
+            FindingStatus::AwaitingClose => "待销号",
+            FindingStatus::Withdrawn => "已撤销",
         }
     }
 
@@ -225,6 +233,8 @@ impl FindingStatus {
             FindingStatus::Rectifying => "Rectifying",
             FindingStatus::AwaitingRecheck => "Awaiting recheck",
             FindingStatus::Closed => "Closed",
+            FindingStatus::AwaitingClose => "Awaiting sign-off",
+            FindingStatus::Withdrawn => "Withdrawn",
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod local;
 pub mod location;
 pub mod opinion;
 pub mod photo;
+pub mod rectify;
 pub mod review;
 pub mod rule;
 pub mod school;

@@ -1,0 +1,601 @@
+//! The 整改 workflow of a finding (issue 17, item 2): who may move it where, and its history.
+//!
+//! 待整改 → 整改中 → 待复查 → 已销号, the way the reference reports track it: the school puts it
+//! right (整改中) and reports (整改报告: 待复查), the 责任督学 goes back (复查) and it is 销号, or
+//! the 复查 fails and it is 整改中 again with a new deadline. Where the county has the office sign
+//! off every 销号 ([`CloseRule::ByOffice`]), a passed 复查 leaves it 待销号 for the office. Only
+//! the office withdraws a finding (撤销), with a reason. A 立行立改 finding the school put right
+//! while the supervisor was there is closed on the spot, with a photo.
+//!
+//! Every move is an [`Entry`] in an append-only history; the status is always what the history
+//! replays to ([`replay`]). The same table ([`allowed`]) decides for the phone and the server.
+//! Derived, not stored: 逾期 (open and past its deadline) and 挂牌督办 (a 重大 finding past its
+//! deadline and not 销号).
+
+use crate::datetime::Date;
+use crate::finding::{Disposition, FindingStatus};
+use crate::template::Severity;
+use serde::{Deserialize, Serialize};
+
+/// Who acts on a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    /// 责任督学: records the school's progress, does the 复查.
+    Supervisor,
+    /// 督导室: everything a supervisor does, and 销号 and 撤销.
+    Office,
+    /// As the office, in every district.
+    Admin,
+}
+
+impl Actor {
+    fn is_office(self) -> bool {
+        matches!(self, Actor::Office | Actor::Admin)
+    }
+}
+
+/// How a passed 复查 ends, as the county decides (a setting the office controls).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CloseRule {
+    /// 复查通过即销号.
+    #[default]
+    OnRecheck,
+    /// 复查通过后待销号: the office signs it off.
+    ByOffice,
+}
+
+/// What is done to a finding.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Action {
+    /// The school has begun putting it right (待整改 → 整改中).
+    StartRectifying,
+    /// The school reports it put right, with its 整改报告 (→ 待复查).
+    ReportDone,
+    /// 复查通过 (→ 已销号, or 待销号 under [`CloseRule::ByOffice`]). A 重大 finding needs a photo
+    /// of the fix.
+    RecheckPassed,
+    /// 复查未通过: back to 整改中 with a new deadline after today.
+    RecheckFailed { deadline: Date },
+    /// 销号 by the office (待销号 or 待复查 → 已销号).
+    Close,
+    /// 撤销 by the office, with a reason in the note.
+    Withdraw,
+    /// 立行立改 put right while the supervisor is there (待整改 → 已销号), with a photo.
+    FixedOnSpot,
+}
+
+impl Action {
+    pub fn zh(&self) -> &'static str {
+        match self {
+            Action::StartRectifying => "开始整改",
+            Action::ReportDone => "报送整改情况",
+            Action::RecheckPassed => "复查通过",
+            Action::RecheckFailed { .. } => "复查未通过",
+            Action::Close => "销号",
+            Action::Withdraw => "撤销",
+            Action::FixedOnSpot => "立行立改完成",
+        }
+    }
+}
+
+/// One move in a finding's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Unix ms.
+    pub at: i64,
+    /// Who: the account's username.
+    pub by: String,
+    pub role: Actor,
+    pub from: FindingStatus,
+    pub to: FindingStatus,
+    pub action: Action,
+    #[serde(default)]
+    pub note: String,
+    /// Photo ids (the fix, the school's 整改报告).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<String>,
+}
+
+/// What a move needs to know about the finding and the day.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Facts {
+    pub severity: Severity,
+    pub disposition: Disposition,
+    pub rule: CloseRule,
+    pub today: Date,
+}
+
+/// Why a move is refused. English here; the screens say it in Chinese ([`RectifyError::zh`]).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RectifyError {
+    #[error("{action} is not possible from {from:?}")]
+    NotFrom {
+        action: &'static str,
+        from: FindingStatus,
+    },
+    #[error("{action} is for the office only")]
+    OfficeOnly { action: &'static str },
+    #[error("only the supervisor closes a 立行立改 finding on the spot")]
+    SupervisorOnly,
+    #[error("a 重大 finding is closed only with a photo of the fix")]
+    NeedsPhoto,
+    #[error("a withdrawal needs a reason")]
+    NeedsReason,
+    #[error("a failed recheck needs a note saying what is still wrong")]
+    NeedsNote,
+    #[error("the new deadline must be after today")]
+    DeadlineNotAhead,
+    #[error("only a 立行立改 finding is closed on the spot")]
+    NotImmediate,
+}
+
+impl RectifyError {
+    pub fn zh(&self) -> String {
+        match self {
+            RectifyError::NotFrom { from, .. } => {
+                format!("该问题当前为“{}”，不能进行此操作。", from.zh())
+            }
+            RectifyError::OfficeOnly { .. } => "只有督导室可以进行此操作。".into(),
+            RectifyError::SupervisorOnly => "立行立改由现场督学确认完成。".into(),
+            RectifyError::NeedsPhoto => "重大问题复查通过须附整改后照片。".into(),
+            RectifyError::NeedsReason => "撤销须写明理由。".into(),
+            RectifyError::NeedsNote => "复查未通过须写明仍存在的问题。".into(),
+            RectifyError::DeadlineNotAhead => "新的整改期限须晚于今天。".into(),
+            RectifyError::NotImmediate => "只有立行立改的问题可以当场销号。".into(),
+        }
+    }
+}
+
+/// Not 已销号 and not 撤销.
+pub fn is_open(status: FindingStatus) -> bool {
+    !matches!(status, FindingStatus::Closed | FindingStatus::Withdrawn)
+}
+
+/// Where `action` by `who` takes a finding in `from`, or why it cannot. The one table both the
+/// phone and the server go by. (Notes and photos are checked by [`apply`].)
+pub fn allowed(
+    from: FindingStatus,
+    action: &Action,
+    who: Actor,
+    facts: &Facts,
+) -> Result<FindingStatus, RectifyError> {
+    use FindingStatus::*;
+    let not_from = || RectifyError::NotFrom {
+        action: action.zh(),
+        from,
+    };
+    let office_only = || {
+        if who.is_office() {
+            Ok(())
+        } else {
+            Err(RectifyError::OfficeOnly {
+                action: action.zh(),
+            })
+        }
+    };
+    match action {
+        Action::StartRectifying => match from {
+            Pending => Ok(Rectifying),
+            _ => Err(not_from()),
+        },
+        Action::ReportDone => match from {
+            Pending | Rectifying => Ok(AwaitingRecheck),
+            _ => Err(not_from()),
+        },
+        Action::RecheckPassed => match from {
+            Pending | Rectifying | AwaitingRecheck => Ok(match facts.rule {
+                CloseRule::OnRecheck => Closed,
+                CloseRule::ByOffice => AwaitingClose,
+            }),
+            _ => Err(not_from()),
+        },
+        Action::RecheckFailed { deadline } => match from {
+            Pending | Rectifying | AwaitingRecheck if *deadline > facts.today => Ok(Rectifying),
+            Pending | Rectifying | AwaitingRecheck => Err(RectifyError::DeadlineNotAhead),
+            _ => Err(not_from()),
+        },
+        Action::Close => {
+            office_only()?;
+            match from {
+                AwaitingRecheck | AwaitingClose => Ok(Closed),
+                _ => Err(not_from()),
+            }
+        }
+        Action::Withdraw => {
+            office_only()?;
+            if is_open(from) {
+                Ok(Withdrawn)
+            } else {
+                Err(not_from())
+            }
+        }
+        Action::FixedOnSpot => {
+            if who != Actor::Supervisor {
+                return Err(RectifyError::SupervisorOnly);
+            }
+            if facts.disposition != Disposition::Immediate {
+                return Err(RectifyError::NotImmediate);
+            }
+            match from {
+                Pending => Ok(Closed),
+                _ => Err(not_from()),
+            }
+        }
+    }
+}
+
+/// A finding's workflow: its status, its deadline and the history that led there.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Workflow {
+    pub status: FindingStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Date>,
+    #[serde(default)]
+    pub history: Vec<Entry>,
+}
+
+/// One move as asked for: who, what, with which note and photos.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Move {
+    pub at: i64,
+    pub by: String,
+    pub role: Actor,
+    pub action: Action,
+    pub note: String,
+    pub photos: Vec<String>,
+}
+
+impl Workflow {
+    /// A new finding's workflow: 待整改 by `deadline`.
+    pub fn new(deadline: Option<Date>) -> Workflow {
+        Workflow {
+            status: FindingStatus::Pending,
+            deadline,
+            history: Vec::new(),
+        }
+    }
+
+    /// Makes the move, appending it to the history; a refused move changes nothing.
+    pub fn apply(&mut self, m: Move, facts: &Facts) -> Result<(), RectifyError> {
+        let to = allowed(self.status, &m.action, m.role, facts)?;
+        let note = m.note.trim();
+        match &m.action {
+            Action::Withdraw if note.is_empty() => return Err(RectifyError::NeedsReason),
+            Action::RecheckFailed { .. } if note.is_empty() => return Err(RectifyError::NeedsNote),
+            Action::RecheckPassed if facts.severity == Severity::Major && m.photos.is_empty() => {
+                return Err(RectifyError::NeedsPhoto)
+            }
+            Action::FixedOnSpot if m.photos.is_empty() => return Err(RectifyError::NeedsPhoto),
+            _ => {}
+        }
+        if let Action::RecheckFailed { deadline } = &m.action {
+            self.deadline = Some(*deadline);
+        }
+        self.history.push(Entry {
+            at: m.at,
+            by: m.by,
+            role: m.role,
+            from: self.status,
+            to,
+            action: m.action,
+            note: note.to_owned(),
+            photos: m.photos,
+        });
+        self.status = to;
+        Ok(())
+    }
+
+    /// 逾期: open and past its deadline on `today`.
+    pub fn overdue(&self, today: Date) -> bool {
+        is_open(self.status) && self.deadline.is_some_and(|d| d < today)
+    }
+
+    /// 挂牌督办: a 重大 finding past its deadline and not 销号.
+    pub fn supervised(&self, severity: Severity, today: Date) -> bool {
+        severity == Severity::Major && self.overdue(today)
+    }
+
+    /// Days from `today` to the deadline (negative once past it), for an open finding.
+    pub fn days_left(&self, today: Date) -> Option<i64> {
+        self.deadline
+            .filter(|_| is_open(self.status))
+            .map(|d| d.days() - today.days())
+    }
+}
+
+/// The status a history leads to from 待整改, or the first entry that does not follow from the
+/// one before it (a history edited by hand, or two histories spliced wrongly).
+pub fn replay(history: &[Entry]) -> Result<FindingStatus, usize> {
+    let mut status = FindingStatus::Pending;
+    for (i, e) in history.iter().enumerate() {
+        if e.from != status || !is_open(e.from) {
+            return Err(i);
+        }
+        status = e.to;
+    }
+    Ok(status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use FindingStatus::*;
+
+    fn day(d: u8) -> Date {
+        Date::new(2026, 12, d).unwrap()
+    }
+
+    fn facts(severity: Severity, rule: CloseRule) -> Facts {
+        Facts {
+            severity,
+            disposition: Disposition::ByDeadline,
+            rule,
+            today: day(10),
+        }
+    }
+
+    fn mv(role: Actor, action: Action, note: &str, photos: &[&str]) -> Move {
+        Move {
+            at: 1,
+            by: "hanlixin".into(),
+            role,
+            action,
+            note: note.into(),
+            photos: photos.iter().map(|p| p.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn the_usual_path_ends_in_closed_with_every_step_in_the_history() {
+        let f = facts(Severity::General, CloseRule::OnRecheck);
+        let mut w = Workflow::new(Some(day(20)));
+        w.apply(mv(Actor::Office, Action::StartRectifying, "", &[]), &f)
+            .unwrap();
+        w.apply(
+            mv(
+                Actor::Office,
+                Action::ReportDone,
+                "学校报送整改报告",
+                &["r1"],
+            ),
+            &f,
+        )
+        .unwrap();
+        w.apply(
+            mv(Actor::Supervisor, Action::RecheckPassed, "已清理", &[]),
+            &f,
+        )
+        .unwrap();
+        assert_eq!(w.status, Closed);
+        let steps: Vec<_> = w.history.iter().map(|e| (e.from, e.to)).collect();
+        assert_eq!(
+            steps,
+            [
+                (Pending, Rectifying),
+                (Rectifying, AwaitingRecheck),
+                (AwaitingRecheck, Closed)
+            ]
+        );
+        assert_eq!(w.history[1].photos, ["r1"]);
+        assert_eq!(replay(&w.history), Ok(Closed));
+    }
+
+    #[test]
+    fn a_failed_recheck_goes_back_to_rectifying_with_its_new_deadline_and_a_note() {
+        let f = facts(Severity::General, CloseRule::OnRecheck);
+        let mut w = Workflow::new(Some(day(5)));
+        let fail = |d| Action::RecheckFailed { deadline: d };
+        assert_eq!(
+            w.apply(mv(Actor::Supervisor, fail(day(9)), "仍堆放杂物", &[]), &f),
+            Err(RectifyError::DeadlineNotAhead)
+        );
+        assert_eq!(
+            w.apply(mv(Actor::Supervisor, fail(day(30)), "  ", &[]), &f),
+            Err(RectifyError::NeedsNote)
+        );
+        assert!(w.history.is_empty(), "a refused move leaves no trace");
+        w.apply(mv(Actor::Supervisor, fail(day(30)), "仍堆放杂物", &[]), &f)
+            .unwrap();
+        assert_eq!((w.status, w.deadline), (Rectifying, Some(day(30))));
+    }
+
+    #[test]
+    fn under_office_sign_off_a_passed_recheck_waits_for_the_office() {
+        let f = facts(Severity::General, CloseRule::ByOffice);
+        let mut w = Workflow::new(Some(day(20)));
+        w.apply(mv(Actor::Supervisor, Action::RecheckPassed, "", &[]), &f)
+            .unwrap();
+        assert_eq!(w.status, AwaitingClose);
+        assert_eq!(
+            w.apply(mv(Actor::Supervisor, Action::Close, "", &[]), &f),
+            Err(RectifyError::OfficeOnly { action: "销号" })
+        );
+        w.apply(mv(Actor::Office, Action::Close, "", &[]), &f)
+            .unwrap();
+        assert_eq!(w.status, Closed);
+    }
+
+    #[test]
+    fn a_major_finding_passes_recheck_only_with_a_photo() {
+        let f = facts(Severity::Major, CloseRule::OnRecheck);
+        let mut w = Workflow::new(Some(day(20)));
+        assert_eq!(
+            w.apply(mv(Actor::Supervisor, Action::RecheckPassed, "", &[]), &f),
+            Err(RectifyError::NeedsPhoto)
+        );
+        w.apply(
+            mv(Actor::Supervisor, Action::RecheckPassed, "", &["p1"]),
+            &f,
+        )
+        .unwrap();
+        assert_eq!(w.status, Closed);
+    }
+
+    #[test]
+    fn only_the_office_withdraws_and_only_with_a_reason() {
+        let f = facts(Severity::General, CloseRule::OnRecheck);
+        let mut w = Workflow::new(None);
+        assert!(matches!(
+            w.apply(mv(Actor::Supervisor, Action::Withdraw, "误报", &[]), &f),
+            Err(RectifyError::OfficeOnly { .. })
+        ));
+        assert_eq!(
+            w.apply(mv(Actor::Office, Action::Withdraw, "", &[]), &f),
+            Err(RectifyError::NeedsReason)
+        );
+        w.apply(mv(Actor::Admin, Action::Withdraw, "经核实不属实", &[]), &f)
+            .unwrap();
+        assert_eq!(w.status, Withdrawn);
+        assert!(w
+            .apply(mv(Actor::Office, Action::StartRectifying, "", &[]), &f)
+            .is_err());
+    }
+
+    #[test]
+    fn an_immediate_finding_is_closed_on_the_spot_by_the_supervisor_with_a_photo() {
+        let mut f = facts(Severity::General, CloseRule::ByOffice);
+        let mut w = Workflow::new(None);
+        assert_eq!(
+            w.apply(mv(Actor::Supervisor, Action::FixedOnSpot, "", &["p"]), &f),
+            Err(RectifyError::NotImmediate)
+        );
+        f.disposition = Disposition::Immediate;
+        assert_eq!(
+            w.apply(mv(Actor::Office, Action::FixedOnSpot, "", &["p"]), &f),
+            Err(RectifyError::SupervisorOnly)
+        );
+        assert_eq!(
+            w.apply(mv(Actor::Supervisor, Action::FixedOnSpot, "", &[]), &f),
+            Err(RectifyError::NeedsPhoto)
+        );
+        w.apply(
+            mv(Actor::Supervisor, Action::FixedOnSpot, "当场清理", &["p"]),
+            &f,
+        )
+        .unwrap();
+        assert_eq!(
+            w.status, Closed,
+            "closed, even where the office signs off rechecks"
+        );
+    }
+
+    #[test]
+    fn overdue_and_supervised_listing_follow_the_deadline_and_severity() {
+        let mut w = Workflow::new(Some(day(9)));
+        assert!(!w.overdue(day(9)), "the deadline day itself is not late");
+        assert!(w.overdue(day(10)));
+        assert_eq!(w.days_left(day(10)), Some(-1));
+        assert!(w.supervised(Severity::Major, day(10)));
+        assert!(!w.supervised(Severity::General, day(10)));
+        w.status = Closed;
+        assert!(!w.overdue(day(10)) && !w.supervised(Severity::Major, day(10)));
+        assert_eq!(w.days_left(day(10)), None);
+    }
+
+    #[test]
+    fn a_history_that_does_not_follow_on_is_pointed_at() {
+        let f = facts(Severity::General, CloseRule::OnRecheck);
+        let mut w = Workflow::new(None);
+        w.apply(mv(Actor::Office, Action::StartRectifying, "", &[]), &f)
+            .unwrap();
+        w.apply(mv(Actor::Office, Action::ReportDone, "", &[]), &f)
+            .unwrap();
+        let mut spliced = w.history.clone();
+        spliced.remove(0);
+        assert_eq!(replay(&spliced), Err(0));
+    }
+
+    // --- properties: any sequence of moves by anyone -------------------------------------
+
+    const STATUSES: [FindingStatus; 6] = [
+        Pending,
+        Rectifying,
+        AwaitingRecheck,
+        AwaitingClose,
+        Closed,
+        Withdrawn,
+    ];
+
+    /// The table, written out a second time as the set of (from, to, actor) the workflow
+    /// permits, independently of `allowed`.
+    fn permitted(from: FindingStatus, to: FindingStatus, who: Actor) -> bool {
+        let office = who != Actor::Supervisor;
+        match (from, to) {
+            // 开始整改, and 复查未通过 (from any of the three, with a new deadline).
+            (Pending | Rectifying | AwaitingRecheck, Rectifying) => true,
+            (Pending | Rectifying, AwaitingRecheck) => true,
+            (Pending | Rectifying | AwaitingRecheck, AwaitingClose) => true,
+            // 复查通过 (anyone), 立行立改 (the supervisor), 销号 (the office).
+            (Pending | Rectifying | AwaitingRecheck, Closed) => true,
+            (AwaitingClose, Closed) => office,
+            (Closed | Withdrawn, _) => false,
+            (_, Withdrawn) => office,
+            _ => false,
+        }
+    }
+
+    fn action() -> impl Strategy<Value = Action> {
+        prop_oneof![
+            Just(Action::StartRectifying),
+            Just(Action::ReportDone),
+            Just(Action::RecheckPassed),
+            (1u8..=28).prop_map(|d| Action::RecheckFailed { deadline: day(d) }),
+            Just(Action::Close),
+            Just(Action::Withdraw),
+            Just(Action::FixedOnSpot),
+        ]
+    }
+
+    fn actor() -> impl Strategy<Value = Actor> {
+        prop_oneof![
+            Just(Actor::Supervisor),
+            Just(Actor::Office),
+            Just(Actor::Admin)
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn no_sequence_of_moves_leaves_the_table_and_the_history_replays(
+            moves in prop::collection::vec(
+                (actor(), action(), prop::bool::ANY, prop::bool::ANY), 0..40),
+            major in prop::bool::ANY,
+            immediate in prop::bool::ANY,
+            by_office in prop::bool::ANY,
+        ) {
+            let f = Facts {
+                severity: if major { Severity::Major } else { Severity::General },
+                disposition: if immediate { Disposition::Immediate } else { Disposition::ByDeadline },
+                rule: if by_office { CloseRule::ByOffice } else { CloseRule::OnRecheck },
+                today: day(10),
+            };
+            let mut w = Workflow::new(Some(day(15)));
+            for (who, action, with_note, with_photo) in moves {
+                let before = w.clone();
+                let m = Move {
+                    at: 1,
+                    by: "x".into(),
+                    role: who,
+                    action,
+                    note: if with_note { "说明".into() } else { String::new() },
+                    photos: if with_photo { vec!["p".into()] } else { Vec::new() },
+                };
+                match w.apply(m, &f) {
+                    Ok(()) => {
+                        let e = w.history.last().unwrap();
+                        prop_assert!(permitted(e.from, e.to, who), "{:?} → {:?} by {:?}", e.from, e.to, who);
+                        prop_assert_eq!(e.from, before.status);
+                        prop_assert_eq!(w.history.len(), before.history.len() + 1);
+                    }
+                    Err(_) => prop_assert_eq!(&w, &before, "a refused move changes nothing"),
+                }
+                prop_assert_eq!(replay(&w.history), Ok(w.status));
+                prop_assert!(STATUSES.contains(&w.status));
+            }
+        }
+    }
+}
