@@ -304,6 +304,16 @@ strings! {
         "Finished visits have no non-compliant items.",
     }
     findings_term: &'static str = { "整改期限", "Deadline" }
+    findings_counts: fn(usize, usize, usize) -> String = {
+        |n, late, sup| format!("待整改 {n} 条 · 逾期 {late} 条 · 挂牌督办 {sup} 条"),
+        |n, late, sup| format!("{n} open · {late} overdue · {sup} under supervised listing"),
+    }
+    findings_school: &'static str = { "学校", "School" }
+    findings_all_schools: &'static str = { "全部学校", "All schools" }
+    findings_status: &'static str = { "整改状态", "Status" }
+    findings_open: &'static str = { "未销号", "Open" }
+    findings_done: &'static str = { "已销号/撤销", "Closed/withdrawn" }
+    findings_none_here: &'static str = { "没有符合条件的问题。", "No findings match." }
     findings_owner: &'static str = { "责任部门/责任人", "Responsible" }
     findings_to_review: &'static str = { "确认问题", "Review findings" }
     opinion_title: &'static str = { "督导意见书", "Inspection opinion (督导意见书)" }

@@ -306,6 +306,82 @@ impl Workflow {
     }
 }
 
+/// Where a finding stands against its deadline, for the 整改 list. Ordered most urgent first:
+/// 挂牌督办, then 逾期 (the longest late first), then due (the soonest first), then open without
+/// a deadline (立行立改), then done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Standing {
+    /// 挂牌督办: a 重大 finding `late` days past its deadline (`late` negated, so that the
+    /// latest sorts first).
+    Supervised { minus_late: i64 },
+    /// 逾期 by `-minus_late` days.
+    Overdue { minus_late: i64 },
+    /// Due in `days_left` days (0: today).
+    Due { days_left: i64 },
+    /// Open, no deadline (立行立改).
+    NoDeadline,
+    /// 已销号 or 已撤销.
+    Done,
+}
+
+/// Where a finding in `status` with `deadline` stands on `today`.
+pub fn standing(
+    status: FindingStatus,
+    severity: Severity,
+    deadline: Option<Date>,
+    today: Date,
+) -> Standing {
+    if !is_open(status) {
+        return Standing::Done;
+    }
+    match deadline.map(|d| d.days() - today.days()) {
+        None => Standing::NoDeadline,
+        Some(left) if left < 0 && severity == Severity::Major => {
+            Standing::Supervised { minus_late: left }
+        }
+        Some(left) if left < 0 => Standing::Overdue { minus_late: left },
+        Some(left) => Standing::Due { days_left: left },
+    }
+}
+
+impl Standing {
+    /// 挂牌督办 · 逾期3天, 逾期3天, 今天到期, 剩5天, 未定期限, or "" when done.
+    pub fn zh(self) -> String {
+        match self {
+            Standing::Supervised { minus_late } => format!("挂牌督办 · 逾期{}天", -minus_late),
+            Standing::Overdue { minus_late } => format!("逾期{}天", -minus_late),
+            Standing::Due { days_left: 0 } => "今天到期".into(),
+            Standing::Due { days_left } => format!("剩{days_left}天"),
+            Standing::NoDeadline => "未定期限".into(),
+            Standing::Done => String::new(),
+        }
+    }
+
+    pub fn en(self) -> String {
+        match self {
+            Standing::Supervised { minus_late } => {
+                format!("Supervised listing · {} days late", -minus_late)
+            }
+            Standing::Overdue { minus_late } => format!("{} days late", -minus_late),
+            Standing::Due { days_left: 0 } => "Due today".into(),
+            Standing::Due { days_left } => format!("{days_left} days left"),
+            Standing::NoDeadline => "No deadline".into(),
+            Standing::Done => String::new(),
+        }
+    }
+
+    /// For CSS and tests: `supervised`, `overdue`, `due`, `none`, `done`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Standing::Supervised { .. } => "supervised",
+            Standing::Overdue { .. } => "overdue",
+            Standing::Due { .. } => "due",
+            Standing::NoDeadline => "none",
+            Standing::Done => "done",
+        }
+    }
+}
+
 /// The status a history leads to from 待整改, or the first entry that does not follow from the
 /// one before it (a history edited by hand, or two histories spliced wrongly).
 pub fn replay(history: &[Entry]) -> Result<FindingStatus, usize> {
@@ -494,6 +570,48 @@ mod tests {
         w.status = Closed;
         assert!(!w.overdue(day(10)) && !w.supervised(Severity::Major, day(10)));
         assert_eq!(w.days_left(day(10)), None);
+    }
+
+    #[test]
+    fn the_list_puts_supervised_listing_first_then_the_latest_then_the_soonest() {
+        let today = day(10);
+        let at = |status, severity, d: Option<u8>| standing(status, severity, d.map(day), today);
+        let mut rows = vec![
+            ("due in 5", at(Rectifying, Severity::General, Some(15))),
+            ("closed", at(Closed, Severity::Major, Some(1))),
+            ("late 2", at(Pending, Severity::General, Some(8))),
+            ("no deadline", at(Pending, Severity::General, None)),
+            (
+                "major late 1",
+                at(AwaitingRecheck, Severity::Major, Some(9)),
+            ),
+            ("late 6", at(Pending, Severity::General, Some(4))),
+            ("due today", at(Pending, Severity::Major, Some(10))),
+            ("withdrawn", at(Withdrawn, Severity::General, Some(4))),
+        ];
+        rows.sort_by_key(|r| r.1);
+        let order: Vec<_> = rows.iter().map(|r| r.0).collect();
+        assert_eq!(
+            order,
+            [
+                "major late 1",
+                "late 6",
+                "late 2",
+                "due today",
+                "due in 5",
+                "no deadline",
+                "closed",
+                "withdrawn"
+            ]
+        );
+        assert_eq!(
+            at(Pending, Severity::Major, Some(7)).zh(),
+            "挂牌督办 · 逾期3天"
+        );
+        assert_eq!(at(Pending, Severity::General, Some(7)).zh(), "逾期3天");
+        assert_eq!(at(Pending, Severity::General, Some(10)).zh(), "今天到期");
+        assert_eq!(at(Pending, Severity::General, Some(15)).zh(), "剩5天");
+        assert_eq!(at(Pending, Severity::General, Some(15)).en(), "5 days left");
     }
 
     #[test]
