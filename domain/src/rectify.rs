@@ -576,7 +576,7 @@ mod tests {
     fn the_list_puts_supervised_listing_first_then_the_latest_then_the_soonest() {
         let today = day(10);
         let at = |status, severity, d: Option<u8>| standing(status, severity, d.map(day), today);
-        let mut rows = vec![
+        let mut rows = [
             ("due in 5", at(Rectifying, Severity::General, Some(15))),
             ("closed", at(Closed, Severity::Major, Some(1))),
             ("late 2", at(Pending, Severity::General, Some(8))),
