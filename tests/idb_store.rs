@@ -296,6 +296,15 @@ fn a_full_disk_is_told_as_no_room_whichever_way_the_browser_reports_it() {
         error("Failed to write blobs (IOError)", "DataError"),
         StorageError::QuotaExceeded
     );
+    // Chromium's LevelDB out of disk while writing a record (seen in storage.spec's full disk).
+    assert_eq!(
+        error(
+            "Connection is closing because of: IO error: .../000003.log: FILE_ERROR_NO_SPACE \
+             (ChromeMethodBFE: 3::WritableFileAppend::8)",
+            "UnknownError"
+        ),
+        StorageError::QuotaExceeded
+    );
     // Other data errors are not about space.
     assert!(matches!(
         error("Failed to read large IndexedDB value", "DataError"),

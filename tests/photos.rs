@@ -590,6 +590,31 @@ fn webkits_refusal_of_blobs_is_recognised_and_nothing_else_is() {
 }
 
 #[wasm_bindgen_test]
+fn only_webkit_is_asked_whether_it_stores_blobs() {
+    use dudao::storage::photo_bytes::is_webkit_ua;
+    let webkit = [
+        // Safari on an iPhone; WeChat on an iPhone; WebKitGTK (the WebKit walk).
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 16_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.35(0x18002329) NetType/WIFI Language/zh_CN",
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/60.5 Safari/605.1.15",
+    ];
+    let not = [
+        // Chrome on Android; WeChat on Android (XWEB); desktop Chrome; Edge; Firefox.
+        "Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36",
+        "Mozilla/5.0 (Linux; Android 13; V2164A) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/107.0.5304.141 Mobile Safari/537.36 XWEB/5023 MMWEBSDK/20230405 MicroMessenger/8.0.35.2360(0x2800235D) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN",
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 Edg/120.0",
+        "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+    ];
+    for ua in webkit {
+        assert!(is_webkit_ua(ua), "{ua}");
+    }
+    for ua in not {
+        assert!(!is_webkit_ua(ua), "{ua}");
+    }
+}
+
+#[wasm_bindgen_test]
 async fn where_blobs_are_refused_a_photo_is_stored_as_bytes_and_reads_back_the_same() {
     use dudao::storage::{backup, photo_bytes};
     let (db, name) = fresh_db("photo-bytes").await;

@@ -42,6 +42,10 @@ impl StorageError {
                 "DataError" if e.message().contains("Failed to write blobs") => {
                     StorageError::QuotaExceeded
                 }
+                // And a record written to a disk with no room left (LevelDB's own error).
+                "UnknownError" if e.message().contains("FILE_ERROR_NO_SPACE") => {
+                    StorageError::QuotaExceeded
+                }
                 "VersionError" | "InvalidStateError" if e.message().contains("block") => {
                     StorageError::Blocked
                 }

@@ -8,7 +8,8 @@
 //! other writes in its transaction (a photo is written with its visit and outbox markers),
 //! that transaction never ends: no `complete`, no `abort`, and every later read of those stores
 //! waits for ever (measured in WebKitGTK 2.50.6). So before the first photo of a page is
-//! written, a one-byte Blob is put alone in a database of its own; where that is refused (or
+//! written, WebKit (only: see [`is_webkit_ua`]) is asked with a one-byte Blob put alone in a
+//! database of its own; where that is refused (or
 //! does not answer), photos are stored as bytes. A refusal met anyway is answered the same way.
 //! Readers accept either.
 
@@ -31,9 +32,24 @@ const PROBE_DB: &str = "dudao-blob-probe";
 /// How long the probe may take before Blobs are taken as refused.
 const PROBE_MS: i32 = 5_000;
 
-/// Finds out once per page whether this engine stores Blobs (see the module's notes).
+/// Whether this engine is WebKit (every iPhone browser, WebKitGTK), the one that may refuse
+/// Blobs. Chromium (Android, WeChat's Android browser, desktop) is not probed: there a write on
+/// a completely full disk fails in LevelDB and closes every IndexedDB connection of the page,
+/// the app's too (seen in storage.spec's full disk), which the probe must never cause.
+pub fn is_webkit_ua(ua: &str) -> bool {
+    ua.contains("AppleWebKit")
+        && !["Chrome/", "Chromium/", "Edg/", "OPR/"]
+            .iter()
+            .any(|c| ua.contains(c))
+}
+
+/// Finds out once per page whether this engine stores Blobs (see the module's notes). Only
+/// WebKit is asked ([`is_webkit_ua`]).
 pub async fn probe() {
-    if PROBED.with(|p| p.replace(true)) {
+    let ua = web_sys::window()
+        .and_then(|w| w.navigator().user_agent().ok())
+        .unwrap_or_default();
+    if !is_webkit_ua(&ua) || PROBED.with(|p| p.replace(true)) {
         return;
     }
     let write = async {
@@ -52,11 +68,14 @@ pub async fn probe() {
         db.close();
         Ok::<_, StorageError>(())
     };
+    // Resolves with true (stored), "refused: …" (the engine refuses Blobs) or "failed: …"
+    // (anything else: a full disk, no quota); the timer with "no answer".
     let write = wasm_bindgen_futures::future_to_promise(async move {
-        write
-            .await
-            .map(|_| JsValue::TRUE)
-            .map_err(|e| JsValue::from_str(&e.to_string()))
+        Ok(match write.await {
+            Ok(()) => JsValue::TRUE,
+            Err(e) if refuses_blobs(&e) => JsValue::from_str(&format!("refused: {e}")),
+            Err(e) => JsValue::from_str(&format!("failed: {e}")),
+        })
     });
     let late = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(w) = web_sys::window() {
@@ -67,15 +86,24 @@ pub async fn probe() {
             );
         }
     });
-    let outcome = JsFuture::from(js_sys::Promise::race(&js_sys::Array::of2(&write, &late))).await;
-    match outcome {
-        Ok(v) if v == JsValue::TRUE => {}
-        Ok(v) | Err(v) => {
-            let why = v.as_string().unwrap_or_default();
-            leptos::logging::warn!("this browser does not store Blobs in IndexedDB ({why}): photos are stored as bytes");
-            set_blobs_refused(true);
-        }
+    let outcome = JsFuture::from(js_sys::Promise::race(&js_sys::Array::of2(&write, &late)))
+        .await
+        .unwrap_or_else(|e| e);
+    if outcome == JsValue::TRUE {
+        return;
     }
+    let why = outcome.as_string().unwrap_or_default();
+    if why.starts_with("failed") {
+        // Says nothing about Blobs (a full disk fails every write): the photo is written as it
+        // is and meets the real error (said as no room), and the next photo asks again.
+        leptos::logging::warn!("the Blob probe failed ({why}); asking again with the next photo");
+        PROBED.with(|p| p.set(false));
+        return;
+    }
+    leptos::logging::warn!(
+        "this browser does not store Blobs in IndexedDB ({why}): photos are stored as bytes"
+    );
+    set_blobs_refused(true);
 }
 
 /// Whether this page met an engine that refuses Blobs (then photos are stored as bytes).
