@@ -216,6 +216,18 @@ pub enum FindingStatus {
 }
 
 impl FindingStatus {
+    /// As stored and synced (`pending`, `awaiting_recheck` …): for filters and tests.
+    pub fn key(self) -> &'static str {
+        match self {
+            FindingStatus::Pending => "pending",
+            FindingStatus::Rectifying => "rectifying",
+            FindingStatus::AwaitingRecheck => "awaiting_recheck",
+            FindingStatus::Closed => "closed",
+            FindingStatus::AwaitingClose => "awaiting_close",
+            FindingStatus::Withdrawn => "withdrawn",
+        }
+    }
+
     pub fn zh(self) -> &'static str {
         match self {
             FindingStatus::Pending => "待整改",

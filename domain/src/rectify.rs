@@ -615,6 +615,13 @@ mod tests {
     }
 
     #[test]
+    fn a_status_key_is_its_stored_name() {
+        for s in STATUSES {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.key());
+        }
+    }
+
+    #[test]
     fn a_history_that_does_not_follow_on_is_pointed_at() {
         let f = facts(Severity::General, CloseRule::OnRecheck);
         let mut w = Workflow::new(None);

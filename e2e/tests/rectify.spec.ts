@@ -7,7 +7,7 @@ import { phoneWithSchools, pickTemplates, shot, VisitScreen } from './helpers';
 
 const DAY = 24 * 60 * 60 * 1000;
 
-test('the 整改 list puts 挂牌督办 and 逾期 first, counts them, and filters by status and school', async ({ page }, info) => {
+test('the 整改 list puts 挂牌督办 and 逾期 first, counts them, and filters by status and school', async ({ page, context }, info) => {
   // The phone's clock: a school day in Beijing, moved on later to see deadlines pass.
   const start = new Date('2026-12-07T09:00:00+08:00').getTime();
   await page.clock.install({ time: start });
@@ -36,7 +36,9 @@ test('the 整改 list puts 挂牌督办 and 逾期 first, counts them, and filte
   await expect(page).toHaveURL(/\/review$/);
   await expect(page.getByTestId('finding-card').first()).toBeVisible();
 
-  // 整改: all open, the 重大 one (the sooner deadline) first, nothing late yet.
+  // 整改, with no network (the list is the phone's own): all open, the 重大 one (the sooner
+  // deadline) first, nothing late yet.
+  await context.setOffline(true);
   await page.locator('.bottombar a[href="/findings"]').click();
   const rows = page.getByTestId('finding');
   await expect(rows.first()).toBeVisible();
@@ -52,7 +54,9 @@ test('the 整改 list puts 挂牌督办 and 逾期 first, counts them, and filte
     await expect(row.getByTestId('finding-status')).toHaveText('待整改');
     await expect(row.getByTestId('finding-school')).toHaveText('清河县实验小学');
   }
+  await expect(page.getByTestId('sync-state')).toContainText('离线');
   await shot(page, info, '90-rectify-list');
+  await context.setOffline(false);
 
   // Twenty days on: the 重大 finding is 5 days late, so 挂牌督办; the other has 10 days left.
   await page.clock.setFixedTime(start + 20 * DAY);

@@ -177,7 +177,7 @@ fn FindingList(all: Vec<Row>, show: RwSignal<Show>, school: RwSignal<String>) ->
                 {STATUS_FILTERS.map(|s| chip(
                     Signal::derive(move || (if i18n.en() { s.en() } else { s.zh() }).to_owned()),
                     Show::Status(s),
-                    status_key(s),
+                    s.key(),
                 )).into_iter().collect_view()}
                 {chip(Signal::derive(move || i18n.t().findings_done.to_owned()), Show::Done, "done")}
             </div>
@@ -196,17 +196,6 @@ fn FindingList(all: Vec<Row>, show: RwSignal<Show>, school: RwSignal<String>) ->
     }
 }
 
-fn status_key(s: FindingStatus) -> &'static str {
-    match s {
-        FindingStatus::Pending => "pending",
-        FindingStatus::Rectifying => "rectifying",
-        FindingStatus::AwaitingRecheck => "awaiting_recheck",
-        FindingStatus::AwaitingClose => "awaiting_close",
-        FindingStatus::Closed => "closed",
-        FindingStatus::Withdrawn => "withdrawn",
-    }
-}
-
 #[component]
 fn OpenFinding(row: Row) -> impl IntoView {
     let i18n = use_i18n();
@@ -218,7 +207,7 @@ fn OpenFinding(row: Row) -> impl IntoView {
     let at = row.visited_at;
     view! {
         <li class="finding" data-testid="finding" data-major=(sev == Severity::Major).to_string()
-            data-status=status_key(status) data-standing=st.key()>
+            data-status=status.key() data-standing=st.key()>
             <A href=row.href attr:class="finding-link">
                 <p class="finding-head">
                     <span class="badge status" data-testid="finding-status">
