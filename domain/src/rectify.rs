@@ -84,6 +84,10 @@ impl Action {
 /// One move in a finding's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
+    /// Made by the device that made the move (a UUIDv7): the history merges by it, and a move
+    /// sent twice is one move.
+    #[serde(default)]
+    pub id: String,
     /// Unix ms.
     pub at: i64,
     /// Who: the account's username.
@@ -130,6 +134,20 @@ pub enum RectifyError {
     DeadlineNotAhead,
     #[error("only a 立行立改 finding is closed on the spot")]
     NotImmediate,
+    /// The move was made on a finding that stood elsewhere (someone moved it meanwhile).
+    #[error("the move starts from {from:?} but the finding is {now:?}")]
+    Stale {
+        from: FindingStatus,
+        now: FindingStatus,
+    },
+    /// The move says it leads somewhere the table does not take it.
+    #[error("{action} from {from:?} leads to {expected:?}, not {to:?}")]
+    WrongTarget {
+        action: &'static str,
+        from: FindingStatus,
+        to: FindingStatus,
+        expected: FindingStatus,
+    },
 }
 
 impl RectifyError {
@@ -145,6 +163,10 @@ impl RectifyError {
             RectifyError::NeedsNote => "复查未通过须写明仍存在的问题。".into(),
             RectifyError::DeadlineNotAhead => "新的整改期限须晚于今天。".into(),
             RectifyError::NotImmediate => "只有立行立改的问题可以当场销号。".into(),
+            RectifyError::Stale { now, .. } => {
+                format!("该问题已被改为“{}”，此操作未生效，已保留待处理。", now.zh())
+            }
+            RectifyError::WrongTarget { .. } => "此操作的结果与整改规则不符。".into(),
         }
     }
 }
@@ -240,6 +262,8 @@ pub struct Workflow {
 /// One move as asked for: who, what, with which note and photos.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Move {
+    /// Names the history entry: a new UUIDv7.
+    pub id: String,
     pub at: i64,
     pub by: String,
     pub role: Actor,
@@ -261,30 +285,57 @@ impl Workflow {
     /// Makes the move, appending it to the history; a refused move changes nothing.
     pub fn apply(&mut self, m: Move, facts: &Facts) -> Result<(), RectifyError> {
         let to = allowed(self.status, &m.action, m.role, facts)?;
-        let note = m.note.trim();
-        match &m.action {
+        self.accept(
+            Entry {
+                id: m.id,
+                at: m.at,
+                by: m.by,
+                role: m.role,
+                from: self.status,
+                to,
+                action: m.action,
+                note: m.note.trim().to_owned(),
+                photos: m.photos,
+            },
+            facts,
+        )
+    }
+
+    /// Takes a move made elsewhere (on a phone, at the office): it must start where this
+    /// workflow stands now ([`RectifyError::Stale`] otherwise), be one the table allows its
+    /// role, lead where the table says, and carry the note or photo it needs. A refused move
+    /// changes nothing.
+    pub fn accept(&mut self, e: Entry, facts: &Facts) -> Result<(), RectifyError> {
+        if e.from != self.status {
+            return Err(RectifyError::Stale {
+                from: e.from,
+                now: self.status,
+            });
+        }
+        let to = allowed(self.status, &e.action, e.role, facts)?;
+        if e.to != to {
+            return Err(RectifyError::WrongTarget {
+                action: e.action.zh(),
+                from: e.from,
+                to: e.to,
+                expected: to,
+            });
+        }
+        let note = e.note.trim();
+        match &e.action {
             Action::Withdraw if note.is_empty() => return Err(RectifyError::NeedsReason),
             Action::RecheckFailed { .. } if note.is_empty() => return Err(RectifyError::NeedsNote),
-            Action::RecheckPassed if facts.severity == Severity::Major && m.photos.is_empty() => {
+            Action::RecheckPassed if facts.severity == Severity::Major && e.photos.is_empty() => {
                 return Err(RectifyError::NeedsPhoto)
             }
-            Action::FixedOnSpot if m.photos.is_empty() => return Err(RectifyError::NeedsPhoto),
+            Action::FixedOnSpot if e.photos.is_empty() => return Err(RectifyError::NeedsPhoto),
             _ => {}
         }
-        if let Action::RecheckFailed { deadline } = &m.action {
+        if let Action::RecheckFailed { deadline } = &e.action {
             self.deadline = Some(*deadline);
         }
-        self.history.push(Entry {
-            at: m.at,
-            by: m.by,
-            role: m.role,
-            from: self.status,
-            to,
-            action: m.action,
-            note: note.to_owned(),
-            photos: m.photos,
-        });
         self.status = to;
+        self.history.push(e);
         Ok(())
     }
 
@@ -416,6 +467,7 @@ mod tests {
 
     fn mv(role: Actor, action: Action, note: &str, photos: &[&str]) -> Move {
         Move {
+            id: format!("e-{note}-{}", photos.len()),
             at: 1,
             by: "hanlixin".into(),
             role,
@@ -702,6 +754,7 @@ mod tests {
             for (who, action, with_note, with_photo) in moves {
                 let before = w.clone();
                 let m = Move {
+                    id: format!("e{}", w.history.len()),
                     at: 1,
                     by: "x".into(),
                     role: who,
@@ -721,6 +774,82 @@ mod tests {
                 prop_assert_eq!(replay(&w.history), Ok(w.status));
                 prop_assert!(STATUSES.contains(&w.status));
             }
+            // What the server does with moves made on a phone: the same history, taken entry by
+            // entry onto the stored workflow, reaches the same status and deadline.
+            let mut server = Workflow::new(Some(day(15)));
+            for e in w.history.clone() {
+                prop_assert_eq!(server.accept(e, &f), Ok(()));
+            }
+            prop_assert_eq!(&server, &w);
         }
+    }
+
+    #[test]
+    fn a_move_made_on_a_finding_that_moved_meanwhile_is_refused_as_stale() {
+        let f = facts(Severity::General, CloseRule::OnRecheck);
+        // The phone, offline, passes the 复查 of a finding it last saw 待复查 …
+        let mut phone = Workflow::new(Some(day(20)));
+        phone.status = AwaitingRecheck;
+        phone
+            .apply(
+                mv(Actor::Supervisor, Action::RecheckPassed, "已整改", &[]),
+                &f,
+            )
+            .unwrap();
+        // … while the office withdrew it.
+        let mut server = Workflow::new(Some(day(20)));
+        server.status = AwaitingRecheck;
+        server
+            .apply(mv(Actor::Office, Action::Withdraw, "重复立项", &[]), &f)
+            .unwrap();
+        let before = server.clone();
+        let e = phone.history[0].clone();
+        assert_eq!(
+            server.accept(e, &f),
+            Err(RectifyError::Stale {
+                from: AwaitingRecheck,
+                now: Withdrawn
+            })
+        );
+        assert_eq!(server, before);
+        assert!(RectifyError::Stale {
+            from: AwaitingRecheck,
+            now: Withdrawn
+        }
+        .zh()
+        .contains("已撤销"));
+    }
+
+    #[test]
+    fn a_move_that_claims_another_outcome_or_lacks_its_photo_is_refused() {
+        let f = facts(Severity::Major, CloseRule::ByOffice);
+        let mut w = Workflow::new(Some(day(20)));
+        let entry = |to, photos: Vec<String>| Entry {
+            id: "e1".into(),
+            at: 1,
+            by: "hanlixin".into(),
+            role: Actor::Supervisor,
+            from: Pending,
+            to,
+            action: Action::RecheckPassed,
+            note: String::new(),
+            photos,
+        };
+        // Under office sign-off a passed 复查 is 待销号, never 已销号.
+        assert!(matches!(
+            w.accept(entry(Closed, vec!["p".into()]), &f),
+            Err(RectifyError::WrongTarget {
+                expected: AwaitingClose,
+                ..
+            })
+        ));
+        assert_eq!(
+            w.accept(entry(AwaitingClose, vec![]), &f),
+            Err(RectifyError::NeedsPhoto)
+        );
+        assert!(w.history.is_empty());
+        w.accept(entry(AwaitingClose, vec!["p".into()]), &f)
+            .unwrap();
+        assert_eq!(w.status, AwaitingClose);
     }
 }

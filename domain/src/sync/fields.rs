@@ -11,16 +11,22 @@
 //!
 //! A photo's metadata is `meta` and `deleted`; its bytes travel separately.
 //!
+//! A finding record (`crate::finding_record`) is `origin`, the supervisor's `description`,
+//! `requirement`, `severity`, `disposition`, `owner`, `basis`, the workflow's `status` and
+//! `deadline`, and `history.{entry id}`, one field per move.
+//!
 //! Item codes and finding ids may contain dots, so a path is read as a known prefix, the middle,
 //! and the known last segment.
 
 use crate::answer::AnswerValue;
 use crate::finding::{Disposition, Finding, FindingStatus};
+use crate::finding_record::{valid_entry_id, Origin};
 use crate::location::Location;
 use crate::photo::PhotoMeta;
+use crate::rectify::Entry;
 use crate::review::{Amendment, Signature};
 use crate::school::School;
-use crate::sync::wire::{ENTITY_PHOTO, ENTITY_VISIT};
+use crate::sync::wire::{ENTITY_FINDING, ENTITY_PHOTO, ENTITY_VISIT};
 use crate::template::Severity;
 use crate::text::Text;
 use crate::visit::{Answer, TemplateRef, Visit, VisitState};
@@ -80,7 +86,29 @@ pub enum FieldPath<'a> {
     },
     PhotoMeta,
     PhotoDeleted,
+    /// A finding record's `origin` (set once).
+    FindingOrigin,
+    /// A finding record's `description`, `status`, …
+    FindingRecord(&'static str),
+    /// A move in a finding record's history.
+    FindingHistory {
+        entry_id: &'a str,
+    },
 }
+
+const FINDING_RECORD_FIELDS: &[&str] = &[
+    "description",
+    "requirement",
+    "severity",
+    "disposition",
+    "owner",
+    "basis",
+    "status",
+    "deadline",
+];
+
+/// A finding record's fields that belong to the office's rectification workflow.
+pub const WORKFLOW_RECORD_FIELDS: &[&str] = &["status", "deadline"];
 
 const VISIT_FIELDS: &[&str] = &[
     "state",
@@ -94,7 +122,7 @@ const VISIT_FIELDS: &[&str] = &[
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FieldError {
-    #[error("unknown record kind {0:?}: expected \"visit\" or \"photo\"")]
+    #[error("unknown record kind {0:?}: expected \"visit\", \"photo\" or \"finding\"")]
     UnknownEntity(String),
     #[error("unknown field {field:?} for a {entity}")]
     UnknownField { entity: String, field: String },
@@ -145,13 +173,33 @@ pub fn parse<'a>(entity: &str, field: &'a str) -> Result<FieldPath<'a>, FieldErr
             "deleted" => Ok(FieldPath::PhotoDeleted),
             _ => Err(unknown()),
         },
+        ENTITY_FINDING => {
+            if field == "origin" {
+                return Ok(FieldPath::FindingOrigin);
+            }
+            if let Some(f) = FINDING_RECORD_FIELDS.iter().find(|f| **f == field) {
+                return Ok(FieldPath::FindingRecord(f));
+            }
+            match field.strip_prefix("history.") {
+                Some(entry_id) if valid_entry_id(entry_id) => {
+                    Ok(FieldPath::FindingHistory { entry_id })
+                }
+                _ => Err(unknown()),
+            }
+        }
         other => Err(FieldError::UnknownEntity(other.chars().take(40).collect())),
     }
 }
 
-/// Whether the office's value wins a conflict on this field.
+/// Whether the field belongs to the office's rectification workflow: the office may write it,
+/// and its value wins a conflict.
 pub fn is_workflow(entity: &str, field: &str) -> bool {
-    matches!(parse(entity, field), Ok(FieldPath::Finding { part, .. }) if WORKFLOW_FINDING_FIELDS.contains(&part))
+    match parse(entity, field) {
+        Ok(FieldPath::Finding { part, .. }) => WORKFLOW_FINDING_FIELDS.contains(&part),
+        Ok(FieldPath::FindingRecord(f)) => WORKFLOW_RECORD_FIELDS.contains(&f),
+        Ok(FieldPath::FindingHistory { .. }) => true,
+        _ => false,
+    }
 }
 
 /// Longest description of a refused value. serde quotes an unknown word whole, and a refusal
@@ -159,7 +207,7 @@ pub fn is_workflow(entity: &str, field: &str) -> bool {
 /// must not come back as a megabyte (found by `fuzz_decoders.rs`).
 const MAX_MESSAGE_CHARS: usize = 300;
 
-fn check<T: DeserializeOwned>(field: &str, value: &Value) -> Result<T, FieldError> {
+pub(crate) fn check<T: DeserializeOwned>(field: &str, value: &Value) -> Result<T, FieldError> {
     T::deserialize(value).map_err(|e| {
         let message = e.to_string();
         let message = if message.chars().count() > MAX_MESSAGE_CHARS {
@@ -206,6 +254,25 @@ pub fn validate(entity: &str, field: &str, value: &Value) -> Result<(), FieldErr
         },
         FieldPath::PhotoMeta => check::<PhotoMeta>(field, value).map(drop),
         FieldPath::PhotoDeleted => check::<bool>(field, value).map(drop),
+        FieldPath::FindingOrigin => check::<Origin>(field, value).map(drop),
+        FieldPath::FindingRecord(f) => match f {
+            "severity" => check::<Severity>(field, value).map(drop),
+            "disposition" => check::<Disposition>(field, value).map(drop),
+            "deadline" => check::<Option<Date>>(field, value).map(drop),
+            "basis" => check::<Vec<Basis>>(field, value).map(drop),
+            "status" => check::<FindingStatus>(field, value).map(drop),
+            _ => check::<String>(field, value).map(drop),
+        },
+        FieldPath::FindingHistory { entry_id } => {
+            let e: Entry = check(field, value)?;
+            if e.id != entry_id {
+                return Err(FieldError::BadValue {
+                    field: field.to_owned(),
+                    message: format!("the entry's id {:?} is not {entry_id:?}", e.id),
+                });
+            }
+            Ok(())
+        }
     }
 }
 

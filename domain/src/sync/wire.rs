@@ -13,9 +13,11 @@ use crate::sync::Hlc;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// Record kinds that sync: a visit (with its answers and findings), and a photo's metadata.
+/// Record kinds that sync: a visit (with its answers and findings), a photo's metadata, and a
+/// finding followed through 整改 once its visit is signed (`crate::finding_record`).
 pub const ENTITY_VISIT: &str = "visit";
 pub const ENTITY_PHOTO: &str = "photo";
+pub const ENTITY_FINDING: &str = "finding";
 
 /// One field set to a value. `base_rev` is the field's revision on the server as the device
 /// last knew it (0 for a field it has never seen from the server).
