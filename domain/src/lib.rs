@@ -12,6 +12,7 @@ pub mod checklist;
 pub mod condition;
 pub mod datetime;
 pub mod finding;
+pub mod finding_list;
 pub mod finding_record;
 pub mod input;
 pub mod local;

@@ -23,6 +23,9 @@
 //! |                      |                                 | settled ones too)                       |
 //! | `POST /api/sync/conflicts/{id}/resolve` | [`sync::resolve_conflict`] | the conflict, settled; |
 //! |                      |                                 | 404 outside the user's scope            |
+//! | `GET /api/findings`  | [`findings::list_findings`]     | `FindingsResponse`: findings in scope,  |
+//! |                      |                                 | filtered, most urgent first; 400 names  |
+//! |                      |                                 | a bad filter                            |
 //! | `POST /api/photos`   | [`photos::create_upload`]       | `UploadStatus`, 201 new / 200 known; 409|
 //! |                      |                                 | same id with another hash or size       |
 //! | `HEAD /api/photos/{id}` | [`photos::head_upload`]      | `Upload-Offset`, `Upload-Length`        |
@@ -45,6 +48,7 @@
 //! JSON or not of the expected shape is 400 `invalid_request` naming what is wrong.
 
 pub mod auth;
+pub mod findings;
 pub mod health;
 pub mod openapi;
 pub mod photo_upload;
@@ -84,6 +88,7 @@ pub fn router() -> Router<AppState> {
             limited(post(sync::post_push), sync::MAX_PUSH_BYTES),
         )
         .route("/sync/pull", limited(get(sync::get_pull), NO_BODY))
+        .route("/findings", limited(get(findings::list_findings), NO_BODY))
         .route(
             "/sync/conflicts",
             limited(get(sync::list_conflicts), NO_BODY),

@@ -12,6 +12,7 @@
 //! - `GET /api/sync/conflicts[?all=1]`: the open conflicts in scope (`all`: settled ones too).
 //! - `POST /api/sync/conflicts/{id}/resolve`: marks one settled; 404 outside scope.
 
+pub mod finding_moves;
 pub mod limits;
 pub mod push;
 

@@ -12,8 +12,9 @@ use dudao_domain::sync::{Change, Conflict, MutationStatus};
 use sqlx::{Postgres, Transaction};
 
 use super::sync::{
-    conflict_columns, scope_filter, status_str, to_json, ChangeRow, ConflictRow, FieldRow,
-    MutationWrite, PushTx, Record, ResultRow, Scope, StoredField, StoredResult, SyncStore,
+    conflict_columns, record_fields_sql, scope_filter, status_str, to_json, ChangeRow, ConflictRow,
+    FieldRow, MutationWrite, PushTx, Record, RecordField, RecordFieldRow, ResultRow, Scope,
+    StoredField, StoredResult, SyncStore,
 };
 use super::{PostgresStore, StoreFuture};
 
@@ -141,6 +142,23 @@ impl SyncStore for PostgresStore {
             }
             let rows: Vec<ChangeRow> = query.fetch_all(&self.pool).await?;
             rows.into_iter().map(Change::try_from).collect()
+        })
+    }
+
+    fn record_fields<'a>(
+        &'a self,
+        entity: &'a str,
+        scope: &'a Scope,
+    ) -> StoreFuture<'a, Vec<RecordField>> {
+        Box::pin(async move {
+            let (filter, bind) = scope_filter(scope, "r.school_id", '$', 2);
+            let sql = record_fields_sql("::text", &filter, '$');
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(entity);
+            if let Some(bind) = bind {
+                query = query.bind(bind);
+            }
+            let rows: Vec<RecordFieldRow> = query.fetch_all(&self.pool).await?;
+            rows.into_iter().map(RecordField::try_from).collect()
         })
     }
 

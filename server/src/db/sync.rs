@@ -46,6 +46,45 @@ pub struct Record {
     pub visit_id: Option<String>,
 }
 
+/// One stored field of a record, with the record's school.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordField {
+    pub entity_id: String,
+    pub school_id: String,
+    pub field: String,
+    pub value: Value,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct RecordFieldRow {
+    entity_id: String,
+    school_id: String,
+    field: String,
+    value: String,
+}
+
+impl TryFrom<RecordFieldRow> for RecordField {
+    type Error = StoreError;
+    fn try_from(row: RecordFieldRow) -> Result<RecordField, StoreError> {
+        let value = json_of("fields", &row.entity_id, &row.value)?;
+        Ok(RecordField {
+            entity_id: row.entity_id,
+            school_id: row.school_id,
+            field: row.field,
+            value,
+        })
+    }
+}
+
+/// The query of [`SyncStore::record_fields`]; `{json}` is `::text` on PostgreSQL.
+pub(super) fn record_fields_sql(json: &str, filter: &str, p: char) -> String {
+    format!(
+        "SELECT f.entity_id, r.school_id, f.field, f.value{json} AS value \
+         FROM fields f JOIN records r ON r.entity = f.entity AND r.entity_id = f.entity_id \
+         WHERE f.entity = {p}1 AND {filter} ORDER BY f.entity_id, f.field"
+    )
+}
+
 /// A field as stored, with who wrote it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredField {
@@ -161,6 +200,14 @@ pub trait SyncStore: Send + Sync {
         cursor: i64,
         limit: i64,
     ) -> StoreFuture<'a, Vec<Change>>;
+
+    /// Every stored field of the records of `entity` of schools in scope, by record then field:
+    /// what `GET /api/findings` builds its records from.
+    fn record_fields<'a>(
+        &'a self,
+        entity: &'a str,
+        scope: &'a Scope,
+    ) -> StoreFuture<'a, Vec<RecordField>>;
 
     /// Conflicts of schools in scope, by id; settled ones too if `resolved`.
     fn list_conflicts<'a>(

@@ -30,6 +30,7 @@ mod accounts;
 mod api;
 mod bodies;
 mod cli;
+mod findings;
 mod hardening;
 mod openapi;
 mod ownership;

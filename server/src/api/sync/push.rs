@@ -8,8 +8,9 @@
 //! Who may write what (issue 6, "Accounts and scope"):
 //! - a supervisor writes visits (every field) and photos of the schools assigned to them, and
 //!   creates them there;
-//! - office staff write only the rectification workflow fields (`findings.{id}.status`,
-//!   [`fields::is_workflow`]) of visits already on the server, of schools in their district;
+//! - office staff write only the rectification workflow fields ([`fields::is_workflow`]: a
+//!   finding record's `status`, `deadline` and history, a visit's `findings.{id}.status`) of
+//!   records already on the server, of schools in their district;
 //! - an admin, the same as office staff, in every school.
 //!
 //! The office never creates a visit or edits what the supervisor saw: those are the
@@ -17,6 +18,8 @@
 //! plausible range (issue 12): a phone running old code, or a client of its own, cannot store a
 //! count of 99999 guards. A mutation that breaks a rule is `rejected` with an English reason; its
 //! `seq` still counts, so the device's queue moves on.
+//!
+//! A finding record's origin and 整改 moves are checked in [`super::finding_moves`].
 
 use std::collections::HashSet;
 
@@ -25,7 +28,7 @@ use dudao_domain::photo::PhotoMeta;
 use dudao_domain::sync::fields::{self, FieldPath, VisitHeader};
 use dudao_domain::sync::{
     decide, Decision, FieldOutcome, FieldResult, FieldState, Mutation, MutationResult,
-    MutationStatus, ENTITY_PHOTO, ENTITY_VISIT,
+    MutationStatus, ENTITY_FINDING, ENTITY_PHOTO, ENTITY_VISIT,
 };
 use dudao_domain::visit::TemplateRef;
 use dudao_domain::Template;
@@ -37,6 +40,7 @@ use crate::db::{Role, Store, StoreError, User};
 use crate::error::AppError;
 use crate::library::Library;
 
+use super::finding_moves::{self, Moves};
 use super::not_registered;
 
 /// Most ops in one mutation (a new visit sends all its fields at once: a few hundred).
@@ -158,9 +162,9 @@ async fn plan(
         return Ok(Err(reason));
     }
     if user.role != Role::Supervisor {
-        if m.entity != ENTITY_VISIT {
+        if m.entity == ENTITY_PHOTO {
             return Ok(Err(format!(
-                "{} ({}) may only change the rectification status of findings, not a {}",
+                "{} ({}) may only change the rectification of findings, not a {}",
                 user.username, user.role, m.entity
             )));
         }
@@ -170,8 +174,8 @@ async fn plan(
             .find(|op| !fields::is_workflow(&m.entity, &op.field))
         {
             return Ok(Err(format!(
-                "{} ({}) may only change the rectification status of findings \
-                 (findings.<id>.status); {} is the supervisor's",
+                "{} ({}) may only change the rectification of findings (a finding's status, \
+                 deadline and history; a visit's findings.<id>.status); {} is the supervisor's",
                 user.username, user.role, op.field
             )));
         }
@@ -199,6 +203,20 @@ async fn plan(
             return Ok(Err(reason));
         }
     }
+    // 3b'. A finding's origin is set once; its 整改 moves must follow from where it stands.
+    let moves = if m.entity == ENTITY_FINDING {
+        match finding_moves::check_moves(tx, user, m, record.is_some(), now).await? {
+            Ok(moves) => moves,
+            Err(reason) => return Ok(Err(reason)),
+        }
+    } else {
+        Moves::Follow
+    };
+    // The status a stale move lost to, kept next to each of its workflow values.
+    let kept_status = match moves {
+        Moves::Stale => tx.field(&m.entity, &m.entity_id, "status").await?,
+        Moves::Follow => None,
+    };
 
     // 3c. Each answer's value: one its item can take, within the item's range.
     if let Some(library) = &ctx.library {
@@ -225,7 +243,18 @@ async fn plan(
             author: author(user.role),
         };
         let workflow = fields::is_workflow(&m.entity, &op.field);
-        let decision = decide(current.as_ref().map(|c| &c.state), &incoming, workflow);
+        let record_workflow = workflow && m.entity == ENTITY_FINDING;
+        let decision = match (&moves, &current) {
+            // A move checked against the stored status: it follows, whatever base it saw.
+            (Moves::Follow, Some(c)) if record_workflow && c.state.value != op.value => {
+                Decision::Apply { conflict: false }
+            }
+            (Moves::Stale, Some(c)) if record_workflow && c.state.value == op.value => {
+                Decision::Unchanged
+            }
+            (Moves::Stale, _) if record_workflow => Decision::Keep,
+            _ => decide(current.as_ref().map(|c| &c.state), &incoming, workflow),
+        };
         let current_rev = current.as_ref().map_or(0, |c| c.state.rev);
         let mine = ConflictSide {
             value: op.value.clone(),
@@ -233,6 +262,18 @@ async fn plan(
             device_id: device_id.to_owned(),
             user_id: user.id.clone(),
             role: user.role,
+        };
+        // A stale move is kept once, as its history entry next to the status that won (its
+        // status and deadline follow from the entry and are only answered `lost`).
+        let stale_entry = matches!(moves, Moves::Stale)
+            && record_workflow
+            && op.field.starts_with("history.")
+            && current.is_none();
+        let stale_other = matches!(moves, Moves::Stale) && record_workflow && !stale_entry;
+        let current = if stale_entry {
+            kept_status.clone()
+        } else {
+            current
         };
         let theirs = current.map(|c| ConflictSide {
             value: c.state.value,
@@ -263,7 +304,7 @@ async fn plan(
             Decision::Keep => {
                 // The answer carries the value that won, so the phone can show it at once.
                 let won = theirs.as_ref().map(|t| t.value.clone());
-                if let Some(kept) = theirs {
+                if let Some(kept) = theirs.filter(|_| !stale_other) {
                     write.conflicts.push(NewConflict {
                         field: op.field.clone(),
                         kept,
@@ -285,9 +326,9 @@ async fn plan(
 
 /// What a mutation must be before the server looks at any record.
 fn check_shape(m: &Mutation) -> Result<(), String> {
-    if m.entity != ENTITY_VISIT && m.entity != ENTITY_PHOTO {
+    if ![ENTITY_VISIT, ENTITY_PHOTO, ENTITY_FINDING].contains(&m.entity.as_str()) {
         return Err(format!(
-            "unknown record kind {:?}: expected \"visit\" or \"photo\"",
+            "unknown record kind {:?}: expected \"visit\", \"photo\" or \"finding\"",
             m.entity.chars().take(40).collect::<String>()
         ));
     }
@@ -441,12 +482,15 @@ async fn new_record(
 ) -> Result<Result<NewRecord, String>, StoreError> {
     if user.role != Role::Supervisor {
         return Ok(Err(format!(
-            "there is no visit {} on the server: office staff can only change findings of \
-             visits a supervisor has synced",
-            m.entity_id
+            "there is no {} {} on the server: office staff can only move findings a supervisor \
+             has synced",
+            m.entity, m.entity_id
         )));
     }
     let first = |field: &str| m.ops.iter().find(|op| op.field == field);
+    if m.entity == ENTITY_FINDING {
+        return finding_moves::new_finding(tx, m).await;
+    }
     if m.entity == ENTITY_VISIT {
         let Some(op) = first("header") else {
             return Ok(Err(format!(
