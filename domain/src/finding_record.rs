@@ -154,6 +154,11 @@ impl FindingRecord {
             let Some(entry_id) = field.strip_prefix("history.") else {
                 break;
             };
+            // A move the server did not take (made on a finding that had moved meanwhile) is
+            // null here: it is kept in the conflicts table, not in the history.
+            if value.is_null() {
+                continue;
+            }
             let mut e: Entry = check(field, value)?;
             e.id = entry_id.to_owned();
             history.push(e);
@@ -260,6 +265,10 @@ mod tests {
         let back = FindingRecord::from_fields(&r.id, &fields).unwrap();
         assert_eq!(back, r, "by time, though a-2 sorts before z-1 by id");
         assert_eq!(back.status(), FindingStatus::AwaitingRecheck);
+        // A move the server answered with null (it lost to the office) is not in the history.
+        let mut lost = fields.clone();
+        lost.insert("history.q-9".into(), Value::Null);
+        assert_eq!(FindingRecord::from_fields(&r.id, &lost).unwrap(), r);
     }
 
     #[test]

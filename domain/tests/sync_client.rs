@@ -150,6 +150,33 @@ fn a_lost_conflict_shows_the_winning_value_unless_edited_again() {
     assert_eq!(rs2.ops(&newer)[0].base_rev, 3);
 }
 
+/// A 复查 made offline on a finding the office had moved meanwhile: the server keeps the move
+/// in its conflicts table and answers it lost to nothing. The phone lets the entry go (null,
+/// which the finding's history skips) and does not send it again.
+#[test]
+fn a_move_lost_to_nothing_is_let_go_and_not_resent() {
+    const ENTRY: &str = "history.e1";
+    let mut rs = RecordSync::new("finding", "v1:A1");
+    let local = fields(&[(ENTRY, json!({"id": "e1", "note": "已清理"}))]);
+    let m = mutation(1, rs.ops(&local));
+    rs.sent(&m.ops);
+    let lost = MutationResult {
+        seq: 1,
+        status: MutationStatus::Applied,
+        reason: None,
+        fields: vec![FieldResult {
+            field: ENTRY.into(),
+            rev: 0,
+            outcome: FieldOutcome::Lost,
+            value: None,
+        }],
+    };
+    let take = rs.answered(&m, &lost, &local);
+    assert_eq!(take.get(ENTRY), Some(&Value::Null));
+    let now = fields(&[(ENTRY, Value::Null)]);
+    assert!(rs.ops(&now).is_empty(), "nothing to send again");
+}
+
 #[test]
 fn a_rejected_value_is_not_resent_until_the_field_changes() {
     let mut rs = RecordSync::new("visit", "v1");

@@ -143,6 +143,9 @@ impl RecordSync {
             clear_pending(self, &r.field, v);
             let server_value = match (r.outcome, &r.value) {
                 (FieldOutcome::Lost, Some(won)) => won.clone(),
+                // Lost to nothing: the server holds no value for it (a finding's move made
+                // after the finding moved elsewhere, kept in the conflicts table): null.
+                (FieldOutcome::Lost, None) => Value::Null,
                 _ => (*v).clone(),
             };
             if self.base.get(&r.field).is_some_and(|k| k.rev > r.rev) {

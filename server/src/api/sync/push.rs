@@ -303,7 +303,13 @@ async fn plan(
             Decision::Unchanged => (current_rev, FieldOutcome::Unchanged, None),
             Decision::Keep => {
                 // The answer carries the value that won, so the phone can show it at once.
-                let won = theirs.as_ref().map(|t| t.value.clone());
+                // A stale move's entry is not on the server: no value tells the phone to let
+                // it go from the finding's history (the conflicts table keeps it).
+                let won = if stale_entry {
+                    None
+                } else {
+                    theirs.as_ref().map(|t| t.value.clone())
+                };
                 if let Some(kept) = theirs.filter(|_| !stale_other) {
                     write.conflicts.push(NewConflict {
                         field: op.field.clone(),
