@@ -60,7 +60,7 @@ pub struct FindingFilter {
     pub overdue: bool,
     /// Only 挂牌督办.
     pub supervised: bool,
-    /// The supervisor (username) who raised it.
+    /// The supervisor who raised it, as the visit names them (韩立新).
     pub supervisor: Option<String>,
     /// Raised on or after this day …
     pub from: Option<Date>,
@@ -191,9 +191,9 @@ mod tests {
                 section: Text::new("安全", "Safety"),
                 opinion_no: None,
                 raised_by: if school == "s1" {
-                    "hanlixin"
+                    "韩立新"
                 } else {
-                    "mashufen"
+                    "马淑芬"
                 }
                 .into(),
                 raised_at: noon(if school == "s1" { 1 } else { 3 }),
@@ -312,7 +312,7 @@ mod tests {
         );
         assert_eq!(
             with(FindingFilter {
-                supervisor: Some("mashufen".into()),
+                supervisor: Some("马淑芬".into()),
                 ..f()
             }),
             "c,d"

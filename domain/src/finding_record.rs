@@ -36,7 +36,8 @@ pub struct Origin {
     /// The 督导意见书 that raised it (督意〔2026〕12号).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opinion_no: Option<String>,
-    /// The supervisor (username) who signed the visit.
+    /// The supervisor as the visit names them (韩立新): derived from the visit alone, so a
+    /// record made on the phone and one the server makes from the same visit are the same.
     pub raised_by: String,
     /// When the school signed (Unix ms).
     pub raised_at: i64,
@@ -207,7 +208,7 @@ mod tests {
                 item_codes: vec!["AQ-03".into()],
                 section: Text::new("消防安全", "Fire safety"),
                 opinion_no: Some("督意〔2026〕12号".into()),
-                raised_by: "hanlixin".into(),
+                raised_by: "韩立新".into(),
                 raised_at: 1_796_000_000_000,
             },
             description: "教学楼二楼消防通道堆放课桌椅，影响疏散。".into(),

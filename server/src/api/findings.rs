@@ -5,7 +5,8 @@
 //! Filters, all optional: `school` (id), `district` (a 区县 or a 乡镇), `status` (`open` for
 //! 未销号, or a status as stored: `pending`, `rectifying`, `awaiting_recheck`, `awaiting_close`,
 //! `closed`, `withdrawn`), `severity` (`general`, `major`), `overdue=1` (逾期, 挂牌督办
-//! included), `supervised=1` (挂牌督办 only), `supervisor` (username), `from`/`to` (the day it
+//! included), `supervised=1` (挂牌督办 only), `supervisor` (as the visit
+//! names them: 韩立新), `from`/`to` (the day it
 //! was raised, `2026-12-01`, China's calendar). A value that is not one of these is a 400
 //! naming it. The answer is [`FindingsResponse`], most urgent first.
 

@@ -115,7 +115,7 @@ fn finding_ops(v: &str, f: &str, code: &str, severity: &str, deadline: &str) -> 
             "origin",
             json!({"visit_id": v, "school_id": s.id, "school_name": s.name,
                    "item_codes": [f], "section": {"zh": "消防安全", "en": "Fire safety"},
-                   "opinion_no": "清督意〔2026〕3号", "raised_by": "hanlixin",
+                   "opinion_no": "清督意〔2026〕3号", "raised_by": "韩立新",
                    "raised_at": now_ms()}),
         ),
         op(
@@ -686,7 +686,7 @@ async fn the_findings_list_is_scoped_and_filtered(backend: Backend) {
     );
     visit(r, &mut ma, &w, "QH0103", "signed").await;
     let mut ops = finding_ops(&w, "F2", "QH0103", "general", &future(-1));
-    ops[0]["value"]["raised_by"] = json!("mashufen");
+    ops[0]["value"]["raised_by"] = json!("马淑芬");
     applied(&push1(r, &mut ma, "finding", &format!("{w}:F2"), ops).await);
 
     // An office account of another county sees none of them.
@@ -742,7 +742,7 @@ async fn the_findings_list_is_scoped_and_filtered(backend: Backend) {
         ["F2@41", "F2@40"]
     );
     assert_eq!(
-        ids(findings(r, &office, "?supervisor=mashufen").await),
+        ids(findings(r, &office, "?supervisor=%E9%A9%AC%E6%B7%91%E8%8A%AC").await),
         ["F2@41"]
     );
     let school = demo_school("QH0103").id;
