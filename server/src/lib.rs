@@ -20,6 +20,7 @@ pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod findings_backfill;
 pub mod headers;
 pub mod json;
 pub mod library;

@@ -34,6 +34,8 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
         seed_demo(store.as_ref()).await?;
     }
     check_library(store.as_ref()).await;
+    // Visits signed before findings were records of their own (issue 17, item 9).
+    crate::findings_backfill::backfill(store.as_ref(), None, crate::clock::now_ms()).await?;
     let listener = TcpListener::bind(args.addr)
         .await
         .map_err(|source| StartError::Bind {

@@ -118,7 +118,7 @@ pub async fn list_findings(
     let filter = params.filter()?;
     let store = state.store.as_ref();
     let rows = store
-        .record_fields(ENTITY_FINDING, &Scope::of(&auth.user))
+        .record_fields(ENTITY_FINDING, &Scope::of(&auth.user), None, None)
         .await?;
     let places: HashMap<String, Place> = store
         .list_schools()

@@ -120,6 +120,11 @@ pub async fn post_push(
     for m in &req.mutations {
         match push::push_one(store, user, &device_id, &ctx, m, now_ms()).await? {
             Pushed::Result(r) => {
+                // A visit signed now hands its findings on to 整改, whatever release the phone
+                // runs (a phone that makes the records itself then finds them unchanged).
+                if r.status == MutationStatus::Applied && push::signs_visit(m) {
+                    crate::findings_backfill::backfill(store, Some(&m.entity_id), now_ms()).await?;
+                }
                 if r.status != MutationStatus::Duplicate {
                     tracing::debug!(device = %device_id, seq = r.seq, status = ?r.status, "pushed");
                 }

@@ -8,7 +8,7 @@ use sqlx::{Sqlite, Transaction};
 use super::sync::{
     conflict_columns, record_fields_sql, scope_filter, status_str, to_json, ChangeRow, ConflictRow,
     FieldRow, MutationWrite, PushTx, Record, RecordField, RecordFieldRow, ResultRow, Scope,
-    StoredField, StoredResult, SyncStore,
+    StoredField, StoredResult, SyncStore, SERVER_DEVICE,
 };
 use super::{SqliteStore, StoreFuture};
 
@@ -113,6 +113,17 @@ impl SyncStore for SqliteStore {
         })
     }
 
+    fn begin_server_write(&self) -> StoreFuture<'_, Box<dyn PushTx>> {
+        Box::pin(async move {
+            let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+            Ok(Box::new(SqlitePushTx {
+                tx,
+                device_id: SERVER_DEVICE.to_owned(),
+                last_seq: 0,
+            }) as Box<dyn PushTx>)
+        })
+    }
+
     fn changes_after<'a>(
         &'a self,
         scope: &'a Scope,
@@ -140,11 +151,16 @@ impl SyncStore for SqliteStore {
         &'a self,
         entity: &'a str,
         scope: &'a Scope,
+        entity_id: Option<&'a str>,
+        field: Option<&'a str>,
     ) -> StoreFuture<'a, Vec<RecordField>> {
         Box::pin(async move {
-            let (filter, bind) = scope_filter(scope, "r.school_id", '?', 2);
-            let sql = record_fields_sql("", &filter, '?');
-            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(entity);
+            let (filter, bind) = scope_filter(scope, "r.school_id", '?', 4);
+            let sql = record_fields_sql("", "", &filter, '?');
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(entity)
+                .bind(entity_id)
+                .bind(field);
             if let Some(bind) = bind {
                 query = query.bind(bind);
             }
@@ -301,6 +317,7 @@ impl PushTx for SqlitePushTx {
     fn commit(self: Box<Self>, w: MutationWrite) -> StoreFuture<'static, ()> {
         Box::pin(async move {
             let SqlitePushTx { mut tx, .. } = *self;
+            let server_made = w.seq == 0;
             if let Some(new) = &w.new_record {
                 sqlx::query(
                     "INSERT INTO records (entity, entity_id, school_id, visit_id, created_by, \
@@ -362,8 +379,8 @@ impl PushTx for SqlitePushTx {
                     .bind(&value)
                     .bind(f.rev)
                     .bind(&hlc)
-                    .bind(&w.device_id)
-                    .bind(w.seq)
+                    .bind((!server_made).then_some(&w.device_id))
+                    .bind((!server_made).then_some(w.seq))
                     .bind(w.now)
                     .execute(&mut *tx)
                     .await?;
@@ -394,27 +411,30 @@ impl PushTx for SqlitePushTx {
                 .execute(&mut *tx)
                 .await?;
             }
-            debug_assert!(w.status != MutationStatus::Duplicate);
-            sqlx::query(
-                "INSERT INTO mutations (device_id, seq, user_id, entity, entity_id, status, \
-                 reason, results, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )
-            .bind(&w.device_id)
-            .bind(w.seq)
-            .bind(&w.user_id)
-            .bind(&w.entity)
-            .bind(&w.entity_id)
-            .bind(status_str(w.status))
-            .bind(&w.reason)
-            .bind(to_json(&w.results)?)
-            .bind(w.now)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("UPDATE devices SET last_seq = ?2 WHERE id = ?1")
+            // A change the server makes itself answers no device's mutation.
+            if !server_made {
+                debug_assert!(w.status != MutationStatus::Duplicate);
+                sqlx::query(
+                    "INSERT INTO mutations (device_id, seq, user_id, entity, entity_id, status, \
+                     reason, results, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                )
                 .bind(&w.device_id)
                 .bind(w.seq)
+                .bind(&w.user_id)
+                .bind(&w.entity)
+                .bind(&w.entity_id)
+                .bind(status_str(w.status))
+                .bind(&w.reason)
+                .bind(to_json(&w.results)?)
+                .bind(w.now)
                 .execute(&mut *tx)
                 .await?;
+                sqlx::query("UPDATE devices SET last_seq = ?2 WHERE id = ?1")
+                    .bind(&w.device_id)
+                    .bind(w.seq)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             tx.commit().await?;
             Ok(())
         })

@@ -76,14 +76,22 @@ impl TryFrom<RecordFieldRow> for RecordField {
     }
 }
 
-/// The query of [`SyncStore::record_fields`]; `{json}` is `::text` on PostgreSQL.
-pub(super) fn record_fields_sql(json: &str, filter: &str, p: char) -> String {
+/// The query of [`SyncStore::record_fields`]: `{p}1` the entity, `{p}2` the record or NULL,
+/// `{p}3` the field or NULL, then the scope's `filter` (parameter 4). `json` is `::text` and
+/// `text` is `::text` on PostgreSQL (which must be told what a NULL parameter is).
+pub(super) fn record_fields_sql(json: &str, text: &str, filter: &str, p: char) -> String {
     format!(
         "SELECT f.entity_id, r.school_id, f.field, f.value{json} AS value \
          FROM fields f JOIN records r ON r.entity = f.entity AND r.entity_id = f.entity_id \
-         WHERE f.entity = {p}1 AND {filter} ORDER BY f.entity_id, f.field"
+         WHERE f.entity = {p}1 AND ({p}2{text} IS NULL OR f.entity_id = {p}2) \
+         AND ({p}3{text} IS NULL OR f.field = {p}3) AND {filter} \
+         ORDER BY f.entity_id, f.field"
     )
 }
+
+/// The device a change the server makes itself is recorded under (never a real device id: those
+/// are UUIDs).
+pub const SERVER_DEVICE: &str = "server";
 
 /// A field as stored, with who wrote it.
 #[derive(Debug, Clone, PartialEq)]
@@ -201,13 +209,21 @@ pub trait SyncStore: Send + Sync {
         limit: i64,
     ) -> StoreFuture<'a, Vec<Change>>;
 
-    /// Every stored field of the records of `entity` of schools in scope, by record then field:
-    /// what `GET /api/findings` builds its records from.
+    /// The stored fields of the records of `entity` of schools in scope, by record then field:
+    /// what `GET /api/findings` builds its records from. `entity_id`: of that record only;
+    /// `field`: that field only.
     fn record_fields<'a>(
         &'a self,
         entity: &'a str,
         scope: &'a Scope,
+        entity_id: Option<&'a str>,
+        field: Option<&'a str>,
     ) -> StoreFuture<'a, Vec<RecordField>>;
+
+    /// A transaction for records the server writes itself (a signed visit's finding records,
+    /// `crate::findings_backfill`): locks as a push does, and its [`MutationWrite`] has `seq`
+    /// 0, so its changes name no device and no mutation is recorded.
+    fn begin_server_write(&self) -> StoreFuture<'_, Box<dyn PushTx>>;
 
     /// Conflicts of schools in scope, by id; settled ones too if `resolved`.
     fn list_conflicts<'a>(

@@ -7,6 +7,8 @@
 use axum::http::StatusCode;
 use axum::Router;
 use dudao_domain::finding_list::FindingsResponse;
+use dudao_domain::finding_record::FindingRecord;
+use dudao_domain::sync::fields::{visit_from_fields, Fields};
 use dudao_domain::sync::{ConflictsResponse, FieldOutcome, Hlc, MutationStatus, PushResponse};
 use dudao_server::clock::now_ms;
 use dudao_server::db::{Role, User, UserRecord};
@@ -87,49 +89,85 @@ fn rejected(r: &dudao_domain::sync::MutationResult, why: &str) {
     assert!(reason.contains(why), "{reason:?} should say {why:?}");
 }
 
-/// A visit at `code` with findings `F1` (重大) and `F2` (一般), in `state`.
-async fn visit(router: &Router, d: &mut Device, v: &str, code: &str, state: &str) {
+/// A visit at `code` by `supervisor` (as the visit names them), in `state`, with `findings`
+/// (item code, severity, deadline), each as the supervisor settled it before the school signed.
+/// Returns its fields, as the phone holds them.
+#[allow(clippy::too_many_arguments)]
+async fn visit(
+    router: &Router,
+    d: &mut Device,
+    v: &str,
+    code: &str,
+    state: &str,
+    supervisor: &str,
+    findings: &[(&str, &str, String)],
+) -> Fields {
     let s = demo_school(code);
-    let header = json!({"school_id": s.id, "school": s, "supervisor": "韩立新",
+    let header = json!({"school_id": s.id, "school": s, "supervisor": supervisor,
                         "templates": [{"id": "wuxiang", "version": 1}], "started_at": now_ms()});
+    let ids: Vec<String> = findings
+        .iter()
+        .map(|(f, _, _)| format!("{v}:{f}"))
+        .collect();
     let mut ops = vec![
         op("header", header),
         op("state", json!(state)),
-        op("findings", json!([format!("{v}:F1"), format!("{v}:F2")])),
+        op("findings", json!(ids)),
+        op("opinion_no", json!("清督意〔2026〕3号")),
+        op(
+            "signature",
+            json!({"name": "王校长", "role": "校长", "image": "data:image/png;base64,iVBORw0KGgo=",
+                   "signed_at": now_ms()}),
+        ),
     ];
-    for (f, sev) in [("F1", "major"), ("F2", "general")] {
+    for (f, sev, deadline) in findings {
+        let p = |part: &str| format!("findings.{v}:{f}.{part}");
+        ops.push(op(&p("item_codes"), json!([f])));
         ops.push(op(
-            &format!("findings.{v}:{f}.description"),
-            json!("消防通道堆放杂物"),
+            &p("section"),
+            json!({"zh": "消防安全", "en": "Fire safety"}),
         ));
-        ops.push(op(&format!("findings.{v}:{f}.severity"), json!(sev)));
+        ops.push(op(
+            &p("description"),
+            json!("教学楼二楼消防通道堆放课桌椅，影响疏散。"),
+        ));
+        ops.push(op(&p("requirement"), json!("立即清理，确保通道畅通。")));
+        ops.push(op(&p("severity"), json!(sev)));
+        ops.push(op(&p("disposition"), json!("by_deadline")));
+        ops.push(op(&p("deadline"), json!(deadline)));
+        ops.push(op(&p("owner"), json!("总务处 李明")));
+        ops.push(op(&p("basis"), json!([])));
+        ops.push(op(&p("status"), json!("pending")));
     }
+    let fields: Fields = ops
+        .iter()
+        .map(|o| (o["field"].as_str().unwrap().to_owned(), o["value"].clone()))
+        .collect();
     applied(&push1(router, d, "visit", v, ops).await);
+    fields
 }
 
-/// The fields a phone pushes to create finding `f` of visit `v` at `code`.
-fn finding_ops(v: &str, f: &str, code: &str, severity: &str, deadline: &str) -> Vec<Value> {
-    let s = demo_school(code);
-    vec![
-        op(
-            "origin",
-            json!({"visit_id": v, "school_id": s.id, "school_name": s.name,
-                   "item_codes": [f], "section": {"zh": "消防安全", "en": "Fire safety"},
-                   "opinion_no": "清督意〔2026〕3号", "raised_by": "韩立新",
-                   "raised_at": now_ms()}),
-        ),
-        op(
-            "description",
-            json!("教学楼二楼消防通道堆放课桌椅，影响疏散。"),
-        ),
-        op("requirement", json!("立即清理，确保通道畅通。")),
-        op("severity", json!(severity)),
-        op("disposition", json!("by_deadline")),
-        op("owner", json!("总务处 李明")),
-        op("basis", json!([])),
-        op("status", json!("pending")),
-        op("deadline", json!(deadline)),
-    ]
+/// The ops a phone pushes to create the record of finding `f` of the visit `fields` hold:
+/// made from the visit alone, as the server makes it.
+fn phone_ops(v: &str, fields: &Fields, f: &str) -> Vec<Value> {
+    let visit = visit_from_fields(v, fields, None, 0).expect("a visit");
+    let finding = visit
+        .findings
+        .iter()
+        .find(|x| x.id == format!("{v}:{f}"))
+        .expect("the finding");
+    FindingRecord::from_visit(&visit, finding)
+        .fields()
+        .into_iter()
+        .map(|(field, value)| op(&field, value))
+        .collect()
+}
+
+/// `ops` with `field` set to `value`.
+fn with(mut ops: Vec<Value>, field: &str, value: Value) -> Vec<Value> {
+    let o = ops.iter_mut().find(|o| o["field"] == field).expect(field);
+    o["value"] = value;
+    ops
 }
 
 /// A move as a history entry plus the status it leads to (and a new deadline if any).
@@ -187,28 +225,39 @@ async fn a_finding_goes_from_signing_through_recheck_to_closed_and_the_office_se
     let mut office = login(r, "zhouli", 2).await;
     let v = uuid(0x10);
     let (f1, f2) = (format!("{v}:F1"), format!("{v}:F2"));
-    visit(r, &mut han, &v, "QH0101", "signed").await;
     let deadline = future(15);
-    applied(
-        &push1(
+    let vf = visit(
+        r,
+        &mut han,
+        &v,
+        "QH0101",
+        "signed",
+        "韩立新",
+        &[
+            ("F1", "major", deadline.clone()),
+            ("F2", "general", deadline),
+        ],
+    )
+    .await;
+    // Signed: the server made both records at once, for phones that do not make them. A phone
+    // that does makes the same ones from the visit: nothing changes.
+    for f in ["F1", "F2"] {
+        let res = push1(
             r,
             &mut han,
             "finding",
-            &f1,
-            finding_ops(&v, "F1", "QH0101", "major", &deadline),
+            &format!("{v}:{f}"),
+            phone_ops(&v, &vf, f),
         )
-        .await,
-    );
-    applied(
-        &push1(
-            r,
-            &mut han,
-            "finding",
-            &f2,
-            finding_ops(&v, "F2", "QH0101", "general", &deadline),
-        )
-        .await,
-    );
+        .await;
+        applied(&res);
+        assert!(
+            res.fields
+                .iter()
+                .all(|x| x.outcome == FieldOutcome::Unchanged),
+            "{res:?}"
+        );
+    }
 
     // The school reported (整改报告): the office records it.
     for (f, e) in [(&f1, "e-office-1"), (&f2, "e-office-2")] {
@@ -317,17 +366,16 @@ async fn a_recheck_made_offline_on_a_finding_the_office_withdrew_is_kept_as_a_co
     let mut office = login(r, "zhouli", 2).await;
     let v = uuid(0x20);
     let f = format!("{v}:F2");
-    visit(r, &mut han, &v, "QH0101", "signed").await;
-    applied(
-        &push1(
-            r,
-            &mut han,
-            "finding",
-            &f,
-            finding_ops(&v, "F2", "QH0101", "general", &future(10)),
-        )
-        .await,
-    );
+    visit(
+        r,
+        &mut han,
+        &v,
+        "QH0101",
+        "signed",
+        "韩立新",
+        &[("F2", "general", future(10))],
+    )
+    .await;
     let ops = move_ops(
         "e-w",
         "zhouli",
@@ -390,101 +438,89 @@ async fn moves_the_table_forbids_and_findings_from_nowhere_are_rejected(backend:
     let mut office = login(r, "zhouli", 3).await;
     let (v, draft) = (uuid(0x30), uuid(0x31));
     let f = format!("{v}:F1");
-    visit(r, &mut han, &v, "QH0101", "signed").await;
-    visit(r, &mut han, &draft, "QH0102", "finished").await;
     let d = future(10);
+    let vf = visit(
+        r,
+        &mut han,
+        &v,
+        "QH0101",
+        "signed",
+        "韩立新",
+        &[("F1", "major", d.clone())],
+    )
+    .await;
+    let df = visit(
+        r,
+        &mut han,
+        &draft,
+        "QH0102",
+        "finished",
+        "韩立新",
+        &[("F1", "major", d)],
+    )
+    .await;
+    let ops = || phone_ops(&v, &vf, "F1");
 
     // Findings from nowhere.
+    let res = push1(
+        r,
+        &mut han,
+        "finding",
+        &format!("{draft}:F1"),
+        phone_ops(&draft, &df, "F1"),
+    )
+    .await;
+    rejected(&res, "is not signed");
+    let mut origin = ops().into_iter().find(|o| o["field"] == "origin").unwrap()["value"].clone();
+    let res = push1(
+        r,
+        &mut han,
+        "finding",
+        &format!("{v}:F9"),
+        with(ops(), "origin", origin.clone()),
+    )
+    .await;
+    rejected(&res, "lists no finding");
+    origin["visit_id"] = json!(uuid(0x99));
+    let res = push1(
+        r,
+        &mut han,
+        "finding",
+        &format!("{}:F1", uuid(0x99)),
+        with(ops(), "origin", origin),
+    )
+    .await;
+    rejected(&res, "has not received");
     rejected(
-        &push1(
-            r,
-            &mut han,
-            "finding",
-            &format!("{draft}:F1"),
-            finding_ops(&draft, "F1", "QH0102", "major", &d),
-        )
-        .await,
-        "is not signed",
-    );
-    rejected(
-        &push1(
-            r,
-            &mut han,
-            "finding",
-            &format!("{v}:F9"),
-            finding_ops(&v, "F9", "QH0101", "major", &d),
-        )
-        .await,
-        "lists no finding",
-    );
-    rejected(
-        &push1(
-            r,
-            &mut han,
-            "finding",
-            &f,
-            finding_ops(&uuid(0x99), "F1", "QH0101", "major", &d),
-        )
-        .await,
-        "has not received",
-    );
-    rejected(
-        &push1(
-            r,
-            &mut han,
-            "finding",
-            &f,
-            finding_ops(&v, "F1", "QH0102", "major", &d),
-        )
-        .await,
-        "names school",
-    );
-    rejected(
-        &push1(
-            r,
-            &mut office,
-            "finding",
-            &f,
-            finding_ops(&v, "F1", "QH0101", "major", &d),
-        )
-        .await,
+        &push1(r, &mut office, "finding", &f, ops()).await,
         "supervisor's",
     );
-    // Another supervisor cannot make a finding of a school not theirs.
+    // Another supervisor cannot touch a finding of a school not theirs.
     rejected(
-        &push1(
-            r,
-            &mut ma,
-            "finding",
-            &f,
-            finding_ops(&v, "F1", "QH0101", "major", &d),
-        )
-        .await,
+        &push1(r, &mut ma, "finding", &f, ops()).await,
         "not assigned to mashufen",
     );
-    // A new finding that starts anywhere but 待整改 without the move that took it there.
-    let mut ops = finding_ops(&v, "F1", "QH0101", "major", &d);
-    ops[7] = op("status", json!("closed"));
+    // A finding that moves anywhere but 待整改 without the move that took it there.
     rejected(
-        &push1(r, &mut han, "finding", &f, ops).await,
-        "moves only with a history entry",
-    );
-    applied(
         &push1(
             r,
             &mut han,
             "finding",
             &f,
-            finding_ops(&v, "F1", "QH0101", "major", &d),
+            with(ops(), "status", json!("closed")),
         )
         .await,
+        "moves only with a history entry",
     );
+    applied(&push1(r, &mut han, "finding", &f, ops()).await);
 
     // Its origin is set once; the office writes only the workflow.
-    let mut ops = finding_ops(&v, "F1", "QH0101", "major", &d);
-    ops.truncate(1);
-    ops[0]["value"]["item_codes"] = json!(["F2"]);
-    rejected(&push1(r, &mut han, "finding", &f, ops).await, "set once");
+    let mut origin = ops().into_iter().find(|o| o["field"] == "origin").unwrap();
+    origin["value"]["item_codes"] = json!(["F2"]);
+    rejected(
+        &push1(r, &mut han, "finding", &f, vec![origin]).await,
+        "set once",
+    );
     rejected(
         &push1(
             r,
@@ -663,31 +699,27 @@ async fn the_findings_list_is_scoped_and_filtered(backend: Backend) {
     let mut ma = login(r, "mashufen", 2).await;
     let office = login(r, "zhouli", 3).await;
     let (v, w) = (uuid(0x40), uuid(0x41));
-    visit(r, &mut han, &v, "QH0101", "signed").await;
-    applied(
-        &push1(
-            r,
-            &mut han,
-            "finding",
-            &format!("{v}:F1"),
-            finding_ops(&v, "F1", "QH0101", "major", &future(-3)),
-        )
-        .await,
-    );
-    applied(
-        &push1(
-            r,
-            &mut han,
-            "finding",
-            &format!("{v}:F2"),
-            finding_ops(&v, "F2", "QH0101", "general", &future(5)),
-        )
-        .await,
-    );
-    visit(r, &mut ma, &w, "QH0103", "signed").await;
-    let mut ops = finding_ops(&w, "F2", "QH0103", "general", &future(-1));
-    ops[0]["value"]["raised_by"] = json!("马淑芬");
-    applied(&push1(r, &mut ma, "finding", &format!("{w}:F2"), ops).await);
+    let findings_of_v = [("F1", "major", future(-3)), ("F2", "general", future(5))];
+    visit(
+        r,
+        &mut han,
+        &v,
+        "QH0101",
+        "signed",
+        "韩立新",
+        &findings_of_v,
+    )
+    .await;
+    visit(
+        r,
+        &mut ma,
+        &w,
+        "QH0103",
+        "signed",
+        "马淑芬",
+        &[("F2", "general", future(-1))],
+    )
+    .await;
 
     // An office account of another county sees none of them.
     let other = User {
@@ -787,4 +819,92 @@ async fn the_findings_list_is_scoped_and_filtered(backend: Backend) {
     )
     .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+}
+
+both_backends!(findings_of_visits_signed_before_records_are_made_once_at_start);
+
+/// Item 9: a database made by the last release holds signed visits whose findings live only
+/// inside the visit (here pushed without the new release's hook). At start-up the server makes
+/// their records, keeping a status the office had set in the visit; a second start makes none.
+async fn findings_of_visits_signed_before_records_are_made_once_at_start(backend: Backend) {
+    use dudao_server::api::sync::push::{push_one, Context};
+    use dudao_server::findings_backfill::backfill;
+
+    let t = test_app_on(backend).await;
+    let r = &t.router;
+    let han = login(r, "hanlixin", 1).await;
+    let office = login(r, "zhouli", 2).await;
+    let store = t.state.store.as_ref();
+    let user = store
+        .user_by_username("hanlixin")
+        .await
+        .unwrap()
+        .unwrap()
+        .user;
+    let school = demo_school("QH0101");
+    let ctx = Context {
+        schools: [school.id.clone()].into(),
+        library: None,
+    };
+    let v = uuid(0x50);
+    // The visit as the last release pushed it: signed, one finding 整改中 (set by the office
+    // in the visit, as it could then).
+    let header = json!({"school_id": school.id, "school": school, "supervisor": "韩立新",
+                        "templates": [{"id": "wuxiang", "version": 1}], "started_at": now_ms()});
+    let f = format!("{v}:AQ-03");
+    let ops = vec![
+        op("header", header),
+        op("state", json!("signed")),
+        op("findings", json!([f])),
+        op(
+            "signature",
+            json!({"name": "王校长", "role": "校长", "image": "", "signed_at": 1_796_000_000_000_i64}),
+        ),
+        op(&format!("findings.{f}.item_codes"), json!(["AQ-03"])),
+        op(
+            &format!("findings.{f}.description"),
+            json!("消防通道堆放杂物。"),
+        ),
+        op(&format!("findings.{f}.severity"), json!("major")),
+        op(&format!("findings.{f}.deadline"), json!("2026-12-20")),
+        op(&format!("findings.{f}.status"), json!("rectifying")),
+    ];
+    let m: dudao_domain::sync::Mutation = serde_json::from_value(
+        json!({"seq": 1, "entity": "visit", "entity_id": v, "ops": ops, "hlc": Hlc::new(now_ms(), 0)}),
+    )
+    .unwrap();
+    push_one(store, &user, &han.id, &ctx, &m, now_ms())
+        .await
+        .unwrap();
+    assert!(
+        findings(r, &office, "").await.findings.is_empty(),
+        "no record yet"
+    );
+
+    assert_eq!(backfill(store, None, now_ms()).await.unwrap(), 1);
+    assert_eq!(
+        backfill(store, None, now_ms()).await.unwrap(),
+        0,
+        "made once"
+    );
+    let list = findings(r, &office, "").await;
+    let rec = &list.findings[0].record;
+    assert_eq!(rec.id, f);
+    assert_eq!(
+        rec.workflow.status.key(),
+        "rectifying",
+        "the office's status is kept"
+    );
+    assert_eq!(rec.description, "消防通道堆放杂物。");
+    assert_eq!(rec.origin.raised_at, 1_796_000_000_000);
+    assert_eq!(rec.origin.raised_by, "韩立新");
+    // The phone pulls the record like any other change, made by no device.
+    let reply = get(r, "/api/sync/pull?cursor=0&limit=1000", &han.token).await;
+    let pulled: dudao_domain::sync::PullResponse = serde_json::from_slice(&reply.body).unwrap();
+    let origin = pulled
+        .changes
+        .iter()
+        .find(|c| c.entity == "finding" && c.field == "origin")
+        .expect("pulled");
+    assert_eq!((origin.device_id.as_deref(), origin.seq), (None, None));
 }

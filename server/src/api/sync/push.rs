@@ -30,7 +30,7 @@ use dudao_domain::sync::{
     decide, Decision, FieldOutcome, FieldResult, FieldState, Mutation, MutationResult,
     MutationStatus, ENTITY_FINDING, ENTITY_PHOTO, ENTITY_VISIT,
 };
-use dudao_domain::visit::TemplateRef;
+use dudao_domain::visit::{TemplateRef, VisitState};
 use dudao_domain::Template;
 
 use crate::db::sync::{
@@ -383,6 +383,18 @@ fn answer_value_code<'a>(entity: &str, field: &'a str) -> Option<&'a str> {
         }) => Some(code),
         _ => None,
     }
+}
+
+/// Whether `m` sets a visit's state to signed.
+pub fn signs_visit(m: &Mutation) -> bool {
+    m.entity == ENTITY_VISIT
+        && m.ops.iter().any(|op| {
+            op.field == "state"
+                && matches!(
+                    serde_json::from_value::<VisitState>(op.value.clone()),
+                    Ok(VisitState::Signed | VisitState::Synced)
+                )
+        })
 }
 
 /// Whether `m` gives an answer a value (clearing one needs no check).
