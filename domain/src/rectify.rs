@@ -79,6 +79,18 @@ impl Action {
             Action::FixedOnSpot => "立行立改完成",
         }
     }
+
+    pub fn en(&self) -> &'static str {
+        match self {
+            Action::StartRectifying => "Rectification started",
+            Action::ReportDone => "Rectification reported",
+            Action::RecheckPassed => "Recheck passed",
+            Action::RecheckFailed { .. } => "Recheck failed",
+            Action::Close => "Closed",
+            Action::Withdraw => "Withdrawn",
+            Action::FixedOnSpot => "Fixed on the spot",
+        }
+    }
 }
 
 /// One move in a finding's history.

@@ -201,6 +201,8 @@ strings! {
     f_status: &'static str = { "整改状态", "rectification status" }
     f_item_codes: &'static str = { "对应检查项", "items" }
     f_section: &'static str = { "所属部分", "section" }
+    f_origin: &'static str = { "问题来源", "Where the finding comes from" }
+    f_history: &'static str = { "整改记录", "Rectification step" }
     f_photo_meta: &'static str = { "照片信息", "Photo details" }
     f_photo_deleted: &'static str = { "照片删除", "Photo deleted" }
     whole_record: &'static str = { "整条记录（新建）", "The whole record (new)" }
@@ -215,6 +217,7 @@ strings! {
     }
     record_photo: &'static str = { "照片", "Photo" }
     record_visit: &'static str = { "督导记录", "Visit" }
+    record_finding: &'static str = { "整改问题", "Finding" }
 
     // photos kept on the server
     photo_loading: &'static str = { "正在从服务器取照片…", "Fetching the photo from the server…" }

@@ -5,8 +5,9 @@ use crate::i18n::sync::SyncStrings;
 use crate::i18n::Strings;
 use dudao_domain::answer::AnswerValue;
 use dudao_domain::finding::FindingStatus;
+use dudao_domain::rectify::Entry;
 use dudao_domain::sync::fields::{parse, FieldPath};
-use dudao_domain::sync::wire::{ENTITY_PHOTO, ENTITY_VISIT};
+use dudao_domain::sync::wire::{ENTITY_FINDING, ENTITY_PHOTO, ENTITY_VISIT};
 use dudao_domain::template::Severity;
 use dudao_domain::visit::VisitState;
 use dudao_domain::Template;
@@ -61,20 +62,24 @@ pub fn field_label(
             }
         }
         FieldPath::FindingOrder => t.f_findings.into(),
-        FieldPath::Finding { part, .. } => (t.f_finding)(match part {
-            "description" => t.f_description,
-            "requirement" => t.f_requirement,
-            "severity" => t.f_severity,
-            "disposition" => t.f_disposition,
-            "deadline" => t.f_deadline,
-            "owner" => t.f_owner,
-            "basis" => t.f_basis,
-            "status" => t.f_status,
-            "item_codes" => t.f_item_codes,
-            _ => t.f_section,
-        }),
+        FieldPath::Finding { part, .. } | FieldPath::FindingRecord(part) => {
+            (t.f_finding)(match part {
+                "description" => t.f_description,
+                "requirement" => t.f_requirement,
+                "severity" => t.f_severity,
+                "disposition" => t.f_disposition,
+                "deadline" => t.f_deadline,
+                "owner" => t.f_owner,
+                "basis" => t.f_basis,
+                "status" => t.f_status,
+                "item_codes" => t.f_item_codes,
+                _ => t.f_section,
+            })
+        }
         FieldPath::PhotoMeta => t.f_photo_meta.into(),
         FieldPath::PhotoDeleted => t.f_photo_deleted.into(),
+        FieldPath::FindingOrigin => t.f_origin.into(),
+        FieldPath::FindingHistory { .. } => t.f_history.into(),
     }
 }
 
@@ -123,16 +128,36 @@ pub fn value_text(all: &Strings, entity: &str, field: &str, value: &Value, en: b
                 .ok()
                 .map(|a| a.display(en))
         }
-        Some(FieldPath::Finding { part: "status", .. }) => {
+        Some(FieldPath::Finding { part: "status", .. } | FieldPath::FindingRecord("status")) => {
             serde_json::from_value::<FindingStatus>(value.clone())
                 .ok()
                 .map(|s| if en { s.en() } else { s.zh() }.to_owned())
         }
-        Some(FieldPath::Finding {
-            part: "severity", ..
-        }) => serde_json::from_value::<Severity>(value.clone())
+        Some(
+            FieldPath::Finding {
+                part: "severity", ..
+            }
+            | FieldPath::FindingRecord("severity"),
+        ) => serde_json::from_value::<Severity>(value.clone())
             .ok()
             .map(|s| if en { s.en() } else { s.zh() }.to_owned()),
+        // A move: 复查通过（待复查 → 已销号）：已清理
+        Some(FieldPath::FindingHistory { .. }) => serde_json::from_value::<Entry>(value.clone())
+            .ok()
+            .map(|e| {
+                let (action, from, to) = if en {
+                    (e.action.en(), e.from.en(), e.to.en())
+                } else {
+                    (e.action.zh(), e.from.zh(), e.to.zh())
+                };
+                let note = e.note.trim();
+                match (en, note.is_empty()) {
+                    (false, true) => format!("{action}（{from} → {to}）"),
+                    (false, false) => format!("{action}（{from} → {to}）：{note}"),
+                    (true, true) => format!("{action} ({from} → {to})"),
+                    (true, false) => format!("{action} ({from} → {to}): {note}"),
+                }
+            }),
         Some(FieldPath::Visit("state")) => serde_json::from_value::<VisitState>(value.clone())
             .ok()
             .map(|s| {
@@ -173,6 +198,7 @@ pub fn record_kind(t: &SyncStrings, entity: &str) -> &'static str {
     match entity {
         ENTITY_PHOTO => t.record_photo,
         ENTITY_VISIT => t.record_visit,
+        ENTITY_FINDING => t.record_finding,
         _ => t.record_visit,
     }
 }
