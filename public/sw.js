@@ -51,7 +51,8 @@ self.addEventListener('message', (event) => {
   const data = event.data || {};
   const reply = (body) => event.ports && event.ports[0] && event.ports[0].postMessage(body);
   if (data.type === 'SKIP_WAITING') {
-    self.skipWaiting();
+    // Kept alive until the browser has taken the request (a worker stopped at once could drop it).
+    event.waitUntil(self.skipWaiting());
   } else if (data.type === 'VERSION') {
     reply({ version: VERSION });
   } else if (data.type === 'HELLO') {

@@ -6,6 +6,7 @@
 //! Where service workers are not allowed (plain http on a LAN address rather than https or
 //! localhost) none of this runs: the app works as before, but needs the network to start.
 
+use gloo_storage::{SessionStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::prelude::*;
@@ -29,6 +30,11 @@ pub struct Pwa {
     /// This page had a controlling worker (so a new controller means a new version).
     controlled: StoredValue<bool>,
 }
+
+/// Set (for this tab) when the user taps 立即更新, cleared once no version waits: a page that
+/// reloads with the new version still waiting (the request to take over was lost, or the page
+/// reloaded before it took effect) asks again by itself instead of offering the banner anew.
+const UPDATE_ASKED: &str = "dudao-update-asked";
 
 pub fn use_pwa() -> Pwa {
     expect_context::<Pwa>()
@@ -118,7 +124,14 @@ impl Pwa {
     fn watch(self, registration: &ServiceWorkerRegistration) {
         let has_controller = || container().is_some_and(|c| c.controller().is_some());
         if registration.waiting().is_some() && has_controller() {
-            self.update_ready.set(true);
+            if SessionStorage::get::<bool>(UPDATE_ASKED).unwrap_or(false) {
+                leptos::logging::log!("the new version still waits: asking it again to take over");
+                self.update_now();
+            } else {
+                self.update_ready.set(true);
+            }
+        } else {
+            SessionStorage::delete(UPDATE_ASKED);
         }
         let reg = registration.clone();
         listen(registration, "updatefound", move || {
@@ -159,6 +172,7 @@ impl Pwa {
     /// 立即更新: the waiting version takes over and the page reloads into it.
     pub fn update_now(self) {
         self.switching.set_value(true);
+        let _ = SessionStorage::set(UPDATE_ASKED, true);
         spawn_local(async move {
             let waiting: Option<ServiceWorker> = match container() {
                 Some(sw) => JsFuture::from(sw.get_registration())
