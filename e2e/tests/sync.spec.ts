@@ -225,6 +225,14 @@ test('a visit made offline syncs by itself when the network returns, and the off
   expect(field('opinion_no')).toMatch(/督意〔\d{4}〕\d+号$/);
   const photoMeta = changes.filter((c) => c.entity === 'photo' && c.entity_id === photoId && c.field === 'meta').pop()?.value;
   expect(photoMeta).toMatchObject({ id: photoId, visit_id: visitId, item_code: 'ZG-GS-01' });
+  // Its findings go on to 整改 as records of their own, in the office's list, 待整改.
+  const listed = await request.get('/api/findings?status=open', { headers: auth });
+  expect(listed.status()).toBe(200);
+  const ofVisit = (await listed.json()).findings.filter((f: any) => f.origin.visit_id === visitId);
+  expect(ofVisit.length).toBeGreaterThan(0);
+  expect(ofVisit.map((f: any) => f.workflow.status)).toEqual(ofVisit.map(() => 'pending'));
+  expect(ofVisit[0]).toMatchObject({ origin: { raised_by: '杨振华', school_name: '清河县桃园镇中心小学' } });
+  expect(ofVisit.some((f: any) => f.origin.item_codes.includes('ZG-GS-01'))).toBe(true);
 
   // The photo's bytes are complete on the server (hash checked), and the phone freed its copy.
   const admin = await apiLogin(request, 'admin');
@@ -499,4 +507,59 @@ test('a photo upload cut off part-way goes on from where the server\'s copy ends
   expect(status.complete).toBe(true);
   expect((await idbAll(page, 'photos')).find((p) => p.id === photoId).blob).toBeUndefined();
   expect(visitId).toBeTruthy();
+});
+
+test('the office marks a finding 待复查 and the phone’s 整改 list shows it after a sync', async ({ page, request }, info) => {
+  await page.goto('/');
+  const sync = new SyncScreen(page);
+  await sync.open();
+  await sync.signIn('yangzhenhua');
+  await expect(page).toHaveURL(/\/sync$/);
+  // The first sync brings the account's schools (and what earlier tests synced).
+  await expect(sync.lastSync()).toHaveText(/^今天 \d\d:\d\d$/, { timeout: 30_000 });
+  await expect(sync.pending()).toHaveText('0');
+  const visitId = await startVisit(page, '清河县桃园镇中心小学', ['zuoye_gongshi']);
+  await page.locator('[data-code="ZG-GS-01"]').getByRole('button', { name: '不符合', exact: true }).click();
+  await new VisitScreen(page).answerAllSections();
+  await signVisit(page);
+  await sync.open();
+  await page.getByTestId('sync-now').click();
+  await expect(sync.pending()).toHaveText('0', { timeout: 30_000 });
+
+  // At the office: the school reported its 整改 (整改报告), 周丽 records it.
+  const device = randomUUID();
+  const login = await request.post('/api/login', { data: { username: 'zhouli', password: PASSWORD, device_id: device } });
+  const auth = { Authorization: `Bearer ${(await login.json()).token}` };
+  const listed = await (await request.get('/api/findings?status=open', { headers: auth })).json();
+  const finding = listed.findings.find((f: any) => f.origin.visit_id === visitId && f.origin.item_codes.includes('ZG-GS-01'));
+  expect(finding, 'the visit’s finding is in the office’s list').toBeTruthy();
+  const entry = randomUUID();
+  const pushed = await request.post('/api/sync/push', {
+    headers: auth,
+    data: {
+      device_id: device,
+      mutations: [{
+        seq: 1, entity: 'finding', entity_id: finding.id, hlc: `${String(Date.now()).padStart(16, '0')}-0000`,
+        ops: [
+          { field: `history.${entry}`, base_rev: 0, value: {
+            id: entry, at: Date.now(), by: 'zhouli', role: 'office', from: 'pending', to: 'awaiting_recheck',
+            action: { kind: 'report_done' }, note: '学校已报送整改报告' } },
+          { field: 'status', base_rev: 0, value: 'awaiting_recheck' },
+        ],
+      }],
+    },
+  });
+  expect(pushed.status()).toBe(200);
+  expect((await pushed.json()).results[0].status).toBe('applied');
+
+  // The phone syncs and its 整改 list shows the finding 待复查.
+  await page.getByTestId('sync-now').click();
+  await expect(sync.pending()).toHaveText('0');
+  await page.locator('.bottombar a[href="/findings"]').click();
+  const moved = page.locator(`[data-testid=finding][data-id="${finding.id}"]`);
+  await expect(moved).toHaveAttribute('data-status', 'awaiting_recheck');
+  await expect(moved.getByTestId('finding-status')).toHaveText('待复查');
+  await moved.scrollIntoViewIfNeeded();
+  await expect(moved.getByTestId('finding-school')).toHaveText('清河县桃园镇中心小学');
+  await shot(page, info, '98-rectify-awaiting-recheck-from-office');
 });

@@ -2,18 +2,21 @@
 //! the server), the most urgent first: 挂牌督办, then 逾期 (the latest first), then by the days
 //! left (`dudao_domain::rectify::standing`). Filters by school and by status; closed and
 //! withdrawn ones behind their own filter. A tap opens the visit's 督导意见书 once signed, its
-//! review before.
+//! review before. A signed visit's finding stands where its record (`storage::findings`) says:
+//! moved by the office or a 复查, pulled from the server.
 
 use crate::clock::{fmt_date, now_ms};
 use crate::i18n::use_i18n;
 use crate::storage::repo;
 use dudao_domain::datetime::Date;
 use dudao_domain::finding::{Finding, FindingStatus};
+use dudao_domain::finding_record::FindingRecord;
 use dudao_domain::rectify::{is_open, standing, Standing};
 use dudao_domain::template::Severity;
 use dudao_domain::{Visit, VisitState};
 use leptos::prelude::*;
 use leptos_router::components::A;
+use std::collections::HashMap;
 
 /// Where a tap on a finding of this visit leads.
 pub fn target(v: &Visit) -> String {
@@ -50,7 +53,9 @@ const STATUS_FILTERS: [FindingStatus; 4] = [
     FindingStatus::AwaitingClose,
 ];
 
-fn rows_of(visits: Vec<Visit>, today: Date) -> Vec<Row> {
+fn rows_of(visits: Vec<Visit>, records: Vec<FindingRecord>, today: Date) -> Vec<Row> {
+    let records: HashMap<String, FindingRecord> =
+        records.into_iter().map(|r| (r.id.clone(), r)).collect();
     let mut rows: Vec<Row> = visits
         .into_iter()
         .filter(|v| v.state != VisitState::Draft)
@@ -58,9 +63,17 @@ fn rows_of(visits: Vec<Visit>, today: Date) -> Vec<Row> {
             let href = target(&v);
             v.findings
                 .iter()
+                .map(|f| {
+                    let mut f = f.clone();
+                    if let Some(r) = records.get(&f.id) {
+                        f.status = r.status();
+                        f.deadline = r.deadline();
+                    }
+                    f
+                })
                 .map(|f| Row {
                     standing: standing(f.status, f.severity, f.deadline, today),
-                    finding: f.clone(),
+                    finding: f,
                     school_id: v.school_id.clone(),
                     school: v.school.name.clone(),
                     visited_at: v.started_at,
@@ -87,7 +100,9 @@ pub fn FindingsPage() -> impl IntoView {
         }
         async {
             let today = Date::of_ms(now_ms());
-            repo::list_visits().await.map(|vs| rows_of(vs, today))
+            let visits = repo::list_visits().await?;
+            let records = crate::storage::findings::list().await?;
+            Ok::<_, crate::storage::StorageError>(rows_of(visits, records, today))
         }
     });
     let show = RwSignal::new(Show::Open);
@@ -206,7 +221,8 @@ fn OpenFinding(row: Row) -> impl IntoView {
     let owner = f.owner.trim().to_owned();
     let at = row.visited_at;
     view! {
-        <li class="finding" data-testid="finding" data-major=(sev == Severity::Major).to_string()
+        <li class="finding" data-testid="finding" data-id=f.id.clone()
+            data-major=(sev == Severity::Major).to_string()
             data-status=status.key() data-standing=st.key()>
             <A href=row.href attr:class="finding-link">
                 <p class="finding-head">

@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod durability;
 pub mod error;
+pub mod findings;
 pub mod idb;
 pub mod outbox;
 pub mod photo_bytes;

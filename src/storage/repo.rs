@@ -1,7 +1,9 @@
 //! What the app stores and how: every change to a visit is written together with its outbox
 //! marker in one IndexedDB transaction, so no edit exists without the record of it to sync.
 
-use super::idb::{from_js_opt, Db, Read, Writer, META, OUTBOX, SCHOOLS, TEMPLATES, VISITS};
+use super::idb::{
+    from_js_opt, Db, Read, Writer, FINDINGS, META, OUTBOX, SCHOOLS, TEMPLATES, VISITS,
+};
 use super::{outbox, StorageError};
 use dudao_domain::sync::rebase::{rebase_edit, RebaseError};
 use dudao_domain::sync::wire::ENTITY_VISIT;
@@ -22,6 +24,10 @@ pub async fn db() -> Result<Db, StorageError> {
     let db = Db::open().await?;
     super::idb::lifecycle::install();
     DB.with(|d| *d.borrow_mut() = Some(db.clone()));
+    // Once per phone: the findings of visits signed before they were records of their own.
+    if let Err(e) = super::findings::ensure_records_in(&db, crate::clock::now_ms()).await {
+        leptos::logging::error!("finding records of signed visits not made: {e}");
+    }
     Ok(db)
 }
 
@@ -141,7 +147,7 @@ pub async fn sign_visit_in(
     let visit = visit.clone();
     let id = visit.id.clone();
     let written = db
-        .write(&[META, VISITS, OUTBOX], |w| {
+        .write(&[META, VISITS, OUTBOX, FINDINGS], |w| {
             w.read_then(
                 vec![Read::get(META, &key.clone()), Read::get(VISITS, &id)],
                 move |w, got| {
@@ -168,6 +174,8 @@ pub async fn sign_visit_in(
                     w.put(META, &OpinionCounter { key, seq })?;
                     w.put(VISITS, &v)?;
                     outbox::mark(w, ENTITY_VISIT, &v.id, v.updated_at)?;
+                    // Its findings go on to 整改 as records of their own.
+                    super::findings::write_records_of(w, &v)?;
                     *out.borrow_mut() = Some(Ok(v));
                     Ok(())
                 },

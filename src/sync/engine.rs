@@ -110,6 +110,8 @@ pub struct Report {
     pub acked: usize,
     pub rejected: usize,
     pub visits_changed: usize,
+    /// Finding records pulled new or moved (the 整改 list reads them again).
+    pub findings_changed: usize,
     /// Visits on the phone that took values from the server (an open editor reloads them).
     pub changed_visits: Vec<String>,
     pub restored: bool,
@@ -277,6 +279,7 @@ async fn pull_all(
         first = false;
         let applied = store::apply_pull(db, &page, rebase, now_ms()).await?;
         report.visits_changed += applied.visits_changed;
+        report.findings_changed += applied.findings_changed;
         report.changed_visits.extend(applied.visit_ids);
         let stuck = page.cursor <= cursor && page.changes.is_empty();
         cursor = page.cursor;

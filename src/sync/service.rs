@@ -181,7 +181,7 @@ impl SyncService {
                 self.conflicts.set(report.conflicts);
                 self.photos_refused.set(report.photos_refused.len());
                 self.last_sync.set(Some(crate::clock::now_ms()));
-                if report.visits_changed > 0 || report.acked > 0 {
+                if report.visits_changed > 0 || report.findings_changed > 0 || report.acked > 0 {
                     self.records_changed.update(|n| *n += 1);
                 }
                 if !report.changed_visits.is_empty() {

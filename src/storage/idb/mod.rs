@@ -27,7 +27,7 @@ use web_sys::IdbDatabase;
 
 pub const DB_NAME: &str = "dudao";
 /// Raise by one for every schema change and add a step to `migrate`.
-pub const DB_VERSION: u32 = 3;
+pub const DB_VERSION: u32 = 4;
 
 pub const VISITS: &str = "visits";
 pub const SCHOOLS: &str = "schools";
@@ -41,6 +41,9 @@ pub const SYNC_RECORDS: &str = "sync_records";
 /// Mutations made from the outbox, keyed by their device `seq`, indexed by `status`. Acknowledged
 /// ones are kept, to be sent again if the server is restored from an older backup (version 3).
 pub const MUTATIONS: &str = "mutations";
+/// Findings followed through 整改 (`dudao_domain::finding_record::FindingRecord`), by `id`: made
+/// when a visit is signed here, or pulled (version 4).
+pub const FINDINGS: &str = "findings";
 
 /// A connection that survives another tab's schema upgrade: when the browser closes it
 /// (`versionchange`, or the user clearing site data) the next call opens it again.

@@ -38,6 +38,13 @@ fn migrate(db: &IdbDatabase, old_version: u32) -> Result<(), JsValue> {
         let mutations = db.create_object_store_with_optional_parameters(MUTATIONS, &by_seq)?;
         mutations.create_index_with_str("status", "status")?;
     }
+    if old_version < 4 {
+        // Findings as records of their own; those of visits signed before are made on the next
+        // start (`repo::ensure_finding_records`).
+        let by_id = IdbObjectStoreParameters::new();
+        by_id.set_key_path(&JsValue::from_str("id"));
+        db.create_object_store_with_optional_parameters(FINDINGS, &by_id)?;
+    }
     Ok(())
 }
 

@@ -4,7 +4,7 @@ use super::meta::{meta_value, put_meta, HLC, NEXT_SEQ};
 use super::mutations::{MutationState, StoredMutation};
 use super::records::{by_record, local_fields, put_record, record_of, record_store};
 use crate::storage::idb::{
-    from_js, Db, Read, META, MUTATIONS, OUTBOX, PHOTOS, SYNC_RECORDS, VISITS,
+    from_js, Db, Read, FINDINGS, META, MUTATIONS, OUTBOX, PHOTOS, SYNC_RECORDS, VISITS,
 };
 use crate::storage::outbox::{OutboxEntry, OutboxKey};
 use crate::storage::StorageError;
@@ -25,7 +25,15 @@ pub async fn coalesce(db: &Db, now: i64) -> Result<usize, StorageError> {
     let made = Rc::new(Cell::new(0usize));
     let count = made.clone();
     db.write(
-        &[OUTBOX, VISITS, PHOTOS, SYNC_RECORDS, MUTATIONS, META],
+        &[
+            OUTBOX,
+            VISITS,
+            PHOTOS,
+            FINDINGS,
+            SYNC_RECORDS,
+            MUTATIONS,
+            META,
+        ],
         move |w| {
             w.read_then(
                 vec![

@@ -28,6 +28,11 @@ pub(super) fn meta_value<T: DeserializeOwned>(raw: &JsValue) -> Result<Option<T>
     Ok(from_js_opt::<MetaValue<T>>(raw)?.map(|m| m.value))
 }
 
+/// Pulls everything again from the start on the next cycle (changes already known are skipped).
+pub fn restart_pull(w: &Writer) -> Result<(), StorageError> {
+    put_meta(w, CURSOR, &0i64)
+}
+
 pub fn put_meta<T: Serialize>(w: &Writer, key: &str, value: &T) -> Result<(), StorageError> {
     w.put(
         META,

@@ -25,8 +25,8 @@ mod unsynced;
 
 pub use coalesce::coalesce;
 pub use meta::{
-    delete_meta, device_id, get_meta, put_meta, set_meta, ACKED_SEQ, CURSOR, CURSOR_USER,
-    DEVICE_ID, HLC, LAST_SYNC, NEXT_SEQ, SERVER_EPOCH,
+    delete_meta, device_id, get_meta, put_meta, restart_pull, set_meta, ACKED_SEQ, CURSOR,
+    CURSOR_USER, DEVICE_ID, HLC, LAST_SYNC, NEXT_SEQ, SERVER_EPOCH,
 };
 pub use mutations::{
     all_mutations, dismiss_rejected, pending_mutations, rejected_mutations, requeue_from,

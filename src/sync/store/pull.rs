@@ -2,11 +2,12 @@
 
 use super::meta::{meta_value, put_meta, CURSOR, HLC};
 use super::records::{by_record, is_absent, local_fields, put_record, record_of, record_store};
-use crate::storage::idb::{from_js, Db, Read, META, PHOTOS, SYNC_RECORDS, VISITS};
+use crate::storage::idb::{from_js, Db, Read, FINDINGS, META, PHOTOS, SYNC_RECORDS, VISITS};
 use crate::storage::StorageError;
+use dudao_domain::finding_record::FindingRecord;
 use dudao_domain::sync::client::record_key;
 use dudao_domain::sync::fields::{visit_fields, visit_from_fields, Fields};
-use dudao_domain::sync::wire::{Change, PullResponse, ENTITY_PHOTO, ENTITY_VISIT};
+use dudao_domain::sync::wire::{Change, PullResponse, ENTITY_FINDING, ENTITY_PHOTO, ENTITY_VISIT};
 use dudao_domain::sync::Hlc;
 use dudao_domain::Visit;
 use std::rc::Rc;
@@ -17,6 +18,8 @@ pub struct PullApplied {
     /// Visits created or changed on the phone.
     pub visits_changed: usize,
     pub visit_ids: Vec<String>,
+    /// Finding records created or changed on the phone (the office moved them, or they are new).
+    pub findings_changed: usize,
 }
 
 /// Step (c): applies one pulled page and saves its cursor in the same transaction, so a page is
@@ -33,7 +36,7 @@ pub async fn apply_pull(
     let out = Rc::new(std::cell::RefCell::new(PullApplied::default()));
     let report = out.clone();
     let page = page.clone();
-    db.write(&[VISITS, PHOTOS, SYNC_RECORDS, META], move |w| {
+    db.write(&[VISITS, PHOTOS, FINDINGS, SYNC_RECORDS, META], move |w| {
         let groups: Vec<(String, String, Vec<Change>)> =
             by_record(&page.changes, |c| (c.entity.as_str(), c.entity_id.as_str()))
                 .into_iter()
@@ -58,7 +61,9 @@ pub async fn apply_pull(
                 };
                 let mut fields = match (&local_visit, entity.as_str()) {
                     (Some(v), _) => visit_fields(v),
-                    (None, ENTITY_PHOTO) => local_fields(entity, raw, &rs)?.unwrap_or_default(),
+                    (None, ENTITY_PHOTO | ENTITY_FINDING) => {
+                        local_fields(entity, raw, &rs)?.unwrap_or_default()
+                    }
                     _ => Fields::new(),
                 };
                 let mut took = false;
@@ -72,6 +77,18 @@ pub async fn apply_pull(
                     }
                 }
                 put_record(w, &rs)?;
+                if took && entity == ENTITY_FINDING {
+                    match FindingRecord::from_fields(id, &rs.merged(&fields, &Fields::new())) {
+                        Ok(r) => {
+                            w.put(FINDINGS, &r)?;
+                            applied.findings_changed += 1;
+                        }
+                        // Its origin is on a later page: built then.
+                        Err(e) => {
+                            leptos::logging::log!("finding {id} not built from this page: {e}")
+                        }
+                    }
+                }
                 if took && entity == ENTITY_VISIT {
                     let updated_at = local_visit
                         .as_ref()

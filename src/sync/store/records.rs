@@ -1,12 +1,15 @@
 //! One `RecordSync` per record in `sync_records`, and what the phone holds of each record as
 //! sync fields.
 
-use crate::storage::idb::{from_js, from_js_opt, Db, Writer, PHOTOS, SYNC_RECORDS, VISITS};
+use crate::storage::idb::{
+    from_js, from_js_opt, Db, Writer, FINDINGS, PHOTOS, SYNC_RECORDS, VISITS,
+};
 use crate::storage::StorageError;
+use dudao_domain::finding_record::FindingRecord;
 use dudao_domain::photo::PhotoMeta;
 use dudao_domain::sync::client::{record_key, RecordSync};
 use dudao_domain::sync::fields::{photo_fields, visit_fields, Fields};
-use dudao_domain::sync::wire::{ENTITY_PHOTO, ENTITY_VISIT};
+use dudao_domain::sync::wire::{ENTITY_FINDING, ENTITY_PHOTO, ENTITY_VISIT};
 use dudao_domain::Visit;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -50,6 +53,7 @@ pub(super) fn record_store(entity: &str) -> Option<&'static str> {
     match entity {
         ENTITY_VISIT => Some(VISITS),
         ENTITY_PHOTO => Some(PHOTOS),
+        ENTITY_FINDING => Some(FINDINGS),
         _ => None,
     }
 }
@@ -68,6 +72,7 @@ pub(super) fn local_fields(
 ) -> Result<Option<Fields>, StorageError> {
     match entity {
         ENTITY_VISIT if !is_absent(raw) => Ok(Some(visit_fields(&from_js::<Visit>(raw)?))),
+        ENTITY_FINDING if !is_absent(raw) => Ok(Some(from_js::<FindingRecord>(raw)?.fields())),
         ENTITY_PHOTO if !is_absent(raw) => {
             Ok(Some(photo_fields(&from_js::<PhotoMeta>(raw)?, false)))
         }

@@ -6,12 +6,14 @@ use crate::storage::idb::{from_js, Db, Read, MUTATIONS, OUTBOX, PHOTOS};
 use crate::storage::outbox::OutboxEntry;
 use crate::storage::StorageError;
 use dudao_domain::sync::client::record_key;
-use dudao_domain::sync::wire::ENTITY_PHOTO;
+use dudao_domain::sync::wire::{ENTITY_FINDING, ENTITY_PHOTO, ENTITY_VISIT};
 use std::collections::BTreeSet;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// What is not yet on the server, counted once per record: a visit or photo with changes in
-/// the outbox or in pending mutations, and a photo whose bytes the server has not confirmed.
+/// the outbox or in pending mutations, and a photo whose bytes the server has not confirmed. A
+/// finding's record counts as its visit (`<visit id>:<item>`): signing a visit with three
+/// findings is one change to send, as the supervisor sees it, not four.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Unsynced {
     pub total: usize,
@@ -31,12 +33,16 @@ pub async fn unsynced(db: &Db) -> Result<Unsynced, StorageError> {
             Read::All(PHOTOS),
         ])
         .await?;
+    let counted = |entity: &str, id: &str| match (entity, id.split_once(':')) {
+        (ENTITY_FINDING, Some((visit, _))) => record_key(ENTITY_VISIT, visit),
+        _ => record_key(entity, id),
+    };
     let mut keys = BTreeSet::new();
     for e in from_js::<Vec<OutboxEntry>>(&got[0])? {
-        keys.insert(record_key(&e.entity, &e.entity_id));
+        keys.insert(counted(&e.entity, &e.entity_id));
     }
     for m in from_js::<Vec<StoredMutation>>(&got[1])? {
-        keys.insert(m.key());
+        keys.insert(counted(&m.entity, &m.entity_id));
     }
     let mut photos = 0;
     let list: js_sys::Array = got[2].clone().unchecked_into();
