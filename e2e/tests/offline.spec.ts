@@ -289,37 +289,3 @@ test('a new version waits for the user, and its old cache goes only when no page
     fs.writeFileSync(DIST_SW, original);
   }
 });
-
-test('a tab that asked for the new version and reloaded before the switch asks again by itself', async ({ page }, info) => {
-  // Readiness, not speed: an update and a switch (see the test above).
-  test.setTimeout(120_000);
-  const original = fs.readFileSync(DIST_SW, 'utf8');
-  try {
-    await phoneWithSchools(page);
-    await page.goto('/');
-    await controlled(page);
-    await page.reload();
-    await expect(page.getByTestId('school-card')).toHaveCount(3);
-    const v1 = await askWorker(page, 'VERSION');
-    const v2 = `${v1}-again`;
-    fs.writeFileSync(DIST_SW, original.replace(`const VERSION = '${v1}';`, `const VERSION = '${v2}';`));
-    await page.evaluate(async () => { await (await navigator.serviceWorker.getRegistration())!.update(); });
-    await expect(page.getByTestId('update-available')).toBeVisible();
-
-    // 立即更新 was tapped, but the page reloaded before the new version took over (what
-    // the tap leaves in this tab, then a reload): the new version still waits.
-    await page.evaluate(() => sessionStorage.setItem('dudao-update-asked', 'true'));
-    await page.reload();
-    // It asks again by itself: the new version takes over and the page runs it, no banner.
-    await expect
-      .poll(() => askWorker(page, 'VERSION').catch(() => ''), { timeout: 60_000 })
-      .toBe(v2);
-    await expect(page.getByTestId('school-card')).toHaveCount(3);
-    await expect(page.getByTestId('update-available')).toHaveCount(0);
-    await shot(page, info, 'pwa-6-switched-after-reload');
-    // Switched: the request is forgotten, and a later version waits for the user again.
-    await expect.poll(() => page.evaluate(() => sessionStorage.getItem('dudao-update-asked'))).toBeNull();
-  } finally {
-    fs.writeFileSync(DIST_SW, original);
-  }
-});
