@@ -78,7 +78,9 @@ fn json<T: Serialize>(v: &T) -> Value {
 }
 
 impl FindingRecord {
-    /// The record a signed visit's finding becomes: 待整改 by its deadline, no history yet.
+    /// The record a signed visit's finding becomes: its status and deadline as the visit holds
+    /// them (待整改 when just signed; a status the office set in a visit signed before records
+    /// existed is kept), no history yet.
     pub fn from_visit(visit: &Visit, f: &Finding) -> FindingRecord {
         FindingRecord {
             id: f.id.clone(),
@@ -101,7 +103,10 @@ impl FindingRecord {
             disposition: f.disposition,
             owner: f.owner.clone(),
             basis: f.basis.clone(),
-            workflow: Workflow::new(f.deadline),
+            workflow: Workflow {
+                status: f.status,
+                ..Workflow::new(f.deadline)
+            },
         }
     }
 

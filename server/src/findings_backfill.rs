@@ -9,14 +9,14 @@
 
 use std::collections::HashSet;
 
-use dudao_domain::finding_record::FindingRecord;
-use dudao_domain::sync::fields::{visit_from_fields, Fields};
+use dudao_domain::finding_record::{records_of, FindingRecord};
+use dudao_domain::sync::fields::visit_from_fields;
 use dudao_domain::sync::{
     FieldOutcome, FieldResult, Hlc, MutationStatus, ENTITY_FINDING, ENTITY_VISIT,
 };
 use dudao_domain::visit::VisitState;
 
-use crate::db::sync::{FieldWrite, MutationWrite, NewRecord, SERVER_DEVICE};
+use crate::db::sync::{by_record, FieldWrite, MutationWrite, NewRecord, SERVER_DEVICE};
 use crate::db::{Scope, Store, StoreError};
 
 /// Makes the missing finding records of the signed visits (of `visit` only, when given);
@@ -67,13 +67,12 @@ pub async fn backfill(
     };
     let mut made = 0;
     for visit_id in signed {
-        let mut fields = Fields::new();
-        for f in store
+        let rows = store
             .record_fields(ENTITY_VISIT, &Scope::All, Some(&visit_id), None)
-            .await?
-        {
-            fields.insert(f.field, f.value);
-        }
+            .await?;
+        let Some((_, fields)) = by_record(rows).remove(&visit_id) else {
+            continue;
+        };
         let visit = match visit_from_fields(&visit_id, &fields, None, now) {
             Ok(v) => v,
             Err(e) => {
@@ -81,9 +80,7 @@ pub async fn backfill(
                 continue;
             }
         };
-        for finding in &visit.findings {
-            let mut record = FindingRecord::from_visit(&visit, finding);
-            record.workflow.status = finding.status;
+        for record in records_of(&visit) {
             if make(store, &visit.school_id, &record, now).await? {
                 made += 1;
             }

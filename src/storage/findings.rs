@@ -60,11 +60,7 @@ pub async fn ensure_records_in(db: &Db, now: i64) -> Result<usize, StorageError>
                     .iter()
                     .filter(|v| matches!(v.state, VisitState::Signed | VisitState::Synced))
                 {
-                    for mut r in records_of(v).into_iter().filter(|r| !have.contains(&r.id)) {
-                        // A status the office set in the visit before records existed is kept.
-                        if let Some(f) = v.findings.iter().find(|f| f.id == r.id) {
-                            r.workflow.status = f.status;
-                        }
+                    for r in records_of(v).into_iter().filter(|r| !have.contains(&r.id)) {
                         w.put(FINDINGS, &r)?;
                         count.set(count.get() + 1);
                     }

@@ -10,7 +10,7 @@
 //! was raised, `2026-12-01`, China's calendar). A value that is not one of these is a 400
 //! naming it. The answer is [`FindingsResponse`], most urgent first.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -18,13 +18,13 @@ use axum::Json;
 use dudao_domain::datetime::Date;
 use dudao_domain::finding_list::{self, FindingFilter, FindingsResponse, Place, StatusFilter};
 use dudao_domain::finding_record::FindingRecord;
-use dudao_domain::sync::fields::Fields;
 use dudao_domain::sync::ENTITY_FINDING;
 use dudao_domain::template::Severity;
 use serde::Deserialize;
 
 use crate::auth::Auth;
 use crate::clock::now_ms;
+use crate::db::sync::by_record;
 use crate::db::Scope;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -135,14 +135,7 @@ pub async fn list_findings(
             )
         })
         .collect();
-    let mut records: BTreeMap<String, (String, Fields)> = BTreeMap::new();
-    for r in rows {
-        records
-            .entry(r.entity_id)
-            .or_insert_with(|| (r.school_id, Fields::new()))
-            .1
-            .insert(r.field, r.value);
-    }
+    let records = by_record(rows);
     let mut found = Vec::with_capacity(records.len());
     for (id, (school_id, fields)) in records {
         // Every field was validated when pushed; a record that still does not read is logged

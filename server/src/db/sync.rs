@@ -76,6 +76,21 @@ impl TryFrom<RecordFieldRow> for RecordField {
     }
 }
 
+/// Rows of [`SyncStore::record_fields`] put together by record: its school and its fields.
+pub fn by_record(
+    rows: Vec<RecordField>,
+) -> std::collections::BTreeMap<String, (String, dudao_domain::sync::fields::Fields)> {
+    let mut records = std::collections::BTreeMap::new();
+    for r in rows {
+        records
+            .entry(r.entity_id)
+            .or_insert_with(|| (r.school_id, dudao_domain::sync::fields::Fields::new()))
+            .1
+            .insert(r.field, r.value);
+    }
+    records
+}
+
 /// The query of [`SyncStore::record_fields`]: `{p}1` the entity, `{p}2` the record or NULL,
 /// `{p}3` the field or NULL, then the scope's `filter` (parameter 4). `json` is `::text` and
 /// `text` is `::text` on PostgreSQL (which must be told what a NULL parameter is).

@@ -1,10 +1,11 @@
 //! Step (c) of a cycle: one pulled page applied, with its cursor, in one transaction.
 
 use super::meta::{meta_value, put_meta, CURSOR, HLC};
-use super::records::{by_record, is_absent, local_fields, put_record, record_of, record_store};
+use super::records::{
+    by_record, is_absent, local_fields, put_finding, put_record, record_of, record_store,
+};
 use crate::storage::idb::{from_js, Db, Read, FINDINGS, META, PHOTOS, SYNC_RECORDS, VISITS};
 use crate::storage::StorageError;
-use dudao_domain::finding_record::FindingRecord;
 use dudao_domain::sync::client::record_key;
 use dudao_domain::sync::fields::{visit_fields, visit_from_fields, Fields};
 use dudao_domain::sync::wire::{Change, PullResponse, ENTITY_FINDING, ENTITY_PHOTO, ENTITY_VISIT};
@@ -77,17 +78,8 @@ pub async fn apply_pull(
                     }
                 }
                 put_record(w, &rs)?;
-                if took && entity == ENTITY_FINDING {
-                    match FindingRecord::from_fields(id, &rs.merged(&fields, &Fields::new())) {
-                        Ok(r) => {
-                            w.put(FINDINGS, &r)?;
-                            applied.findings_changed += 1;
-                        }
-                        // Its origin is on a later page: built then.
-                        Err(e) => {
-                            leptos::logging::log!("finding {id} not built from this page: {e}")
-                        }
-                    }
+                if took && entity == ENTITY_FINDING && put_finding(w, id, &rs, &fields)? {
+                    applied.findings_changed += 1;
                 }
                 if took && entity == ENTITY_VISIT {
                     let updated_at = local_visit

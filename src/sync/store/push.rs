@@ -2,12 +2,11 @@
 
 use super::meta::{meta_value, put_meta, ACKED_SEQ, SERVER_EPOCH};
 use super::mutations::{MutationState, StoredMutation};
-use super::records::{local_fields, put_record, record_of, record_store};
+use super::records::{local_fields, put_finding, put_record, record_of, record_store};
 use crate::storage::idb::{
     from_js, Db, Read, FINDINGS, META, MUTATIONS, PHOTOS, SYNC_RECORDS, VISITS,
 };
 use crate::storage::StorageError;
-use dudao_domain::finding_record::FindingRecord;
 use dudao_domain::sync::client::{record_key, RecordSync};
 use dudao_domain::sync::fields::{visit_from_fields, Fields};
 use dudao_domain::sync::wire::{MutationStatus, PushResponse, ENTITY_FINDING, ENTITY_VISIT};
@@ -108,12 +107,7 @@ pub async fn apply_push(
                     put_record(w, rs)?;
                     // A move that lost to the office's (null: let go) or a value that lost.
                     if let (true, ENTITY_FINDING, Some(f)) = (*changed, entity.as_str(), fields) {
-                        match FindingRecord::from_fields(id, &rs.merged(f, &Fields::new())) {
-                            Ok(r) => w.put(FINDINGS, &r)?,
-                            Err(e) => {
-                                leptos::logging::error!("finding {id} not rebuilt after push: {e}")
-                            }
-                        }
+                        put_finding(w, id, rs, f)?;
                     }
                     if *changed && entity == ENTITY_VISIT {
                         if let Some(f) = fields {

@@ -105,3 +105,20 @@ pub(super) fn by_record<T>(
     }
     order
 }
+
+/// Stores the finding record that the server's values (`rs`) under the phone's `fields` make.
+/// `false` when they make none yet (its origin is on a later pulled page): it is built then.
+pub(super) fn put_finding(
+    w: &Writer,
+    id: &str,
+    rs: &RecordSync,
+    fields: &Fields,
+) -> Result<bool, StorageError> {
+    match FindingRecord::from_fields(id, &rs.merged(fields, &Fields::new())) {
+        Ok(r) => w.put(FINDINGS, &r).map(|()| true),
+        Err(e) => {
+            leptos::logging::log!("finding {id} not built yet: {e}");
+            Ok(false)
+        }
+    }
+}

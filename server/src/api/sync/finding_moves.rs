@@ -18,7 +18,7 @@
 use dudao_domain::datetime::Date;
 use dudao_domain::finding::{Disposition, FindingStatus};
 use dudao_domain::finding_record::Origin;
-use dudao_domain::rectify::{Actor, CloseRule, Entry, Facts, RectifyError, Workflow};
+use dudao_domain::rectify::{Action, Actor, CloseRule, Entry, Facts, RectifyError, Workflow};
 use dudao_domain::sync::fields::{self, FieldPath};
 use dudao_domain::sync::{Mutation, ENTITY_FINDING, ENTITY_VISIT};
 use dudao_domain::template::Severity;
@@ -174,17 +174,13 @@ pub async fn check_moves(
     }
     entries.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
 
-    let status: FindingStatus = stored_or_pushed(tx, m, exists, "status").await?;
+    // Where the finding stands: as stored, or 待整改 for a new one (its moves start there).
     let status = if exists {
-        status
+        stored_or_pushed(tx, m, true, "status").await?
     } else {
         FindingStatus::Pending
     };
-    let deadline: Option<Date> = if exists {
-        stored_or_pushed(tx, m, true, "deadline").await?
-    } else {
-        op_value::<Option<Date>>(m, "deadline").flatten()
-    };
+    let deadline: Option<Date> = stored_or_pushed(tx, m, exists, "deadline").await?;
     let severity: Severity = stored_or_pushed(tx, m, exists, "severity").await?;
     let disposition: Disposition = stored_or_pushed(tx, m, exists, "disposition").await?;
     let mut w = Workflow {
@@ -192,12 +188,9 @@ pub async fn check_moves(
         deadline,
         history: Vec::new(),
     };
-    let failed_recheck = entries.iter().any(|e| {
-        matches!(
-            e.action,
-            dudao_domain::rectify::Action::RecheckFailed { .. }
-        )
-    });
+    let failed_recheck = entries
+        .iter()
+        .any(|e| matches!(e.action, Action::RecheckFailed { .. }));
     for e in entries.iter().cloned() {
         let facts = Facts {
             severity,
