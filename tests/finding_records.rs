@@ -291,3 +291,36 @@ async fn visits_signed_before_records_get_theirs_once_and_everything_is_pulled_a
         Some(421)
     );
 }
+
+/// A finding record's conflict or refusal, as the sync page words it.
+#[wasm_bindgen_test]
+fn a_findings_fields_and_moves_are_named_in_the_supervisors_words() {
+    use dudao::sync::describe::{field_label, record_kind, value_text};
+    let zh = &dudao::i18n::ZH;
+    let t = zh.sync;
+    assert_eq!(record_kind(t, "finding"), "整改问题");
+    assert_eq!(
+        field_label(t, "finding", "history.e1", &[], false),
+        "整改记录"
+    );
+    assert_eq!(field_label(t, "finding", "origin", &[], false), "问题来源");
+    assert_eq!(
+        field_label(t, "finding", "status", &[], false),
+        "问题的整改状态"
+    );
+    let entry = json!({"id": "e1", "at": 1, "by": "hanlixin", "role": "supervisor",
+                       "from": "awaiting_recheck", "to": "closed",
+                       "action": {"kind": "recheck_passed"}, "note": "已清理"});
+    assert_eq!(
+        value_text(zh, "finding", "history.e1", &entry, false),
+        "复查通过（待复查 → 已销号）：已清理"
+    );
+    assert_eq!(
+        value_text(&dudao::i18n::EN, "finding", "history.e1", &entry, true),
+        "Recheck passed (Awaiting recheck → Closed): 已清理"
+    );
+    assert_eq!(
+        value_text(zh, "finding", "status", &json!("withdrawn"), false),
+        "已撤销"
+    );
+}
