@@ -24,15 +24,6 @@ pub async fn db() -> Result<Db, StorageError> {
     let db = Db::open().await?;
     super::idb::lifecycle::install();
     DB.with(|d| *d.borrow_mut() = Some(db.clone()));
-    // Once per phone: the findings of visits signed before they were records of their own. In
-    // the background: storage that does not answer must not hold up the page's first read
-    // (storage.spec's stall test caught it being awaited here).
-    let bg = db.clone();
-    leptos::task::spawn_local(async move {
-        if let Err(e) = super::findings::ensure_records_in(&bg, crate::clock::now_ms()).await {
-            leptos::logging::error!("finding records of signed visits not made: {e}");
-        }
-    });
     Ok(db)
 }
 

@@ -108,6 +108,20 @@ impl SyncService {
                 .add_event_listener_with_callback("visibilitychange", cb.as_ref().unchecked_ref());
             cb.forget();
         }
+        // Once per phone: the findings of visits signed before they were records of their own,
+        // then everything pulled again. Its own task: storage that does not answer must not
+        // hold up the page's first read (storage.spec's stall test caught that).
+        spawn_local(async move {
+            let made = async {
+                let db = repo::db().await?;
+                crate::storage::findings::ensure_records_in(&db, crate::clock::now_ms()).await
+            };
+            match made.await {
+                Ok(0) => {}
+                Ok(_) => s.sync_now(),
+                Err(e) => leptos::logging::error!("finding records of signed visits not made: {e}"),
+            }
+        });
         spawn_local(async move {
             if let Err(e) = s.load().await {
                 leptos::logging::error!("reading the sync state failed: {e}");
