@@ -8,10 +8,14 @@
 use dudao::storage::findings;
 use dudao::storage::idb::{Db, FINDINGS, VISITS};
 use dudao::storage::outbox;
+use dudao::storage::photos::{self, StoredPhoto};
 use dudao::storage::repo;
 use dudao::sync::store;
+use dudao_domain::datetime::Date;
 use dudao_domain::finding::{Disposition, Finding, FindingStatus};
 use dudao_domain::finding_record::FindingRecord;
+use dudao_domain::photo::PhotoMeta;
+use dudao_domain::rectify::{Action, Actor, Move, RectifyError};
 use dudao_domain::review::Signature;
 use dudao_domain::sync::wire::{
     Change, FieldOutcome, FieldResult, MutationResult, MutationStatus, PullResponse, PushResponse,
@@ -26,7 +30,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
-use common::{fresh_db, school, template};
+use common::{blob_of, fresh_db, school, template};
 
 fn finding(visit: &str, code: &str, severity: Severity) -> Finding {
     Finding {
@@ -290,6 +294,156 @@ async fn visits_signed_before_records_get_theirs_once_and_everything_is_pulled_a
         store::get_meta::<i64>(&db, store::CURSOR).await.unwrap(),
         Some(421)
     );
+}
+
+fn photo_of(visit: &str, id: &str) -> StoredPhoto {
+    StoredPhoto {
+        meta: PhotoMeta {
+            id: id.into(),
+            visit_id: visit.into(),
+            item_code: "AQ-03".into(),
+            sha256: "ab".repeat(32),
+            size: 4,
+            width: 1600,
+            height: 1200,
+            mime: "image/jpeg".into(),
+            taken_at: 1_795_500_000_000,
+        },
+        blob: blob_of(&[0xff, 0xd8, 0xff, 0xd9], "image/jpeg"),
+        thumb: blob_of(&[1, 2, 3], "image/jpeg"),
+        on_server: false,
+    }
+}
+
+fn recheck(id: &str, action: Action, note: &str, photos: &[&str]) -> Move {
+    Move {
+        id: id.into(),
+        at: 1_795_500_000_000,
+        by: "hanlixin".into(),
+        role: Actor::Supervisor,
+        action,
+        note: note.into(),
+        photos: photos.iter().map(|p| p.to_string()).collect(),
+    }
+}
+
+fn today() -> Date {
+    Date::new(2026, 12, 10).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_recheck_is_stored_with_its_photo_and_both_go_to_the_server() {
+    let db = fresh_db("finding-records-recheck").await;
+    repo::sign_visit_in(&db, &finished("v5"), signature(), 2026)
+        .await
+        .unwrap();
+    // Sent and answered, as a sync after signing does.
+    store::coalesce(&db, 3).await.unwrap();
+    let sent = store::pending_mutations(&db).await.unwrap();
+    store::apply_push(
+        &db,
+        &sent,
+        &answer(&sent, |_| (FieldOutcome::Applied, None)),
+        4,
+    )
+    .await
+    .unwrap();
+    assert_eq!(store::unsynced(&db).await.unwrap().total, 0);
+
+    // 复查通过 of the 重大 finding, with the photo of the cleared corridor.
+    let id = "v5:AQ-03";
+    let m = recheck("e-pass", Action::RecheckPassed, "通道已清理", &["p-fix"]);
+    let r = findings::record_move_in(&db, id, m, &[photo_of("v5", "p-fix")], today())
+        .await
+        .unwrap();
+    assert_eq!(r.status(), FindingStatus::Closed);
+    let stored = record(&db, id).await.unwrap();
+    assert_eq!(stored, r);
+    assert_eq!(stored.workflow.history[0].photos, ["p-fix"]);
+    assert_eq!(stored.workflow.history[0].from, FindingStatus::Pending);
+    assert!(photos::photo_in(&db, "p-fix").await.unwrap().is_some());
+
+    // What goes to the server: the move and the status it led to, and the photo.
+    store::coalesce(&db, 5).await.unwrap();
+    let sent = store::pending_mutations(&db).await.unwrap();
+    let finding = sent
+        .iter()
+        .find(|m| m.entity == "finding")
+        .expect("finding");
+    let mut fields: Vec<&str> = finding.ops.iter().map(|o| o.field.as_str()).collect();
+    fields.sort();
+    assert_eq!(fields, ["history.e-pass", "status"]);
+    assert!(sent
+        .iter()
+        .any(|m| m.entity == "photo" && m.entity_id == "p-fix"));
+
+    // 复查未通过 of the other one: back to 整改中 by the new deadline.
+    let other = "v5:AQ-07";
+    let new_deadline = Date::new(2026, 12, 31).unwrap();
+    let m = recheck(
+        "e-fail",
+        Action::RecheckFailed {
+            deadline: new_deadline,
+        },
+        "仍有杂物堆放",
+        &[],
+    );
+    let r = findings::record_move_in(&db, other, m, &[], today())
+        .await
+        .unwrap();
+    assert_eq!(r.status(), FindingStatus::Rectifying);
+    assert_eq!(r.deadline(), Some(new_deadline));
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_recheck_writes_nothing_and_says_why() {
+    let db = fresh_db("finding-records-refused").await;
+    repo::sign_visit_in(&db, &finished("v6"), signature(), 2026)
+        .await
+        .unwrap();
+    let before_outbox = outbox::entries_in(&db).await.unwrap().len();
+    let id = "v6:AQ-03";
+    // A 重大 finding passed without a photo of the fix.
+    let m = recheck("e-1", Action::RecheckPassed, "已整改", &[]);
+    let e = findings::record_move_in(&db, id, m, &[], today())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e,
+        findings::MoveError::Refused(RectifyError::NeedsPhoto),
+        "{e}"
+    );
+    // A failed 复查 without saying what is still wrong.
+    let m = recheck(
+        "e-2",
+        Action::RecheckFailed {
+            deadline: Date::new(2026, 12, 31).unwrap(),
+        },
+        "  ",
+        &[],
+    );
+    let e = findings::record_move_in(&db, id, m, &[], today())
+        .await
+        .unwrap_err();
+    assert_eq!(e, findings::MoveError::Refused(RectifyError::NeedsNote));
+    // A photo of another visit does not show this finding.
+    let m = recheck("e-3", Action::RecheckPassed, "已整改", &["p-other"]);
+    let e = findings::record_move_in(&db, id, m, &[photo_of("elsewhere", "p-other")], today())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, findings::MoveError::Storage(_)), "{e}");
+    // Nothing of any of them was kept.
+    let r = record(&db, id).await.unwrap();
+    assert_eq!(r.status(), FindingStatus::Pending);
+    assert!(r.workflow.history.is_empty());
+    assert!(photos::photo_in(&db, "p-other").await.unwrap().is_none());
+    assert_eq!(outbox::entries_in(&db).await.unwrap().len(), before_outbox);
+    // A finding this phone does not hold.
+    let m = recheck("e-4", Action::StartRectifying, "", &[]);
+    let e = findings::record_move_in(&db, "v6:NOPE", m, &[], today())
+        .await
+        .unwrap_err();
+    assert_eq!(e, findings::MoveError::Missing("v6:NOPE".into()));
 }
 
 /// A finding record's conflict or refusal, as the sync page words it.

@@ -13,7 +13,7 @@
 use crate::basis::Basis;
 use crate::datetime::Date;
 use crate::finding::{Disposition, Finding, FindingStatus};
-use crate::rectify::{Entry, Workflow};
+use crate::rectify::{CloseRule, Entry, Facts, Workflow};
 use crate::sync::fields::{check, FieldError, Fields};
 use crate::sync::wire::ENTITY_FINDING;
 use crate::template::Severity;
@@ -107,6 +107,16 @@ impl FindingRecord {
                 status: f.status,
                 ..Workflow::new(f.deadline)
             },
+        }
+    }
+
+    /// What a move on this finding is judged by, on `today` under the county's `rule`.
+    pub fn facts(&self, rule: CloseRule, today: Date) -> Facts {
+        Facts {
+            severity: self.severity,
+            disposition: self.disposition,
+            rule,
+            today,
         }
     }
 

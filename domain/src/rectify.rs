@@ -261,6 +261,27 @@ pub fn allowed(
     }
 }
 
+/// The moves `who` can make on a finding in `from`, in the order a screen offers them: the
+/// school's progress, then the 复查, then the office's. A failed 复查 is offered as possible when
+/// some new deadline would be (the screen asks for the date).
+pub fn offered(from: FindingStatus, who: Actor, facts: &Facts) -> Vec<Action> {
+    let candidates = [
+        Action::FixedOnSpot,
+        Action::StartRectifying,
+        Action::ReportDone,
+        Action::RecheckPassed,
+        Action::RecheckFailed {
+            deadline: facts.today.add_days(1),
+        },
+        Action::Close,
+        Action::Withdraw,
+    ];
+    candidates
+        .into_iter()
+        .filter(|a| allowed(from, a, who, facts).is_ok())
+        .collect()
+}
+
 /// A finding's workflow: its status, its deadline and the history that led there.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Workflow {
@@ -474,6 +495,60 @@ mod tests {
             disposition: Disposition::ByDeadline,
             rule,
             today: day(10),
+        }
+    }
+
+    #[test]
+    fn a_supervisor_is_offered_the_schools_progress_and_the_recheck_never_the_offices_moves() {
+        let kinds = |from, who, disposition| {
+            let f = Facts {
+                disposition,
+                ..facts(Severity::Major, CloseRule::OnRecheck)
+            };
+            offered(from, who, &f)
+                .iter()
+                .map(|a| a.zh())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            kinds(Pending, Actor::Supervisor, Disposition::ByDeadline),
+            ["开始整改", "报送整改情况", "复查通过", "复查未通过"]
+        );
+        assert_eq!(
+            kinds(Pending, Actor::Supervisor, Disposition::Immediate),
+            [
+                "立行立改完成",
+                "开始整改",
+                "报送整改情况",
+                "复查通过",
+                "复查未通过"
+            ]
+        );
+        assert_eq!(
+            kinds(AwaitingRecheck, Actor::Supervisor, Disposition::ByDeadline),
+            ["复查通过", "复查未通过"]
+        );
+        assert_eq!(
+            kinds(AwaitingRecheck, Actor::Office, Disposition::ByDeadline),
+            ["复查通过", "复查未通过", "销号", "撤销"]
+        );
+        assert!(kinds(Closed, Actor::Supervisor, Disposition::ByDeadline).is_empty());
+        assert!(kinds(Closed, Actor::Office, Disposition::ByDeadline).is_empty());
+        // Whatever is offered, the table allows.
+        for from in [
+            Pending,
+            Rectifying,
+            AwaitingRecheck,
+            AwaitingClose,
+            Closed,
+            Withdrawn,
+        ] {
+            for who in [Actor::Supervisor, Actor::Office, Actor::Admin] {
+                let f = facts(Severity::General, CloseRule::ByOffice);
+                for a in offered(from, who, &f) {
+                    assert!(allowed(from, &a, who, &f).is_ok(), "{from:?} {a:?} {who:?}");
+                }
+            }
         }
     }
 

@@ -24,7 +24,7 @@ pub struct StoredPhoto {
     pub on_server: bool,
 }
 
-fn record(photo: &StoredPhoto) -> Result<JsValue, StorageError> {
+pub(super) fn record(photo: &StoredPhoto) -> Result<JsValue, StorageError> {
     let obj = to_js(&photo.meta)?;
     js_sys::Reflect::set(&obj, &"blob".into(), &photo.blob).map_err(StorageError::from_js)?;
     js_sys::Reflect::set(&obj, &"thumb".into(), &photo.thumb).map_err(StorageError::from_js)?;
