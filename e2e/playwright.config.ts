@@ -2,7 +2,8 @@ import { defineConfig, devices } from '@playwright/test';
 
 // The real server (release build) on its own port with a throw-away SQLite file, serving the
 // release build of the app from ../dist. Debian's Chromium; Playwright downloads no browser.
-const port = 8765;
+// DUDAO_E2E_PORT: a second checkout's run beside another's.
+const port = Number(process.env.DUDAO_E2E_PORT ?? 8765);
 const chromium = {
   executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',

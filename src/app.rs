@@ -33,6 +33,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/visits/:id/sign") view=crate::pages::review::SignPage/>
                     <Route path=path!("/visits/:id/opinion") view=crate::pages::opinion::OpinionPage/>
                     <Route path=path!("/findings") view=FindingsPage/>
+                    <Route path=path!("/findings/:id") view=crate::pages::finding::FindingPage/>
                     <Route path=path!("/sync") view=SyncPage/>
                     <Route path=path!("/login") view=crate::pages::login::LoginPage/>
                 </Routes>

@@ -28,6 +28,7 @@ macro_rules! strings {
     };
 }
 
+pub mod rectify;
 pub mod sync;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +97,8 @@ strings! {
     pub struct Strings, zh ZH, en EN;
     /// Sign-in, the sync engine and the 同步 page.
     sync: &'static sync::SyncStrings = { &sync::ZH, &sync::EN }
+    /// A finding's page: its history, the 复查 and the school's progress.
+    rectify: &'static rectify::RectifyStrings = { &rectify::ZH, &rectify::EN }
     app_name: &'static str = { "督导", "Dudao" }
     update_available: &'static str = { "新版本可用", "A new version is available" }
     update_detail: &'static str = {

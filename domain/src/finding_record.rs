@@ -120,6 +120,24 @@ impl FindingRecord {
         }
     }
 
+    /// The finding as a visit holds it, standing where this record does (for lists and
+    /// documents that show both kinds).
+    pub fn finding(&self) -> Finding {
+        Finding {
+            id: self.id.clone(),
+            item_codes: self.origin.item_codes.clone(),
+            section: self.origin.section.clone(),
+            description: self.description.clone(),
+            requirement: self.requirement.clone(),
+            severity: self.severity,
+            disposition: self.disposition,
+            deadline: self.workflow.deadline,
+            owner: self.owner.clone(),
+            basis: self.basis.clone(),
+            status: self.workflow.status,
+        }
+    }
+
     pub fn status(&self) -> FindingStatus {
         self.workflow.status
     }
@@ -285,6 +303,19 @@ mod tests {
         let mut lost = fields.clone();
         lost.insert("history.q-9".into(), Value::Null);
         assert_eq!(FindingRecord::from_fields(&r.id, &lost).unwrap(), r);
+    }
+
+    #[test]
+    fn a_record_read_as_a_finding_stands_where_its_workflow_does() {
+        let mut r = record();
+        r.workflow.status = FindingStatus::Rectifying;
+        r.workflow.deadline = Date::new(2026, 12, 31);
+        let f = r.finding();
+        assert_eq!(f.id, r.id);
+        assert_eq!(f.item_codes, ["AQ-03"]);
+        assert_eq!(f.status, FindingStatus::Rectifying);
+        assert_eq!(f.term(false), "2026年12月31日前");
+        assert_eq!(f.description, r.description);
     }
 
     #[test]

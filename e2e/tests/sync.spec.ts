@@ -563,3 +563,142 @@ test('the office marks a finding 待复查 and the phone’s 整改 list shows i
   await expect(moved.getByTestId('finding-school')).toHaveText('清河县桃园镇中心小学');
   await shot(page, info, '98-rectify-awaiting-recheck-from-office');
 });
+
+test('the 整改 loop: two findings signed and synced, the office’s 待复查, a 复查 offline (one passed with a photo, one failed with a new deadline), synced to the server with the whole history', async ({ page, context, request }, info) => {
+  await page.goto('/');
+  const sync = new SyncScreen(page);
+  await sync.open();
+  await sync.signIn('yangzhenhua');
+  await expect(page).toHaveURL(/\/sync$/);
+  await expect(sync.lastSync()).toHaveText(/^今天 \d\d:\d\d$/, { timeout: 30_000 });
+
+  // A 作业公示 visit at 清河县柳林乡九年一贯制学校 raises two findings, signed by the principal.
+  const school = '清河县柳林乡九年一贯制学校';
+  const visitId = await startVisit(page, school, ['zuoye_gongshi']);
+  for (const code of ['ZG-GS-01', 'ZG-GS-02']) {
+    await page.locator(`[data-code="${code}"]`).getByRole('button', { name: '不符合', exact: true }).click();
+  }
+  await new VisitScreen(page).answerAllSections();
+  await signVisit(page);
+  await sync.open();
+  await page.getByTestId('sync-now').click();
+  await expect(sync.pending()).toHaveText('0', { timeout: 30_000 });
+
+  // At the office, 周丽 records that the school reported the first one put right (待复查).
+  const device = randomUUID();
+  const login = await request.post('/api/login', { data: { username: 'zhouli', password: PASSWORD, device_id: device } });
+  const office = { Authorization: `Bearer ${(await login.json()).token}` };
+  const ofVisit = async () => ((await (await request.get('/api/findings', { headers: office })).json()).findings as any[])
+    .filter((f) => f.origin.visit_id === visitId);
+  const listed = await ofVisit();
+  // The two 不符合 answers, and whatever the quick answers to the rest failed.
+  expect(listed.length).toBeGreaterThanOrEqual(2);
+  expect(listed.every((f) => f.workflow.status === 'pending')).toBe(true);
+  const passId = listed.find((f) => f.origin.item_codes.includes('ZG-GS-01'))!.id;
+  const failId = listed.find((f) => f.origin.item_codes.includes('ZG-GS-02'))!.id;
+  const entry = randomUUID();
+  const marked = await request.post('/api/sync/push', {
+    headers: office,
+    data: {
+      device_id: device,
+      mutations: [{
+        seq: 1, entity: 'finding', entity_id: passId, hlc: `${String(Date.now()).padStart(16, '0')}-0000`,
+        ops: [
+          { field: `history.${entry}`, base_rev: 0, value: {
+            id: entry, at: Date.now(), by: 'zhouli', role: 'office', from: 'pending', to: 'awaiting_recheck',
+            action: { kind: 'report_done' }, note: '学校已报送整改报告：作业公示栏已更新。' } },
+          { field: 'status', base_rev: 0, value: 'awaiting_recheck' },
+        ],
+      }],
+    },
+  });
+  expect((await marked.json()).results[0].status).toBe('applied');
+  await page.getByTestId('sync-now').click();
+  await expect(sync.pending()).toHaveText('0');
+
+  // Starting the next visit at the school, the supervisor is sent to its open findings first.
+  await page.getByRole('navigation', { name: 'main' }).getByText('学校').click();
+  await page.getByTestId('school-card').getByText(school).click();
+  // Every open finding of the school: this visit's, and any an earlier run left there.
+  const open = (await (await request.get(`/api/findings?school=${listed[0].origin.school_id}&status=open`, { headers: office })).json()).findings;
+  expect(open.length).toBeGreaterThanOrEqual(listed.length);
+  await expect(page.getByTestId('recheck-first')).toHaveText(`本校有 ${open.length} 个问题未销号：先复查 ›`);
+  await shot(page, info, '99a-rectify-recheck-first');
+
+  // No signal at the school: the 复查 is done offline.
+  await context.setOffline(true);
+  await page.getByTestId('recheck-first').click();
+  await expect(page).toHaveURL(/\/findings\?school=/);
+  await expect(page.getByTestId('finding')).toHaveCount(open.length);
+  await page.locator(`[data-testid=finding][data-id="${passId}"]`).click();
+  await expect(page).toHaveURL(/\/findings\/[^/]+$/);
+  await expect(page.getByTestId('finding-status')).toHaveText('待复查');
+  await expect(page.getByTestId('history-entry')).toHaveCount(1);
+  await expect(page.getByTestId('history-entry')).toContainText('报送整改情况');
+  await expect(page.getByTestId('history-entry')).toContainText('zhouli（督导室）');
+  await shot(page, info, '99b-rectify-finding-awaiting-recheck');
+
+  // 复查通过, with a photo of the updated notice board.
+  await page.locator('[data-testid=act-choice][data-action=passed]').click();
+  await page.getByTestId('act-note').fill('复查：公示栏已按要求公示各学科作业及时长。');
+  await page.getByTestId('act-photo-pick').setInputFiles([
+    { name: 'IMG_20261207_100000.jpg', mimeType: 'image/jpeg', buffer: await cameraJpeg(page, '公示栏') },
+  ]);
+  await expect(page.getByTestId('act-photo')).toHaveCount(1);
+  await shot(page, info, '99c-rectify-recheck-form');
+  await page.getByTestId('act-confirm').click();
+  await expect(page.getByTestId('finding-status')).toHaveText('已销号');
+  await expect(page.getByTestId('act-done')).toHaveText('已记录：复查通过。联网后自动同步到督导室。');
+  await expect(page.getByTestId('history-entry')).toHaveCount(2);
+  await expect(page.getByTestId('history-entry').nth(1)).toContainText('复查通过');
+  await expect(page.getByTestId('history-entry').nth(1).getByTestId('history-photo')).toHaveCount(1);
+  await expect(page.getByTestId('act-none')).toBeVisible();
+  await shot(page, info, '99d-rectify-closed');
+
+  // 复查未通过 of the other: what is still wrong, and a new deadline 45 days on.
+  await page.getByTestId('finding-page-back').click();
+  await page.locator(`[data-testid=finding][data-id="${failId}"]`).click();
+  await expect(page.getByTestId('finding-status')).toHaveText('待整改');
+  await page.locator('[data-testid=act-choice][data-action=failed]').click();
+  // Without a deadline it is refused, with what to do.
+  await page.getByTestId('act-note').fill('七年级作业仍未公示，作业时长未统计。');
+  await page.getByTestId('act-confirm').click();
+  await expect(page.getByTestId('act-error')).toHaveText('请选择新的整改期限。');
+  const due = new Date(Date.now() + 45 * 24 * 3600 * 1000 + 8 * 3600 * 1000).toISOString().slice(0, 10);
+  await page.getByTestId('act-deadline').fill(due);
+  await page.getByTestId('act-confirm').click();
+  await expect(page.getByTestId('finding-status')).toHaveText('整改中');
+  await expect(page.getByTestId('finding-standing')).toHaveText(/^剩(44|45)天$/);
+  const [y, m, d] = due.split('-').map(Number);
+  await expect(page.getByTestId('finding-term')).toHaveText(`${y}年${m}月${d}日前`);
+  await expect(page.getByTestId('history-deadline')).toHaveText(`新的整改期限：${y}年${m}月${d}日`);
+  await shot(page, info, '99e-rectify-failed-new-deadline');
+
+  // Reloaded with no signal: both moves are on the phone.
+  await page.reload();
+  await expect(page.getByTestId('finding-status')).toHaveText('整改中');
+  await expect(page.getByTestId('history-note')).toHaveText('七年级作业仍未公示，作业时长未统计。');
+
+  // Back online: one sync takes both moves and the photo to the office.
+  await context.setOffline(false);
+  await sync.open();
+  await page.getByTestId('sync-now').click();
+  await expect(sync.pending()).toHaveText('0', { timeout: 30_000 });
+  await expect(sync.error()).toHaveCount(0);
+  const after = await ofVisit();
+  const passed = after.find((f) => f.id === passId)!;
+  const failed = after.find((f) => f.id === failId)!;
+  expect(passed.workflow.status).toBe('closed');
+  expect(passed.workflow.history.map((e: any) => [e.action.kind, e.by, e.role])).toEqual([
+    ['report_done', 'zhouli', 'office'],
+    ['recheck_passed', 'yangzhenhua', 'supervisor'],
+  ]);
+  const photoId = passed.workflow.history[1].photos[0];
+  const photo = await (await request.get(`/api/photos/${photoId}/status`, { headers: office })).json();
+  expect(photo.complete, 'the 复查 photo is on the server').toBe(true);
+  expect(failed.workflow.status).toBe('rectifying');
+  expect(failed.workflow.deadline).toBe(due);
+  expect(failed.workflow.history).toHaveLength(1);
+  expect(failed.workflow.history[0].action).toEqual({ kind: 'recheck_failed', deadline: due });
+  expect(failed.workflow.history[0].note).toBe('七年级作业仍未公示，作业时长未统计。');
+});

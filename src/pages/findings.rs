@@ -1,9 +1,10 @@
 //! 整改: the findings of every finished or signed visit on this phone (made here or pulled from
 //! the server), the most urgent first: 挂牌督办, then 逾期 (the latest first), then by the days
 //! left (`dudao_domain::rectify::standing`). Filters by school and by status; closed and
-//! withdrawn ones behind their own filter. A tap opens the visit's 督导意见书 once signed, its
-//! review before. A signed visit's finding stands where its record (`storage::findings`) says:
-//! moved by the office or a 复查, pulled from the server.
+//! withdrawn ones behind their own filter. A signed visit's finding is a record of its own
+//! (`storage::findings`): it stands where its record says (moved by the office or a 复查, pulled
+//! from the server) and a tap opens it (`pages::finding`), with its history and the 复查. A
+//! finished visit's, not signed yet, opens the visit's review.
 
 use crate::clock::{fmt_date, now_ms};
 use crate::i18n::use_i18n;
@@ -16,7 +17,7 @@ use dudao_domain::template::Severity;
 use dudao_domain::{Visit, VisitState};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 /// Where a tap on a finding of this visit leads.
 pub fn target(v: &Visit) -> String {
@@ -54,34 +55,41 @@ const STATUS_FILTERS: [FindingStatus; 4] = [
 ];
 
 fn rows_of(visits: Vec<Visit>, records: Vec<FindingRecord>, today: Date) -> Vec<Row> {
-    let records: HashMap<String, FindingRecord> =
-        records.into_iter().map(|r| (r.id.clone(), r)).collect();
-    let mut rows: Vec<Row> = visits
-        .into_iter()
-        .filter(|v| v.state != VisitState::Draft)
-        .flat_map(|v| {
-            let href = target(&v);
-            v.findings
-                .iter()
-                .map(|f| {
-                    let mut f = f.clone();
-                    if let Some(r) = records.get(&f.id) {
-                        f.status = r.status();
-                        f.deadline = r.deadline();
-                    }
-                    f
-                })
-                .map(|f| Row {
-                    standing: standing(f.status, f.severity, f.deadline, today),
-                    finding: f,
-                    school_id: v.school_id.clone(),
-                    school: v.school.name.clone(),
-                    visited_at: v.started_at,
-                    href: href.clone(),
-                })
-                .collect::<Vec<_>>()
+    let row = |f: Finding, school_id: &str, school: &str, visited_at: i64, href: String| Row {
+        standing: standing(f.status, f.severity, f.deadline, today),
+        finding: f,
+        school_id: school_id.to_owned(),
+        school: school.to_owned(),
+        visited_at,
+        href,
+    };
+    // A signed visit's findings are records: they open on their own page.
+    let recorded: HashSet<String> = records.iter().map(|r| r.id.clone()).collect();
+    let mut rows: Vec<Row> = records
+        .iter()
+        .map(|r| {
+            row(
+                r.finding(),
+                &r.origin.school_id,
+                &r.origin.school_name,
+                r.origin.raised_at,
+                format!("/findings/{}", r.id),
+            )
         })
         .collect();
+    // A finished visit's, not signed yet (and a signed one's whose record is still to be made).
+    for v in visits.iter().filter(|v| v.state != VisitState::Draft) {
+        let href = target(v);
+        for f in v.findings.iter().filter(|f| !recorded.contains(&f.id)) {
+            rows.push(row(
+                f.clone(),
+                &v.school_id,
+                &v.school.name,
+                v.started_at,
+                href.clone(),
+            ));
+        }
+    }
     rows.sort_by(|a, b| {
         (a.standing, std::cmp::Reverse(a.visited_at))
             .cmp(&(b.standing, std::cmp::Reverse(b.visited_at)))
@@ -106,7 +114,9 @@ pub fn FindingsPage() -> impl IntoView {
         }
     });
     let show = RwSignal::new(Show::Open);
-    let school = RwSignal::new(String::new());
+    // `?school=` (from a school's 先复查 link) chooses the school.
+    let query = leptos_router::hooks::use_query_map();
+    let school = RwSignal::new(query.with_untracked(|q| q.get("school").unwrap_or_default()));
     view! {
         <section class="page findings-page">
             <h1>{move || i18n.t().findings_title}</h1>
@@ -185,7 +195,10 @@ fn FindingList(all: Vec<Row>, show: RwSignal<Show>, school: RwSignal<String>) ->
             <select class="school-select" data-testid="finding-school-filter" aria-label=move || i18n.t().findings_school
                 on:change=move |ev| school.set(event_target_value(&ev))>
                 <option value="">{move || i18n.t().findings_all_schools}</option>
-                {schools.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                {schools.into_iter().map(|(id, name)| {
+                    let chosen = school.get_untracked() == id;
+                    view! { <option value=id selected=chosen>{name}</option> }
+                }).collect_view()}
             </select>
             <div class="chips" role="group" aria-label=move || i18n.t().findings_status>
                 {chip(Signal::derive(move || i18n.t().findings_open.to_owned()), Show::Open, "open")}

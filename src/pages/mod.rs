@@ -2,6 +2,7 @@
 //! signing, the 督导意见书, 整改, 同步, 备份), and what they share.
 
 pub mod backup;
+pub mod finding;
 pub mod findings;
 pub mod login;
 pub mod opinion;

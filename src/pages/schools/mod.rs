@@ -8,6 +8,7 @@ use crate::clock::{fmt_date, now_ms};
 use crate::i18n::use_i18n;
 use crate::state::{use_app, SchoolsFetch};
 use crate::storage::{prefs, repo, StorageError};
+use dudao_domain::rectify::is_open;
 use dudao_domain::{Checklist, School, Stage, Template, Visit, VisitState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -56,15 +57,42 @@ pub fn SchoolsPage() -> impl IntoView {
     // The name this phone's supervisor last started a visit under.
     let me = StoredValue::new(prefs::supervisor());
 
+    // A signed visit's findings stand where their records say (a 复查 may have closed them).
+    let records = LocalResource::new(|| async { crate::storage::findings::list().await });
+
     let stats = Memo::new(move |_| {
         let mut m = HashMap::<String, SchoolStats>::new();
+        let recorded: HashMap<String, (String, bool)> = match records.get() {
+            Some(Ok(rs)) => rs
+                .iter()
+                .map(|r| {
+                    (
+                        r.id.clone(),
+                        (r.origin.school_id.clone(), is_open(r.status())),
+                    )
+                })
+                .collect(),
+            _ => HashMap::new(),
+        };
         if let Some(Ok(vs)) = visits.get() {
             for v in vs.iter() {
                 let e = m.entry(v.school_id.clone()).or_default();
                 e.last_visit = e.last_visit.max(Some(v.started_at));
-                e.open_findings += v.open_findings();
                 e.settled |= v.state != VisitState::Draft;
+                if v.state != VisitState::Draft {
+                    e.open_findings += v
+                        .findings
+                        .iter()
+                        .filter(|f| !recorded.contains_key(&f.id))
+                        .count();
+                }
             }
+        }
+        // Every record, also of visits pulled from another phone.
+        for (school, open) in recorded.into_values() {
+            let e = m.entry(school).or_default();
+            e.settled = true;
+            e.open_findings += usize::from(open);
         }
         m
     });
@@ -255,7 +283,8 @@ fn SchoolCard(
                 </span>
             </button>
             <Show when=move || is_open.get()>
-                <StartPanel school=school.clone() visits/>
+                <StartPanel school=school.clone() visits
+                    open_findings=Signal::derive(move || mine_stats.get().map_or(0, |s| s.open_findings))/>
             </Show>
         </li>
     }
@@ -266,10 +295,13 @@ fn SchoolCard(
 fn StartPanel(
     school: School,
     visits: LocalResource<Result<Vec<Visit>, StorageError>>,
+    /// The school's findings not yet 销号: a visit starts by rechecking them.
+    open_findings: Signal<usize>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let app = use_app();
     let navigate = use_navigate();
+    let recheck = format!("/findings?school={}", school.id);
     // Offer last visit's choice again; the first time, the first template (the monthly round).
     // Until the supervisor ticks something, the default follows the library as it arrives.
     let chosen = RwSignal::new(None::<Vec<String>>);
@@ -359,6 +391,11 @@ fn StartPanel(
     };
     view! {
         <div class="start-panel">
+            {move || (open_findings.get() > 0).then(|| view! {
+                <leptos_router::components::A href=recheck.clone() attr:class="recheck-first" attr:data-testid="recheck-first">
+                    {move || (i18n.t().rectify.open_findings_here)(open_findings.get())}
+                </leptos_router::components::A>
+            })}
             {move || draft().map(|d| {
                 let nav = navigate.clone();
                 view! {
