@@ -302,7 +302,7 @@ fn photo_of(visit: &str, id: &str) -> StoredPhoto {
             id: id.into(),
             visit_id: visit.into(),
             item_code: "AQ-03".into(),
-            sha256: "ab".repeat(32),
+            sha256: dudao_domain::backup::sha256_hex(&[0xff, 0xd8, 0xff, 0xd9]),
             size: 4,
             width: 1600,
             height: 1200,
@@ -444,6 +444,47 @@ async fn a_refused_recheck_writes_nothing_and_says_why() {
         .await
         .unwrap_err();
     assert_eq!(e, findings::MoveError::Missing("v6:NOPE".into()));
+}
+
+#[wasm_bindgen_test]
+async fn a_recheck_made_offline_survives_a_backup_to_another_phone() {
+    use dudao::storage::backup::{export_in, import_in};
+    let db = fresh_db("finding-records-backup").await;
+    repo::sign_visit_in(&db, &finished("v7"), signature(), 2026)
+        .await
+        .unwrap();
+    let id = "v7:AQ-03";
+    let m = recheck("e-bak", Action::RecheckPassed, "通道已清理", &["p-bak"]);
+    findings::record_move_in(&db, id, m, &[photo_of("v7", "p-bak")], today())
+        .await
+        .unwrap();
+    let file = export_in(&db, 1_796_110_200_000, 480, |_, _| {})
+        .await
+        .unwrap();
+
+    // Another phone: the record with its 复查, the 复查's photo, and the change still to send.
+    let other = fresh_db("finding-records-backup-other").await;
+    let report = import_in(&other, &file.json).await.unwrap();
+    assert_eq!(report.findings, 2, "{report:?}");
+    let r = record(&other, id).await.unwrap();
+    assert_eq!(r, record(&db, id).await.unwrap());
+    assert_eq!(r.status(), FindingStatus::Closed);
+    let photo = photos::photo_in(&other, "p-bak")
+        .await
+        .unwrap()
+        .expect("the 复查's photo");
+    assert_eq!(common::bytes(&photo.blob).await, [0xff, 0xd8, 0xff, 0xd9]);
+    let marked: Vec<String> = outbox::entries_in(&other)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| format!("{}/{}", e.entity, e.entity_id))
+        .collect();
+    assert!(marked.contains(&format!("finding/{id}")), "{marked:?}");
+    assert!(marked.contains(&"photo/p-bak".to_owned()), "{marked:?}");
+    // Again: nothing more.
+    let again = import_in(&other, &file.json).await.unwrap();
+    assert!(again.is_noop(), "{again:?}");
 }
 
 /// A finding record's conflict or refusal, as the sync page words it.

@@ -1,11 +1,13 @@
 //! Backup and restore without a network (备份与恢复): everything a supervisor has on the phone —
 //! visits with their answers, findings, signatures and amendments, the template versions they
-//! pinned, the photos, the changes not yet synced and the 督导意见书 counters — as one JSON file
+//! pinned, the photos, the findings' 整改 records (with each 复查 and its photos), the changes not
+//! yet synced and the 督导意见书 counters — as one JSON file
 //! to carry to another browser or phone by hand.
 //!
 //! A file is validated completely ([`parse`]) before anything is written, and merged by a pure
 //! rule ([`plan_import`]): importing the same file twice changes nothing the second time.
 
+use crate::finding_record::{valid_entry_id, FindingRecord};
 use crate::template::Template;
 use crate::visit::{Visit, VisitState};
 use base64::Engine as _;
@@ -35,7 +37,7 @@ pub struct ChangeOp {
 /// A change waiting to be synced (the app's outbox entry, without its local sequence number).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PendingChange {
-    /// `visit` or `photo`.
+    /// `visit`, `photo` or `finding`.
     pub entity: String,
     pub entity_id: String,
     pub ops: Vec<ChangeOp>,
@@ -67,6 +69,9 @@ pub struct Bundle {
     /// phone never gives a number twice.
     #[serde(default)]
     pub counters: BTreeMap<String, u32>,
+    /// The findings' 整改 records. Files written before records have none.
+    #[serde(default)]
+    pub findings: Vec<FindingRecord>,
 }
 
 /// A photo with its bytes, checked against its meta.
@@ -87,6 +92,7 @@ pub struct Backup {
     pub photos: Vec<Photo>,
     pub outbox: Vec<PendingChange>,
     pub counters: BTreeMap<String, u32>,
+    pub findings: Vec<FindingRecord>,
 }
 
 /// Why a file cannot be restored. Nothing is written when any of these is found.
@@ -177,6 +183,7 @@ impl Bundle {
             photos: Vec::new(),
             outbox: Vec::new(),
             counters: BTreeMap::new(),
+            findings: Vec::new(),
         }
     }
 
@@ -306,6 +313,21 @@ pub fn parse(text: &str) -> Result<Backup, BackupError> {
             thumb,
         });
     }
+    let mut finding_ids = BTreeSet::new();
+    for f in &bundle.findings {
+        if !finding_ids.insert(f.id.as_str()) {
+            return Err(BackupError::Duplicate {
+                kind: "finding",
+                id: f.id.clone(),
+            });
+        }
+        if let Some(e) = f.workflow.history.iter().find(|e| !valid_entry_id(&e.id)) {
+            return Err(BackupError::Malformed(format!(
+                "finding {}: history entry id {:?}",
+                f.id, e.id
+            )));
+        }
+    }
     for c in &bundle.outbox {
         if c.entity.is_empty() || c.entity_id.is_empty() {
             return Err(BackupError::Malformed(
@@ -321,6 +343,7 @@ pub fn parse(text: &str) -> Result<Backup, BackupError> {
         photos,
         outbox: bundle.outbox,
         counters: bundle.counters,
+        findings: bundle.findings,
     })
 }
 
@@ -332,6 +355,7 @@ pub struct Local {
     pub photo_ids: BTreeSet<String>,
     pub outbox: Vec<PendingChange>,
     pub counters: BTreeMap<String, u32>,
+    pub findings: Vec<FindingRecord>,
 }
 
 /// How many records an import added, updated and skipped (visits), and photos added.
@@ -342,6 +366,8 @@ pub struct ImportReport {
     pub skipped: usize,
     pub photos_added: usize,
     pub photos_skipped: usize,
+    /// Findings' 整改 records added, or replaced by the file's longer history.
+    pub findings: usize,
 }
 
 impl ImportReport {
@@ -354,6 +380,9 @@ impl ImportReport {
         if self.photos_added > 0 {
             s.push_str(&format!("（照片新增 {} 张）", self.photos_added));
         }
+        if self.findings > 0 {
+            s.push_str(&format!("，整改记录更新 {} 条", self.findings));
+        }
         s
     }
 
@@ -365,12 +394,15 @@ impl ImportReport {
         if self.photos_added > 0 {
             s.push_str(&format!(" ({} photos added)", self.photos_added));
         }
+        if self.findings > 0 {
+            s.push_str(&format!(", {} finding records updated", self.findings));
+        }
         s
     }
 
     /// Nothing was written.
     pub fn is_noop(&self) -> bool {
-        self.added == 0 && self.updated == 0 && self.photos_added == 0
+        self.added == 0 && self.updated == 0 && self.photos_added == 0 && self.findings == 0
     }
 }
 
@@ -385,6 +417,8 @@ pub struct ImportPlan {
     pub outbox: Vec<PendingChange>,
     /// Counters to raise.
     pub counters: BTreeMap<String, u32>,
+    /// Finding records to write (added, or replaced by a longer history).
+    pub findings: Vec<FindingRecord>,
     pub report: ImportReport,
 }
 
@@ -403,9 +437,16 @@ pub fn incoming_wins(local: &Visit, incoming: &Visit) -> bool {
     }
 }
 
+/// Whether the file's copy of a finding record replaces the phone's: a history only grows, so
+/// the one with more moves has moves the other lacks; a tie keeps what is here.
+pub fn incoming_finding_wins(local: &FindingRecord, incoming: &FindingRecord) -> bool {
+    incoming.workflow.history.len() > local.workflow.history.len()
+}
+
 /// The merge rule. A visit absent here is added; one present is replaced only when
-/// [`incoming_wins`]. Templates and photos absent here are added (a photo only when the visit
-/// kept lists it). The file's pending changes of what was added or replaced are queued again
+/// [`incoming_wins`]; a finding record likewise when [`incoming_finding_wins`]. Templates and
+/// photos absent here are added (a photo only when the visit kept lists it, or a finding record
+/// kept shows it in a move: a 复查's photo). The file's pending changes of what was added or replaced are queued again
 /// so they sync later, unless the same change is already queued. Counters only rise.
 pub fn plan_import(backup: &Backup, local: &Local) -> ImportPlan {
     let mut plan = ImportPlan::default();
@@ -441,13 +482,32 @@ pub fn plan_import(backup: &Backup, local: &Local) -> ImportPlan {
         .filter(|t| needed.contains(&t.key) && !local.template_keys.contains(&t.key))
         .cloned()
         .collect();
+    let mut findings: BTreeMap<&str, &FindingRecord> =
+        local.findings.iter().map(|f| (f.id.as_str(), f)).collect();
+    let mut taken_findings: BTreeSet<&str> = BTreeSet::new();
+    for f in &backup.findings {
+        if findings
+            .get(f.id.as_str())
+            .is_none_or(|l| incoming_finding_wins(l, f))
+        {
+            plan.findings.push(f.clone());
+            plan.report.findings += 1;
+            findings.insert(&f.id, f);
+            taken_findings.insert(&f.id);
+        }
+    }
+    let in_moves: BTreeSet<&str> = findings
+        .values()
+        .flat_map(|f| f.workflow.history.iter())
+        .flat_map(|e| e.photos.iter().map(String::as_str))
+        .collect();
     let mut new_photos: BTreeSet<&str> = BTreeSet::new();
     for (i, p) in backup.photos.iter().enumerate() {
         let listed = kept.get(p.meta.visit_id.as_str()).is_some_and(|v| {
             v.answers
                 .get(&p.meta.item_code)
                 .is_some_and(|a| a.photos.contains(&p.meta.id))
-        });
+        }) || in_moves.contains(p.meta.id.as_str());
         if listed && !local.photo_ids.contains(&p.meta.id) {
             plan.photos.push(i);
             new_photos.insert(&p.meta.id);
@@ -460,6 +520,7 @@ pub fn plan_import(backup: &Backup, local: &Local) -> ImportPlan {
         let ours = match c.entity.as_str() {
             "visit" => taken.contains(c.entity_id.as_str()),
             "photo" => new_photos.contains(c.entity_id.as_str()),
+            "finding" => taken_findings.contains(c.entity_id.as_str()),
             _ => false,
         };
         if ours && !local.outbox.contains(c) && !plan.outbox.contains(c) {
@@ -592,6 +653,148 @@ mod tests {
         );
         local.outbox.extend(plan.outbox.iter().cloned());
         local.counters.extend(plan.counters.clone());
+        for f in &plan.findings {
+            local.findings.retain(|l| l.id != f.id);
+            local.findings.push(f.clone());
+        }
+    }
+
+    /// The finding of visit v1 as signed (no moves), and after a 复查 with a photo of the fix.
+    fn finding_record(with_recheck: bool) -> FindingRecord {
+        use crate::finding::{Disposition, FindingStatus};
+        use crate::finding_record::Origin;
+        use crate::rectify::{Action, Actor, Entry, Workflow};
+        let mut workflow = Workflow::new(crate::datetime::Date::new(2026, 12, 20));
+        if with_recheck {
+            workflow.status = FindingStatus::Closed;
+            workflow.history.push(Entry {
+                id: "0193a0b0-0000-7000-8000-000000000001".into(),
+                at: 1_900,
+                by: "wangjianguo".into(),
+                role: Actor::Supervisor,
+                from: FindingStatus::Pending,
+                to: FindingStatus::Closed,
+                action: Action::RecheckPassed,
+                note: "作业公示栏已更新".into(),
+                photos: vec!["fix-1".into()],
+            });
+        }
+        FindingRecord {
+            id: "v1:WX-ZY-01".into(),
+            origin: Origin {
+                visit_id: "v1".into(),
+                school_id: school().id,
+                school_name: school().name,
+                item_codes: vec!["WX-ZY-01".into()],
+                section: crate::text::Text::new("作业", "Homework"),
+                opinion_no: None,
+                raised_by: "王建国".into(),
+                raised_at: 1_700,
+            },
+            description: "作业公示栏未更新".into(),
+            requirement: "每日公示各科作业".into(),
+            severity: crate::template::Severity::General,
+            disposition: Disposition::ByDeadline,
+            owner: String::new(),
+            basis: Vec::new(),
+            workflow,
+        }
+    }
+
+    /// A file made after an offline 复查: the record with its move, the move's photo (of the
+    /// visit, listed by no answer) and the record's change still to send.
+    fn bundle_with_recheck() -> Bundle {
+        let mut b = bundle();
+        b.findings.push(finding_record(true));
+        let mut m = meta("v1");
+        m.id = "fix-1".into();
+        b.push_photo(m, JPEG, THUMB);
+        b.outbox.push(PendingChange {
+            entity: "finding".into(),
+            entity_id: "v1:WX-ZY-01".into(),
+            ops: Vec::new(),
+            at: 1_900,
+        });
+        b
+    }
+
+    #[test]
+    fn a_recheck_made_offline_travels_in_the_file_with_its_photo_and_its_change_to_send() {
+        let b = parse(&bundle_with_recheck().to_json()).unwrap();
+        assert_eq!(b.findings, vec![finding_record(true)]);
+        // The phone has the visit and the record as signed, without the 复查.
+        let mut local = Local {
+            findings: vec![finding_record(false)],
+            ..Local::default()
+        };
+        let plan = plan_import(&b, &local);
+        assert_eq!(plan.findings, vec![finding_record(true)]);
+        assert_eq!(plan.report.findings, 1);
+        assert_eq!(
+            plan.photos,
+            vec![0, 1],
+            "the 复查's photo, though no answer lists it"
+        );
+        assert!(plan
+            .outbox
+            .iter()
+            .any(|c| c.entity == "finding" && c.entity_id == "v1:WX-ZY-01"));
+        assert!(
+            plan.report.zh().ends_with("，整改记录更新 1 条"),
+            "{}",
+            plan.report.zh()
+        );
+        apply(&mut local, &b, &plan);
+        let again = plan_import(&b, &local);
+        assert!(
+            again.findings.is_empty() && again.report.is_noop(),
+            "{:?}",
+            again.report
+        );
+    }
+
+    #[test]
+    fn a_phone_with_more_moves_on_a_finding_keeps_its_record() {
+        let mut b = bundle();
+        b.findings.push(finding_record(false));
+        let b = parse(&b.to_json()).unwrap();
+        let plan = plan_import(
+            &b,
+            &Local {
+                findings: vec![finding_record(true)],
+                ..Local::default()
+            },
+        );
+        assert!(plan.findings.is_empty());
+        assert_eq!(plan.report.findings, 0);
+        // Without the record, the 复查's photo is not brought in either.
+        let mut alone = bundle_with_recheck();
+        alone.findings.clear();
+        let plan = plan_import(&parse(&alone.to_json()).unwrap(), &Local::default());
+        assert_eq!(plan.photos, vec![0]);
+    }
+
+    #[test]
+    fn a_finding_twice_or_with_a_hostile_move_id_refuses_the_file() {
+        let mut b = bundle_with_recheck();
+        b.findings.push(finding_record(false));
+        assert!(matches!(
+            parse(&b.to_json()).unwrap_err(),
+            BackupError::Duplicate {
+                kind: "finding",
+                ..
+            }
+        ));
+        let mut b = bundle_with_recheck();
+        b.findings[0].workflow.history[0].id = "../../x".into();
+        assert!(matches!(
+            parse(&b.to_json()).unwrap_err(),
+            BackupError::Malformed(_)
+        ));
+        // A file from before finding records still reads.
+        let mut old = serde_json::to_value(bundle()).unwrap();
+        old.as_object_mut().unwrap().remove("findings");
+        assert!(parse(&old.to_string()).unwrap().findings.is_empty());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! (`dudao_domain::backup::Bundle`), and such a file back, checked completely and then written
 //! in one IndexedDB transaction — if anything fails, nothing of it is kept.
 
-use super::idb::{to_js, Db, META, OUTBOX, PHOTOS, TEMPLATES, VISITS};
+use super::idb::{to_js, Db, FINDINGS, META, OUTBOX, PHOTOS, TEMPLATES, VISITS};
 use super::outbox::{self, OutboxEntry};
 use super::photos::photos_for_visit_in;
 use super::StorageError;
@@ -173,6 +173,7 @@ pub async fn export_in(
     }
     bundle.outbox = unsynced_changes(db).await?;
     bundle.counters = counters_in(db).await?;
+    bundle.findings = db.all(FINDINGS).await?;
     let county = visits
         .iter()
         .max_by_key(|v| v.updated_at)
@@ -210,6 +211,7 @@ async fn local_in(db: &Db, incoming: &Backup) -> Result<Local, StorageError> {
         photo_ids,
         outbox: unsynced_changes(db).await?,
         counters: counters_in(db).await?,
+        findings: db.all(FINDINGS).await?,
     })
 }
 
@@ -243,7 +245,7 @@ pub async fn import_in(db: &Db, text: &str) -> Result<ImportReport, ImportError>
         .map(|(k, n)| serde_json::json!({ "key": k, "seq": n }))
         .collect();
     super::photo_bytes::write_photos(&photos, || {
-        db.write(&[VISITS, TEMPLATES, PHOTOS, OUTBOX, META], |w| {
+        db.write(&[VISITS, TEMPLATES, PHOTOS, OUTBOX, META, FINDINGS], |w| {
             for t in &plan.templates {
                 w.put(TEMPLATES, t)?;
             }
@@ -258,6 +260,9 @@ pub async fn import_in(db: &Db, text: &str) -> Result<ImportReport, ImportError>
             }
             for c in &counters {
                 w.put(META, c)?;
+            }
+            for f in &plan.findings {
+                w.put(FINDINGS, f)?;
             }
             Ok(())
         })
