@@ -320,6 +320,7 @@ fn recheck(id: &str, action: Action, note: &str, photos: &[&str]) -> Move {
         id: id.into(),
         at: 1_795_500_000_000,
         by: "hanlixin".into(),
+        by_name: "韩立新".into(),
         role: Actor::Supervisor,
         action,
         note: note.into(),

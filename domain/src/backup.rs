@@ -671,6 +671,7 @@ mod tests {
                 id: "0193a0b0-0000-7000-8000-000000000001".into(),
                 at: 1_900,
                 by: "wangjianguo".into(),
+                by_name: String::new(),
                 role: Actor::Supervisor,
                 from: FindingStatus::Pending,
                 to: FindingStatus::Closed,

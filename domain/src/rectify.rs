@@ -104,6 +104,10 @@ pub struct Entry {
     pub at: i64,
     /// Who: the account's username.
     pub by: String,
+    /// Their name as the office knows them (周丽), for people to read; the server checks it
+    /// against the account. Empty in moves recorded before names were.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub by_name: String,
     pub role: Actor,
     pub from: FindingStatus,
     pub to: FindingStatus,
@@ -299,6 +303,8 @@ pub struct Move {
     pub id: String,
     pub at: i64,
     pub by: String,
+    /// Their name (see [`Entry::by_name`]).
+    pub by_name: String,
     pub role: Actor,
     pub action: Action,
     pub note: String,
@@ -323,6 +329,7 @@ impl Workflow {
                 id: m.id,
                 at: m.at,
                 by: m.by,
+                by_name: m.by_name,
                 role: m.role,
                 from: self.status,
                 to,
@@ -557,6 +564,7 @@ mod tests {
             id: format!("e-{note}-{}", photos.len()),
             at: 1,
             by: "hanlixin".into(),
+            by_name: String::new(),
             role,
             action,
             note: note.into(),
@@ -844,6 +852,7 @@ mod tests {
                     id: format!("e{}", w.history.len()),
                     at: 1,
                     by: "x".into(),
+                    by_name: String::new(),
                     role: who,
                     action,
                     note: if with_note { "说明".into() } else { String::new() },
@@ -915,6 +924,7 @@ mod tests {
             id: "e1".into(),
             at: 1,
             by: "hanlixin".into(),
+            by_name: String::new(),
             role: Actor::Supervisor,
             from: Pending,
             to,

@@ -605,7 +605,7 @@ test('the 整改 loop: two findings signed and synced, the office’s 待复查,
         seq: 1, entity: 'finding', entity_id: passId, hlc: `${String(Date.now()).padStart(16, '0')}-0000`,
         ops: [
           { field: `history.${entry}`, base_rev: 0, value: {
-            id: entry, at: Date.now(), by: 'zhouli', role: 'office', from: 'pending', to: 'awaiting_recheck',
+            id: entry, at: Date.now(), by: 'zhouli', by_name: '周丽', role: 'office', from: 'pending', to: 'awaiting_recheck',
             action: { kind: 'report_done' }, note: '学校已报送整改报告：作业公示栏已更新。' } },
           { field: 'status', base_rev: 0, value: 'awaiting_recheck' },
         ],
@@ -635,7 +635,7 @@ test('the 整改 loop: two findings signed and synced, the office’s 待复查,
   await expect(page.getByTestId('finding-status')).toHaveText('待复查');
   await expect(page.getByTestId('history-entry')).toHaveCount(1);
   await expect(page.getByTestId('history-entry')).toContainText('报送整改情况');
-  await expect(page.getByTestId('history-entry')).toContainText('zhouli（督导室）');
+  await expect(page.getByTestId('history-entry')).toContainText('周丽（督导室）');
   await shot(page, info, '99b-rectify-finding-awaiting-recheck');
 
   // 复查通过, with a photo of the updated notice board.
@@ -689,9 +689,9 @@ test('the 整改 loop: two findings signed and synced, the office’s 待复查,
   const passed = after.find((f) => f.id === passId)!;
   const failed = after.find((f) => f.id === failId)!;
   expect(passed.workflow.status).toBe('closed');
-  expect(passed.workflow.history.map((e: any) => [e.action.kind, e.by, e.role])).toEqual([
-    ['report_done', 'zhouli', 'office'],
-    ['recheck_passed', 'yangzhenhua', 'supervisor'],
+  expect(passed.workflow.history.map((e: any) => [e.action.kind, e.by, e.by_name, e.role])).toEqual([
+    ['report_done', 'zhouli', '周丽', 'office'],
+    ['recheck_passed', 'yangzhenhua', '杨振华', 'supervisor'],
   ]);
   const photoId = passed.workflow.history[1].photos[0];
   const photo = await (await request.get(`/api/photos/${photoId}/status`, { headers: office })).json();
@@ -701,4 +701,85 @@ test('the 整改 loop: two findings signed and synced, the office’s 待复查,
   expect(failed.workflow.history).toHaveLength(1);
   expect(failed.workflow.history[0].action).toEqual({ kind: 'recheck_failed', deadline: due });
   expect(failed.workflow.history[0].note).toBe('七年级作业仍未公示，作业时长未统计。');
+});
+
+test('a 复查 made offline that lost to the office’s 撤销 is kept and shown on the phone, never dropped', async ({ page, context, request }, info) => {
+  await page.goto('/');
+  const sync = new SyncScreen(page);
+  await sync.open();
+  await sync.signIn('yangzhenhua');
+  await expect(page).toHaveURL(/\/sync$/);
+  await expect(sync.lastSync()).toHaveText(/^今天 \d\d:\d\d$/, { timeout: 30_000 });
+  const visitId = await startVisit(page, '清河县桃园镇中心小学', ['zuoye_gongshi']);
+  await page.locator('[data-code="ZG-GS-03"]').getByRole('button', { name: '不符合', exact: true }).click();
+  await new VisitScreen(page).answerAllSections();
+  await signVisit(page);
+  await sync.open();
+  await page.getByTestId('sync-now').click();
+  await expect(sync.pending()).toHaveText('0', { timeout: 30_000 });
+  const device = randomUUID();
+  const login = await request.post('/api/login', { data: { username: 'zhouli', password: PASSWORD, device_id: device } });
+  const office = { Authorization: `Bearer ${(await login.json()).token}` };
+  const ofVisit = async () => ((await (await request.get('/api/findings', { headers: office })).json()).findings as any[])
+    .filter((f) => f.origin.visit_id === visitId);
+  const id = (await ofVisit()).find((f) => f.origin.item_codes.includes('ZG-GS-03'))!.id;
+
+  // On the phone, with no signal, the supervisor passes the 复查 …
+  await page.locator('.bottombar a[href="/findings"]').click();
+  await page.locator(`[data-testid=finding][data-id="${id}"]`).click();
+  await context.setOffline(true);
+  await page.locator('[data-testid=act-choice][data-action=passed]').click();
+  await page.getByTestId('act-note').fill('复查：已补充作业公示制度。');
+  await page.getByTestId('act-confirm').click();
+  await expect(page.getByTestId('finding-status')).toHaveText('已销号');
+
+  // … while the office, meanwhile, withdrew the finding (撤销, with its reason).
+  const entry = randomUUID();
+  const withdrawn = await request.post('/api/sync/push', {
+    headers: office,
+    data: {
+      device_id: device,
+      mutations: [{
+        seq: 1, entity: 'finding', entity_id: id, hlc: `${String(Date.now()).padStart(16, '0')}-0000`,
+        ops: [
+          { field: `history.${entry}`, base_rev: 0, value: {
+            id: entry, at: Date.now(), by: 'zhouli', by_name: '周丽', role: 'office', from: 'pending', to: 'withdrawn',
+            action: { kind: 'withdraw' }, note: '经核实，该校已于督导前建立公示制度，予以撤销。' } },
+          { field: 'status', base_rev: 0, value: 'withdrawn' },
+        ],
+      }],
+    },
+  });
+  expect((await withdrawn.json()).results[0].status).toBe('applied');
+
+  // Online again: for status the office wins; the 复查 is kept as a conflict and shown.
+  await context.setOffline(false);
+  await sync.open();
+  await page.getByTestId('sync-now').click();
+  await expect(sync.pending()).toHaveText('0', { timeout: 30_000 });
+  const conflict = page.getByTestId('conflict-item').filter({ hasText: '复查通过' });
+  await expect(conflict).toHaveCount(1, { timeout: 30_000 });
+  await expect(conflict.getByTestId('conflict-lost')).toContainText('复查：已补充作业公示制度。');
+  await expect(conflict.getByTestId('conflict-use-lost'), 'the office’s status is not overruled from a phone').toHaveCount(0);
+  await conflict.scrollIntoViewIfNeeded();
+  await shot(page, info, '99f-rectify-recheck-lost-to-office');
+  const after = (await ofVisit()).find((f) => f.id === id)!;
+  expect(after.workflow.status).toBe('withdrawn');
+  expect(after.workflow.history.map((e: any) => e.action.kind)).toEqual(['withdraw']);
+
+  // The finding on the phone stands where the office put it.
+  await page.locator('.bottombar a[href="/findings"]').click();
+  await page.locator('[data-testid=finding-filter][data-filter="done"]').click();
+  await page.locator(`[data-testid=finding][data-id="${id}"]`).click();
+  await expect(page.getByTestId('finding-status')).toHaveText('已撤销');
+  await expect(page.getByTestId('history-entry')).toHaveCount(1);
+  await expect(page.getByTestId('history-entry')).toContainText('撤销');
+  await expect(page.getByTestId('act-none')).toBeVisible();
+  // And in English, through the same strings table.
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByTestId('history-entry')).toContainText('Withdrawn');
+  await expect(page.getByTestId('act-none')).toHaveText('This finding is settled: nothing more to do.');
+  await shot(page, info, '99g-rectify-withdrawn-en');
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByTestId('act-none')).toHaveText('该问题已办结，无需再复查。');
 });

@@ -273,8 +273,9 @@ async fn a_finding_goes_from_signing_through_recheck_to_closed_and_the_office_se
         );
         applied(&push1(r, &mut office, "finding", f, ops).await);
     }
-    // The supervisor's 复查: F1 passes with a photo; F2 fails with a new deadline.
-    let ops = move_ops(
+    // The supervisor's 复查: F1 passes with a photo (under the name people read); F2 fails
+    // with a new deadline.
+    let mut ops = move_ops(
         "e-han-1",
         "hanlixin",
         "supervisor",
@@ -284,6 +285,7 @@ async fn a_finding_goes_from_signing_through_recheck_to_closed_and_the_office_se
         "已清理",
         &["p-fix-1"],
     );
+    ops[0]["value"]["by_name"] = json!("韩立新");
     applied(&push1(r, &mut han, "finding", &f1, ops).await);
     let later = future(30);
     let ops = move_ops(
@@ -319,6 +321,7 @@ async fn a_finding_goes_from_signing_through_recheck_to_closed_and_the_office_se
     };
     let (a, b) = (one(&f1), one(&f2));
     assert_eq!(a.record.workflow.status.key(), "closed");
+    assert_eq!(a.record.workflow.history[1].by_name, "韩立新");
     assert_eq!(a.standing, "done");
     let steps: Vec<_> = a
         .record
@@ -620,6 +623,22 @@ async fn moves_the_table_forbids_and_findings_from_nowhere_are_rejected(backend:
     rejected(
         &push1(r, &mut han, "finding", &f, ops).await,
         "only record their own moves",
+    );
+    // Their own move, but under another's name for people to read.
+    let mut ops = move_ops(
+        "m6",
+        "hanlixin",
+        "supervisor",
+        "pending",
+        "rectifying",
+        json!({"kind": "start_rectifying"}),
+        "",
+        &[],
+    );
+    ops[0]["value"]["by_name"] = json!("周丽");
+    rejected(
+        &push1(r, &mut han, "finding", &f, ops).await,
+        "names its maker \"周丽\"",
     );
     // The supervisor's deadline moves only with a failed 复查; the office may extend it.
     rejected(

@@ -223,7 +223,7 @@ fn MoveForm(
         if saving.get_untracked() || busy.get_untracked() > 0 {
             return;
         }
-        let Some((username, _, role)) = actor.get_untracked() else {
+        let Some((username, name, role)) = actor.get_untracked() else {
             return;
         };
         let Some(id) = record.with_untracked(|r| r.as_ref().map(|r| r.id.clone())) else {
@@ -242,6 +242,7 @@ fn MoveForm(
             id: uuid::Uuid::now_v7().to_string(),
             at: now_ms(),
             by: username,
+            by_name: name,
             role,
             action: action.clone(),
             note: note.get_untracked(),

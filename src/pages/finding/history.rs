@@ -52,7 +52,12 @@ fn Move(entry: Entry) -> impl IntoView {
     let i18n = use_i18n();
     let e = entry;
     let (action, from, to, role, at) = (e.action.clone(), e.from, e.to, e.role, e.at);
-    let by = e.by.clone();
+    // The name people know them by; the username for moves recorded before names were.
+    let by = if e.by_name.is_empty() {
+        e.by.clone()
+    } else {
+        e.by_name.clone()
+    };
     let note = e.note.clone();
     let key = action.en();
     view! {

@@ -8,7 +8,8 @@
 //! - `status` and `deadline` move only with history entries (`history.{id}`), each set once.
 //!   The new entries of a push are taken, oldest first, onto the stored workflow
 //!   (`Workflow::accept`): each must start where the finding stands, be allowed to the pusher's
-//!   role, lead where the table says and carry its note or photo; its `role` and `by` must be
+//!   role, lead where the table says and carry its note or photo; its `role` and `by` (and
+//!   `by_name`, when given) must be
 //!   the pusher's. The office may also set a new `deadline` (延期) without a move.
 //! - A move made on a finding that moved meanwhile (the office withdrew it while the phone was
 //!   offline) is not applied and not dropped: its entry, status and deadline go to the
@@ -168,6 +169,12 @@ pub async fn check_moves(
             return Ok(Err(format!(
                 "{} is recorded as made by {} ({:?}); {} ({}) can only record their own moves",
                 op.field, e.by, e.role, user.username, user.role
+            )));
+        }
+        if !e.by_name.is_empty() && e.by_name != user.display_name {
+            return Ok(Err(format!(
+                "{} names its maker {:?}, but {} is {:?}",
+                op.field, e.by_name, user.username, user.display_name
             )));
         }
         entries.push(e);
