@@ -519,4 +519,19 @@ fn a_findings_fields_and_moves_are_named_in_the_supervisors_words() {
         value_text(zh, "finding", "status", &json!("withdrawn"), false),
         "已撤销"
     );
+    // A lost move is kept against the status the office gave the finding.
+    assert_eq!(
+        value_text(zh, "finding", "history.e1", &json!("withdrawn"), false),
+        "该问题已为“已撤销”"
+    );
+    assert_eq!(
+        value_text(
+            &dudao::i18n::EN,
+            "finding",
+            "history.e1",
+            &json!("withdrawn"),
+            true
+        ),
+        "The finding is now Withdrawn"
+    );
 }

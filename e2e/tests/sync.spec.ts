@@ -710,8 +710,11 @@ test('a 复查 made offline that lost to the office’s 撤销 is kept and shown
   await sync.signIn('yangzhenhua');
   await expect(page).toHaveURL(/\/sync$/);
   await expect(sync.lastSync()).toHaveText(/^今天 \d\d:\d\d$/, { timeout: 30_000 });
+  // Conflicts the server kept for this account before (a run at the other viewport).
+  const conflicts = page.getByTestId('conflict-item').filter({ hasText: '复查：已补充作业公示制度。' });
+  const earlier = await conflicts.count();
   const visitId = await startVisit(page, '清河县桃园镇中心小学', ['zuoye_gongshi']);
-  await page.locator('[data-code="ZG-GS-03"]').getByRole('button', { name: '不符合', exact: true }).click();
+  await page.locator('[data-code="ZG-GS-01"]').getByRole('button', { name: '不符合', exact: true }).click();
   await new VisitScreen(page).answerAllSections();
   await signVisit(page);
   await sync.open();
@@ -722,7 +725,7 @@ test('a 复查 made offline that lost to the office’s 撤销 is kept and shown
   const office = { Authorization: `Bearer ${(await login.json()).token}` };
   const ofVisit = async () => ((await (await request.get('/api/findings', { headers: office })).json()).findings as any[])
     .filter((f) => f.origin.visit_id === visitId);
-  const id = (await ofVisit()).find((f) => f.origin.item_codes.includes('ZG-GS-03'))!.id;
+  const id = (await ofVisit()).find((f) => f.origin.item_codes.includes('ZG-GS-01'))!.id;
 
   // On the phone, with no signal, the supervisor passes the 复查 …
   await page.locator('.bottombar a[href="/findings"]').click();
@@ -757,10 +760,11 @@ test('a 复查 made offline that lost to the office’s 撤销 is kept and shown
   await sync.open();
   await page.getByTestId('sync-now').click();
   await expect(sync.pending()).toHaveText('0', { timeout: 30_000 });
-  const conflict = page.getByTestId('conflict-item').filter({ hasText: '复查通过' });
-  await expect(conflict).toHaveCount(1, { timeout: 30_000 });
-  await expect(conflict.getByTestId('conflict-lost')).toContainText('复查：已补充作业公示制度。');
-  await expect(conflict.getByTestId('conflict-use-lost'), 'the office’s status is not overruled from a phone').toHaveCount(0);
+  await expect(conflicts).toHaveCount(earlier + 1, { timeout: 30_000 });
+  const conflict = conflicts.last();
+  await expect(conflict.getByTestId('conflict-lost')).toContainText('复查通过');
+  await expect(conflict.getByTestId('conflict-kept')).toHaveText('该问题已为“已撤销”');
+  await expect(conflicts.getByTestId('conflict-use-lost'), 'the office’s status is not overruled from a phone').toHaveCount(0);
   await conflict.scrollIntoViewIfNeeded();
   await shot(page, info, '99f-rectify-recheck-lost-to-office');
   const after = (await ofVisit()).find((f) => f.id === id)!;

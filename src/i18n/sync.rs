@@ -171,6 +171,11 @@ strings! {
     use_this: &'static str = { "采用此值", "Use this value" }
     keep_current: &'static str = { "知道了，保留当前值", "Got it, keep the current value" }
     resolve_failed: &'static str = { "没有确认成功：请联网后再试。", "Not confirmed: connect and try again." }
+    /// A lost 复查 is kept against the status the office gave: 该问题已为“已撤销”
+    finding_now: fn(&str) -> String = {
+        |s| format!("该问题已为“{s}”"),
+        |s| format!("The finding is now {s}"),
+    }
     empty_value: &'static str = { "（空）", "(empty)" }
     this_phone: &'static str = { "本机", "this phone" }
 

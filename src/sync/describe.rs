@@ -157,6 +157,12 @@ pub fn value_text(all: &Strings, entity: &str, field: &str, value: &Value, en: b
                     (true, true) => format!("{action} ({from} → {to})"),
                     (true, false) => format!("{action} ({from} → {to}): {note}"),
                 }
+            })
+            // What a lost move is kept against: the status the office gave the finding.
+            .or_else(|| {
+                serde_json::from_value::<FindingStatus>(value.clone())
+                    .ok()
+                    .map(|s| (t.finding_now)(if en { s.en() } else { s.zh() }))
             }),
         Some(FieldPath::Visit("state")) => serde_json::from_value::<VisitState>(value.clone())
             .ok()
