@@ -770,6 +770,10 @@ test('a 复查 made offline that lost to the office’s 撤销 is kept and shown
   const after = (await ofVisit()).find((f) => f.id === id)!;
   expect(after.workflow.status).toBe('withdrawn');
   expect(after.workflow.history.map((e: any) => e.action.kind)).toEqual(['withdraw']);
+  // Read, the supervisor lets the office's status stand: the conflict is settled and goes.
+  await conflict.getByTestId('conflict-dismiss').click();
+  await expect(conflicts).toHaveCount(earlier);
+  expect((await ofVisit()).find((f) => f.id === id)!.workflow.status).toBe('withdrawn');
 
   // The finding on the phone stands where the office put it.
   await page.locator('.bottombar a[href="/findings"]').click();
