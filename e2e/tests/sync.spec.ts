@@ -640,6 +640,7 @@ test('the 整改 loop: two findings signed and synced, the office’s 待复查,
 
   // 复查通过, with a photo of the updated notice board.
   await page.locator('[data-testid=act-choice][data-action=passed]').click();
+  await expect(page.locator('.act-hint')).toHaveText('现场复查，问题已整改到位。');
   await page.getByTestId('act-note').fill('复查：公示栏已按要求公示各学科作业及时长。');
   await page.getByTestId('act-photo-pick').setInputFiles([
     { name: 'IMG_20261207_100000.jpg', mimeType: 'image/jpeg', buffer: await cameraJpeg(page, '公示栏') },

@@ -130,26 +130,20 @@ fn MoveForm(
     });
     let major =
         record.with_untracked(|r| r.as_ref().is_some_and(|r| r.severity == Severity::Major));
-    let t = i18n.t().rectify;
-    let hint = match &action {
-        Action::FixedOnSpot => t.hint_fixed_on_spot,
-        Action::StartRectifying => t.hint_start,
-        Action::ReportDone => t.hint_report,
-        Action::RecheckPassed if major => t.hint_passed_major,
-        Action::RecheckPassed => t.hint_passed,
-        Action::RecheckFailed { .. } => t.hint_failed,
-        Action::Close | Action::Withdraw => "",
-    };
-    let hint_en = {
-        let t = crate::i18n::EN.rectify;
-        match &action {
-            Action::FixedOnSpot => t.hint_fixed_on_spot,
-            Action::StartRectifying => t.hint_start,
-            Action::ReportDone => t.hint_report,
-            Action::RecheckPassed if major => t.hint_passed_major,
-            Action::RecheckPassed => t.hint_passed,
-            Action::RecheckFailed { .. } => t.hint_failed,
-            Action::Close | Action::Withdraw => "",
+    // The hint for this move, read in the language shown (one table, both languages).
+    let hint_of = {
+        let action = action.clone();
+        move |t: &crate::i18n::Strings| {
+            let t = t.rectify;
+            match &action {
+                Action::FixedOnSpot => t.hint_fixed_on_spot,
+                Action::StartRectifying => t.hint_start,
+                Action::ReportDone => t.hint_report,
+                Action::RecheckPassed if major => t.hint_passed_major,
+                Action::RecheckPassed => t.hint_passed,
+                Action::RecheckFailed { .. } => t.hint_failed,
+                Action::Close | Action::Withdraw => "",
+            }
         }
     };
     let failing = matches!(action, Action::RecheckFailed { .. });
@@ -282,7 +276,7 @@ fn MoveForm(
 
     view! {
         <div class="act-form" data-testid="act-form">
-            {(!hint.is_empty()).then(|| view! { <p class="act-hint">{move || if i18n.en() { hint_en } else { hint }}</p> })}
+            {(!hint_of(i18n.t()).is_empty()).then(|| view! { <p class="act-hint">{move || hint_of(i18n.t())}</p> })}
             {failing.then(|| view! {
                 <label class="field">
                     <span>{move || i18n.t().rectify.new_deadline}</span>
